@@ -1,0 +1,49 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: install run test test-fast test-browser lint bench snapshot docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the dashboard on the bundled snapshot at http://127.0.0.1:8050
+run: $(STAMP)
+	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
+	$(BIN)/dorpenmonitor serve
+
+## The whole suite: unit + integration (SQLite and PostgreSQL) in parallel, then the browser tests.
+test: $(STAMP)
+	$(BIN)/pytest -m "not browser" -n $(JOBS) -q
+	$(BIN)/pytest -m browser -q
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not browser and not postgres" -n $(JOBS) -q
+
+test-browser: $(STAMP)
+	$(BIN)/pytest -m browser -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
+	$(BIN)/python bench/bench_switch.py
+
+## Rebuild data/snapshot from ../shared/data (only needed when the extracts change).
+snapshot: $(STAMP)
+	$(BIN)/dorpenmonitor etl build-snapshot --from ../shared/data
+
+docs: $(STAMP)
+	$(BIN)/python -m indicators.catalogue docs/indicatoren.md
+
+clean:
+	rm -rf $(VENV) data/dorpenmonitor.sqlite* .pytest_cache

@@ -1,0 +1,214 @@
+"""``dorpenmonitor`` command line: ETL, export and the dashboard.
+
+    dorpenmonitor etl build-snapshot --from ../shared/data
+    dorpenmonitor etl load-snapshot [--if-empty]
+    dorpenmonitor etl refresh [--jaren 2013-2025] [--gemeenten GM0114,...]
+    dorpenmonitor etl status [--json]
+    dorpenmonitor export --niveau buurt --jaar 2024 [--indicator ID ...]
+    dorpenmonitor serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dorpenmonitor.settings import SETTINGS_DOC, get_settings
+from dorpenmonitor.store import Store
+
+
+def _store(args: argparse.Namespace) -> Store:
+    settings = get_settings()
+    url = getattr(args, "database_url", None) or settings.database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return Store(url)
+
+
+def cmd_build_snapshot(args: argparse.Namespace) -> int:
+    from etl import snapshot
+
+    out = Path(args.to) if args.to else get_settings().snapshot_dir
+    manifest = snapshot.build(Path(getattr(args, "from")), out)
+    total = sum(e["rows"] for e in manifest["sources"])
+    print(f"Snapshot geschreven naar {out}: {len(manifest['sources'])} bestanden, {total} rijen/objecten.")
+    return 0
+
+
+def cmd_load_snapshot(args: argparse.Namespace) -> int:
+    from etl import snapshot
+
+    store = _store(args)
+    store.create_schema()
+    snapdir = Path(args.snapshot) if args.snapshot else get_settings().snapshot_dir
+    if args.if_empty and not store.is_empty():
+        print("Database bevat al gegevens; snapshot niet opnieuw geladen.")
+        return 0
+    if args.if_needed and not store.is_empty():
+        current = store.meta()
+        if current.get("data_origin") != "snapshot":
+            print("Database bevat live ververste gegevens; snapshot niet geladen.")
+            return 0
+        if current.get("snapshot_sha256") == snapshot.manifest_hash(snapdir):
+            print("Database is bij met de snapshot.")
+            return 0
+    n = snapshot.load(store, snapdir)
+    print(f"Snapshot geladen in {store.engine.url.render_as_string(hide_password=True)}: {n} rijen.")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from etl import refresh as live
+
+    settings = get_settings()
+    years = live.parse_years(args.jaren) if args.jaren else list(range(settings.first_year, settings.last_year + 1))
+    gemeenten = [g.strip().upper() for g in args.gemeenten.split(",")] if args.gemeenten else list(settings.gemeenten)
+    store = _store(args)
+    try:
+        report = live.refresh(store, settings, years=years, gemeenten=gemeenten, boundaries=not args.zonder_grenzen)
+    except Exception as exc:  # the message is for the user; the load run keeps the details
+        print(f"Verversen mislukt: {exc}", file=sys.stderr)
+        print("De vorige gegevens zijn ongewijzigd en blijven bruikbaar.", file=sys.stderr)
+        return 1
+    print(report if isinstance(report, str) else getattr(report, "summary", lambda: str(report))())
+    return 0 if getattr(report, "ok", True) else 1
+
+
+def status_dict(store: Store) -> dict:
+    """Coverage and recent load runs, as plain data (the CLI prints it)."""
+    regions = store.regions()
+    obs_levels = {}
+    cov = store.coverage()
+    for level in ("gemeente", "wijk", "buurt"):
+        sub = cov[cov["level"] == level]
+        years = {}
+        for period, grp in sub.groupby("period"):
+            years[str(int(period))] = {
+                "gebieden": int(grp["regions"].max()),
+                "themas": {r.theme: {"gebieden": int(r.regions), "variabelen": int(r.variables), "ok": int(r.ok),
+                                     "geheim": int(r.geheim), "ontbreekt": int(r.ontbreekt)}
+                           for r in grp.itertuples()},
+            }
+        obs_levels[level] = years
+    runs = store.load_runs(5)
+    return {
+        "database": store.engine.url.render_as_string(hide_password=True),
+        "meta": store.meta(),
+        "gebieden": {lvl: int((regions["level"] == lvl).sum()) for lvl in ("gemeente", "wijk", "buurt")},
+        "dekking": obs_levels,
+        "grenzen": store.boundary_vintages().to_dict("records"),
+        "laadruns": json.loads(runs.to_json(orient="records")),
+    }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if store.is_empty():
+        msg = "Database is leeg: laad de snapshot met 'dorpenmonitor etl load-snapshot'."
+        if args.json:
+            print(json.dumps({"leeg": True, "melding": msg}))
+        else:
+            print(msg)
+        return 1
+    st = status_dict(store)
+    if args.json:
+        print(json.dumps(st, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Database: {st['database']}")
+    for k, v in st["meta"].items():
+        print(f"  {k}: {v}")
+    print("Dekking (gebieden met gegevens per niveau en jaar):")
+    for level, years in st["dekking"].items():
+        for year, info in years.items():
+            themes = ", ".join(f"{t} {d['gebieden']}" for t, d in info["themas"].items())
+            print(f"  {level:9s} {year}: {info['gebieden']:4d} gebieden — {themes}")
+    print("Grenzen:")
+    for g in st["grenzen"]:
+        flag = " (benaderd)" if g["approximate"] else ""
+        print(f"  {g['level']:9s} {g['vintage']}: {g['n']}{flag}")
+    print("Laatste laadruns:")
+    for r in st["laadruns"]:
+        print(f"  #{r['id']} {r['kind']:9s} {r['status']:7s} {r['started_at']} {r['rows']} rijen {r['message'][:80]}")
+    return 0
+
+
+def cmd_export(argv: list[str]) -> int:
+    from indicators import export
+
+    return export.main(argv)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import app
+
+    app.main()
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    s = get_settings()
+    for name, doc in SETTINGS_DOC.items():
+        print(f"DORPENMONITOR_{name.upper()} = {getattr(s, name)!s}\n    {doc}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dorpenmonitor", description="Wijk- en Dorpenmonitor Drenthe + Hardenberg")
+    p.add_argument("--database-url", help="SQLAlchemy-URL (anders DORPENMONITOR_DATABASE_URL)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    etl = sub.add_parser("etl", help="gegevens bouwen, laden en verversen").add_subparsers(dest="etl", required=True)
+    b = etl.add_parser("build-snapshot", help="bouw data/snapshot uit de gedeelde CBS-extracten")
+    b.add_argument("--from", required=True, help="map met de extracten (../shared/data)")
+    b.add_argument("--to", help="doelmap (standaard data/snapshot)")
+    b.set_defaults(func=cmd_build_snapshot)
+    ld = etl.add_parser("load-snapshot", help="laad de gebundelde snapshot in de database")
+    ld.add_argument("--if-empty", action="store_true", help="alleen als de database leeg is")
+    ld.add_argument("--if-needed", action="store_true",
+                    help="als de database leeg is of een oudere snapshot bevat (niet na een live verversing)")
+    ld.add_argument("--snapshot", help="snapshotmap (standaard data/snapshot)")
+    ld.set_defaults(func=cmd_load_snapshot)
+    r = etl.add_parser("refresh", help="ververs live van CBS (cbsodata) en PDOK")
+    r.add_argument("--jaren", help="bijvoorbeeld 2013-2025 of 2022,2024")
+    r.add_argument("--gemeenten", help="GM-codes, komma-gescheiden (standaard alle 13)")
+    r.add_argument("--zonder-grenzen", action="store_true", help="sla PDOK-grenzen over")
+    r.set_defaults(func=cmd_refresh)
+    s = etl.add_parser("status", help="dekking en laatste laadruns")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+
+    sub.add_parser("export", help="indicatoren als CSV (zie 'dorpenmonitor export --help')", add_help=False)
+    sv = sub.add_parser("serve", help="start het dashboard")
+    sv.set_defaults(func=cmd_serve)
+    st = sub.add_parser("settings", help="toon alle instellingen")
+    st.set_defaults(func=cmd_settings)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # export has its own parser (indicators.export) so its --help lists the valid choices.
+    if "export" in argv and argv.index("export") <= 2 and not any(a == "etl" for a in argv[: argv.index("export")]):
+        i = argv.index("export")
+        return cmd_export(argv[i + 1 :])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.database_url:
+        import os
+
+        os.environ["DORPENMONITOR_DATABASE_URL"] = args.database_url
+    try:
+        return int(args.func(args) or 0)
+    except Exception as exc:
+        from etl.snapshot import SnapshotError
+
+        if isinstance(exc, (SnapshotError, FileNotFoundError, ValueError)):
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

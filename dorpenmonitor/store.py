@@ -1,0 +1,425 @@
+"""The one way into the database.
+
+Only this module creates the SQLAlchemy engine and writes SQL. ETL hands it
+frames to stage and swap in; indicators and pages get frames back. Geometry is
+kept as GeoJSON text so SQLite and PostgreSQL (without PostGIS) behave alike.
+
+Writes go to ``stg_*`` tables first; :meth:`Store.swap` then replaces the live
+rows of the run's scope in one transaction, so an interrupted or failed load
+never leaves the live tables half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+
+STATUSES = ("ok", "geheim", "ontbreekt")
+LEVELS = ("gemeente", "wijk", "buurt")
+
+metadata = sa.MetaData()
+
+regions = sa.Table(
+    "regions",
+    metadata,
+    sa.Column("code", sa.String(10), primary_key=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("level", sa.String(10), nullable=False, index=True),
+    sa.Column("gemeente_code", sa.String(6), nullable=False, index=True),
+    sa.Column("wijk_code", sa.String(8)),
+)
+
+variables = sa.Table(
+    "variables",
+    metadata,
+    sa.Column("key", sa.String(60), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),
+    sa.Column("theme", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("source_keys", sa.Text, nullable=False, default="{}"),  # JSON {table_id: key}
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.String(60), primary_key=True),
+    sa.Column("table_id", sa.String(20), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("publisher", sa.Text, nullable=False),
+    sa.Column("republisher", sa.Text, nullable=False, default=""),
+    sa.Column("periods", sa.String(40), nullable=False, default=""),
+    sa.Column("licence", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False, default=""),
+    sa.Column("retrieved", sa.String(30), nullable=False, default=""),
+    sa.Column("checksum", sa.String(80), nullable=False, default=""),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+)
+
+
+def _observation_columns() -> list[sa.Column]:
+    return [
+        sa.Column("region_code", sa.String(10), nullable=False),
+        sa.Column("period", sa.Integer, nullable=False),
+        sa.Column("variable", sa.String(60), nullable=False),
+        sa.Column("value", sa.Float),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("source_id", sa.String(60), nullable=False),
+    ]
+
+
+def _boundary_columns() -> list[sa.Column]:
+    return [
+        sa.Column("region_code", sa.String(10), nullable=False),
+        sa.Column("vintage", sa.String(20), nullable=False),
+        sa.Column("level", sa.String(10), nullable=False),
+        sa.Column("geometry", sa.Text, nullable=False),
+        sa.Column("geometry_web", sa.Text, nullable=False),
+        sa.Column("approximate", sa.Boolean, nullable=False, default=False),
+        sa.Column("source_id", sa.String(60), nullable=False),
+    ]
+
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    *_observation_columns(),
+    sa.PrimaryKeyConstraint("region_code", "period", "variable"),
+    sa.Index("ix_obs_var_period", "variable", "period"),
+)
+boundaries = sa.Table(
+    "boundaries",
+    metadata,
+    *_boundary_columns(),
+    sa.PrimaryKeyConstraint("region_code", "vintage"),
+    sa.Index("ix_bnd_level_vintage", "level", "vintage"),
+)
+stg_observations = sa.Table(
+    "stg_observations", metadata, sa.Column("run_id", sa.Integer, nullable=False, index=True),
+    *_observation_columns()
+)
+stg_boundaries = sa.Table(
+    "stg_boundaries", metadata, sa.Column("run_id", sa.Integer, nullable=False, index=True), *_boundary_columns()
+)
+
+load_runs = sa.Table(
+    "load_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("scope", sa.Text, nullable=False, default=""),
+    sa.Column("started_at", sa.String(30), nullable=False),
+    sa.Column("finished_at", sa.String(30)),
+    sa.Column("status", sa.String(10), nullable=False),  # running / ok / failed
+    sa.Column("rows", sa.Integer, nullable=False, default=0),
+    sa.Column("message", sa.Text, nullable=False, default=""),
+)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(60), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        eng = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(eng, "connect")
+        def _pragmas(dbapi_conn, _rec):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            # WAL lets the dashboard keep reading while a refresh writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return eng
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Scope:
+    """Which live rows a load replaces. Empty tuples mean 'everything'."""
+
+    periods: tuple[int, ...] = ()
+    gemeenten: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
+    vintages: tuple[str, ...] = ()
+    replace_all: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if self.replace_all:
+            return "alles"
+        parts = []
+        if self.periods:
+            parts.append(f"jaren {min(self.periods)}-{max(self.periods)}")
+        if self.gemeenten:
+            parts.append(f"gemeenten {','.join(self.gemeenten)}")
+        if self.vintages:
+            parts.append(f"grenzen {','.join(self.vintages)}")
+        return "; ".join(parts)
+
+
+class Store:
+    """Database access for the Dorpenmonitor."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+
+    # -- schema ---------------------------------------------------------
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def is_empty(self) -> bool:
+        insp = sa.inspect(self.engine)
+        if not insp.has_table("observations"):
+            return True
+        with self.engine.connect() as c:
+            return c.execute(sa.select(sa.func.count()).select_from(observations)).scalar_one() == 0
+
+    def drop_all(self) -> None:
+        metadata.drop_all(self.engine)
+
+    # -- load runs ------------------------------------------------------
+    def begin_run(self, kind: str, scope: Scope) -> int:
+        self.create_schema()
+        with self.engine.begin() as c:
+            res = c.execute(
+                load_runs.insert().values(kind=kind, scope=scope.describe(), started_at=now(), status="running")
+            )
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, status: str, message: str = "", rows: int = 0) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                load_runs.update()
+                .where(load_runs.c.id == run_id)
+                .values(status=status, message=message[:4000], rows=rows, finished_at=now())
+            )
+            # Staging rows of a failed run are useless; of a good run, already swapped.
+            c.execute(stg_observations.delete().where(stg_observations.c.run_id == run_id))
+            c.execute(stg_boundaries.delete().where(stg_boundaries.c.run_id == run_id))
+
+    def mark_stale_runs(self) -> None:
+        """A run still 'running' when nothing runs was killed: say so."""
+        if not sa.inspect(self.engine).has_table("load_runs"):
+            return
+        with self.engine.begin() as c:
+            c.execute(
+                load_runs.update()
+                .where(load_runs.c.status == "running")
+                .values(status="failed", finished_at=now(), message="afgebroken (proces gestopt)")
+            )
+
+    def load_runs(self, limit: int = 10) -> pd.DataFrame:
+        with self.engine.connect() as c:
+            q = sa.select(load_runs).order_by(load_runs.c.id.desc()).limit(limit)
+            return pd.DataFrame(c.execute(q).mappings().all(), columns=[col.name for col in load_runs.c])
+
+    # -- staging and swap ----------------------------------------------
+    def stage(self, run_id: int, obs: pd.DataFrame | None = None, bnd: pd.DataFrame | None = None) -> int:
+        """Append rows to the staging tables for ``run_id``; returns rows staged."""
+        n = 0
+        with self.engine.begin() as c:
+            for frame, table in ((obs, stg_observations), (bnd, stg_boundaries)):
+                if frame is None or frame.empty:
+                    continue
+                cols = [col.name for col in table.c if col.name != "run_id"]
+                recs = _records(frame[cols])
+                for r in recs:
+                    r["run_id"] = run_id
+                for i in range(0, len(recs), 5000):
+                    c.execute(table.insert(), recs[i : i + 5000])
+                n += len(recs)
+        return n
+
+    def swap(
+        self,
+        run_id: int,
+        scope: Scope,
+        regions_df: pd.DataFrame | None = None,
+        variables_rows: Sequence[dict] | None = None,
+        source_rows: Sequence[dict] | None = None,
+        meta_rows: dict[str, str] | None = None,
+    ) -> int:
+        """Replace the live rows in ``scope`` with the staged rows, atomically."""
+        with self.engine.begin() as c:
+            if scope.replace_all:
+                c.execute(observations.delete())
+                c.execute(boundaries.delete())
+                c.execute(regions.delete())
+                c.execute(variables.delete())
+                c.execute(sources.delete())
+            else:
+                cond = sa.true()
+                if scope.periods:
+                    cond = sa.and_(cond, observations.c.period.in_(scope.periods))
+                if scope.source_ids:
+                    cond = sa.and_(cond, observations.c.source_id.in_(scope.source_ids))
+                if scope.gemeenten:
+                    codes = sa.select(regions.c.code).where(regions.c.gemeente_code.in_(scope.gemeenten))
+                    cond = sa.and_(cond, observations.c.region_code.in_(codes))
+                c.execute(observations.delete().where(cond))
+                if scope.vintages:
+                    bcond = boundaries.c.vintage.in_(scope.vintages)
+                    if scope.gemeenten:
+                        bcond = sa.and_(bcond, sa.func.substr(boundaries.c.region_code, 3, 4).in_(
+                            [g[2:] for g in scope.gemeenten]))
+                    c.execute(boundaries.delete().where(bcond))
+            if regions_df is not None and not regions_df.empty:
+                recs = _records(regions_df[[col.name for col in regions.c]])
+                if not scope.replace_all:
+                    c.execute(regions.delete().where(regions.c.code.in_([r["code"] for r in recs])))
+                c.execute(regions.insert(), recs)
+            for rows, table, pk in ((variables_rows, variables, "key"), (source_rows, sources, "id")):
+                if rows:
+                    if not scope.replace_all:
+                        c.execute(table.delete().where(table.c[pk].in_([r[pk] for r in rows])))
+                    c.execute(table.insert(), list(rows))
+            if meta_rows:
+                c.execute(meta.delete().where(meta.c.key.in_(list(meta_rows))))
+                c.execute(meta.insert(), [{"key": k, "value": v} for k, v in meta_rows.items()])
+            n = 0
+            for live, stg in ((observations, stg_observations), (boundaries, stg_boundaries)):
+                cols = [col.name for col in live.c]
+                sel = sa.select(*[stg.c[name] for name in cols]).where(stg.c.run_id == run_id)
+                n += c.execute(live.insert().from_select(cols, sel)).rowcount or 0
+                c.execute(stg.delete().where(stg.c.run_id == run_id))
+        return n
+
+    # -- reads ----------------------------------------------------------
+    def _frame(self, query) -> pd.DataFrame:
+        with self.engine.connect() as c:
+            res = c.execute(query)
+            return pd.DataFrame(res.mappings().all(), columns=list(res.keys()))
+
+    def regions(self, level: str | None = None, gemeente: str | None = None) -> pd.DataFrame:
+        q = sa.select(regions).order_by(regions.c.code)
+        if level:
+            q = q.where(regions.c.level == level)
+        if gemeente:
+            q = q.where(regions.c.gemeente_code == gemeente)
+        return self._frame(q)
+
+    def variables(self) -> pd.DataFrame:
+        return self._frame(sa.select(variables).order_by(variables.c.key))
+
+    def sources(self) -> pd.DataFrame:
+        return self._frame(sa.select(sources).order_by(sources.c.table_id))
+
+    def meta(self) -> dict[str, str]:
+        with self.engine.connect() as c:
+            return {r.key: r.value for r in c.execute(sa.select(meta))}
+
+    def observations(
+        self,
+        variables_: Iterable[str] | None = None,
+        level: str | None = None,
+        periods: Iterable[int] | None = None,
+        codes: Iterable[str] | None = None,
+        gemeente: str | None = None,
+    ) -> pd.DataFrame:
+        """Long frame: region_code, level, gemeente_code, period, variable, value, status, source_id."""
+        o, r = observations, regions
+        q = sa.select(
+            o.c.region_code, r.c.level, r.c.gemeente_code, o.c.period, o.c.variable, o.c.value, o.c.status,
+            o.c.source_id,
+        ).join(r, r.c.code == o.c.region_code)
+        if variables_ is not None:
+            q = q.where(o.c.variable.in_(list(variables_)))
+        if level:
+            q = q.where(r.c.level == level)
+        if periods is not None:
+            q = q.where(o.c.period.in_(list(periods)))
+        if codes is not None:
+            q = q.where(o.c.region_code.in_(list(codes)))
+        if gemeente:
+            q = q.where(r.c.gemeente_code == gemeente)
+        df = self._frame(q.order_by(o.c.region_code, o.c.period, o.c.variable))
+        df["value"] = df["value"].astype("float64")
+        df["period"] = df["period"].astype("int64")
+        return df
+
+    def periods(self, variable: str | None = None, level: str | None = None) -> list[int]:
+        q = sa.select(sa.distinct(observations.c.period)).where(observations.c.status == "ok")
+        if variable:
+            q = q.where(observations.c.variable == variable)
+        if level:
+            q = q.join(regions, regions.c.code == observations.c.region_code).where(regions.c.level == level)
+        with self.engine.connect() as c:
+            return sorted(int(p) for (p,) in c.execute(q))
+
+    def boundaries(self, level: str | None = None, vintage: str | None = None, web: bool = True) -> pd.DataFrame:
+        b = boundaries
+        geom = b.c.geometry_web if web else b.c.geometry
+        q = sa.select(b.c.region_code, b.c.vintage, b.c.level, geom.label("geometry"), b.c.approximate,
+                      b.c.source_id)
+        if level:
+            q = q.where(b.c.level == level)
+        if vintage:
+            q = q.where(b.c.vintage == vintage)
+        return self._frame(q.order_by(b.c.region_code))
+
+    def boundary_vintages(self) -> pd.DataFrame:
+        b = boundaries
+        q = sa.select(b.c.level, b.c.vintage, b.c.approximate, sa.func.count().label("n")).group_by(
+            b.c.level, b.c.vintage, b.c.approximate
+        )
+        return self._frame(q.order_by(b.c.level, b.c.vintage))
+
+    def coverage(self) -> pd.DataFrame:
+        """Counts of regions with at least one 'ok' value, per level × period × theme."""
+        o, r, v = observations, regions, variables
+        q = (
+            sa.select(
+                r.c.level, o.c.period, v.c.theme,
+                # A region counts as covered only where it has a published figure.
+                sa.func.count(sa.distinct(sa.case((o.c.status == "ok", o.c.region_code)))).label("regions"),
+                sa.func.count(sa.distinct(o.c.variable)).label("variables"),
+                sa.func.sum(sa.case((o.c.status == "ok", 1), else_=0)).label("ok"),
+                sa.func.sum(sa.case((o.c.status == "geheim", 1), else_=0)).label("geheim"),
+                sa.func.sum(sa.case((o.c.status == "ontbreekt", 1), else_=0)).label("ontbreekt"),
+            )
+            .join(r, r.c.code == o.c.region_code)
+            .join(v, v.c.key == o.c.variable)
+            .group_by(r.c.level, o.c.period, v.c.theme)
+            .order_by(r.c.level, o.c.period, v.c.theme)
+        )
+        return self._frame(q)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python values (NaN → None) for the DB driver."""
+    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return out
+
+
+def dumps_geojson(obj: dict) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+@lru_cache(maxsize=4)
+def get_store(url: str | None = None) -> Store:
+    """The store for ``url`` (default: the configured database)."""
+    if url is None:
+        from dorpenmonitor.settings import get_settings
+
+        url = get_settings().database_url
+    return Store(url)

@@ -1,0 +1,1 @@
+"""ETL: extract (CBS/PDOK or the shared extracts) → transform → load."""

@@ -1,0 +1,133 @@
+"""Pure transforms: CBS-shaped frames → regions and long observations.
+
+No I/O here; the same functions serve the live refresh (cbsodata downloads)
+and the snapshot (the shared extracts), so both paths agree by construction.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from etl.crosswalk import resolve_kwb_keys
+
+OBS_COLUMNS = ["region_code", "period", "variable", "value", "status", "source_id"]
+REGION_COLUMNS = ["code", "name", "level", "gemeente_code", "wijk_code"]
+_LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+_CODE_RE = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+
+
+def trim(df: pd.DataFrame) -> pd.DataFrame:
+    """Strip CBS's fixed-width padding from every string column (returns a copy)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda s: s.strip() if isinstance(s, str) else s)
+    return out
+
+
+def level_of(code: str) -> str:
+    """'gemeente', 'wijk' or 'buurt' from a CBS region code."""
+    if not _CODE_RE.match(code or ""):
+        raise ValueError(f"Onbekende regiocode '{code}': verwacht GMxxxx, WKxxxxxx of BUxxxxxxxx")
+    return _LEVEL_BY_PREFIX[code[:2]]
+
+
+def region_row(code: str, name: str) -> dict:
+    """Region record with parents derived from the code (BU01060101 → WK010601, GM0106)."""
+    level = level_of(code)
+    digits = code[2:]
+    return {
+        "code": code,
+        "name": name,
+        "level": level,
+        "gemeente_code": "GM" + digits[:4],
+        "wijk_code": "WK" + digits[:6] if level == "buurt" else None,
+    }
+
+
+def to_number(series: pd.Series) -> pd.Series:
+    """CBS cells to floats; '.', '' and other non-numbers become NaN."""
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64")
+    return pd.to_numeric(series.map(lambda s: s.strip() if isinstance(s, str) else s), errors="coerce")
+
+
+def melt_observations(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    period: int | str,
+    source_id: str,
+    code_column: str = "code",
+) -> pd.DataFrame:
+    """Wide frame → long observations.
+
+    ``columns`` maps source column → harmonised variable. An empty cell in a
+    column the source publishes is CBS's 'geheim of onbekend' (null in the
+    TypedDataSet) and is kept as a row with status 'geheim', so a gap is never
+    confused with a figure that was not looked up. ``period`` may name a column.
+    """
+    present = {src: var for src, var in columns.items() if src in frame.columns}
+    if not present:
+        return pd.DataFrame(columns=OBS_COLUMNS)
+    parts = []
+    for src, var in present.items():
+        vals = to_number(frame[src])
+        per = frame[period] if isinstance(period, str) else period
+        parts.append(
+            pd.DataFrame(
+                {
+                    "region_code": frame[code_column].to_numpy(),
+                    "period": per if np.isscalar(per) else np.asarray(per, dtype="int64"),
+                    "variable": var,
+                    "value": vals.to_numpy(),
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["period"] = out["period"].astype("int64")
+    out["status"] = np.where(out["value"].isna(), "geheim", "ok")
+    out["source_id"] = source_id
+    return out[OBS_COLUMNS]
+
+
+def kwb_observations(
+    data: pd.DataFrame, table_id: str, year: int, keys: list[str], source_id: str
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Regions and long observations from one KWB TypedDataSet.
+
+    ``keys`` are the Topic keys of the table's DataProperties: the crosswalk is
+    checked against them first, so schema drift fails before anything is
+    written (:class:`etl.crosswalk.SchemaDriftError`).
+    """
+    mapping, warnings = resolve_kwb_keys(table_id, year, keys)
+    missing_in_data = [k for k in mapping.values() if k not in data.columns]
+    if missing_in_data:
+        from etl.crosswalk import SchemaDriftError
+
+        raise SchemaDriftError(
+            f"Tabel {table_id} ({year}): DataProperties noemt {', '.join(missing_in_data[:5])}, "
+            f"maar de data mist die kolom(men)."
+        )
+    df = trim(data)
+    code_col = "Codering_3" if "Codering_3" in df.columns else next(
+        (c for c in df.columns if c.startswith("Codering")), None
+    )
+    if code_col is None:
+        from etl.crosswalk import SchemaDriftError
+
+        raise SchemaDriftError(f"Tabel {table_id} ({year}): geen kolom 'Codering_*' met regiocodes.")
+    df = df[df[code_col].map(lambda c: bool(_CODE_RE.match(c or "")))].copy()
+    name_col = "WijkenEnBuurten" if "WijkenEnBuurten" in df.columns else code_col
+    regions = pd.DataFrame([region_row(c, n) for c, n in zip(df[code_col], df[name_col], strict=True)],
+                           columns=REGION_COLUMNS)
+    df = df.rename(columns={code_col: "code"})
+    obs = melt_observations(df, {v: k for k, v in mapping.items()}, year, source_id)
+    # A column that is empty for every region, the gemeenten included, is not
+    # suppressed but not published yet (income, energy and proximity arrive
+    # months after a KWB table's first release): 'ontbreekt', not 'geheim'.
+    empty = obs.groupby("variable")["value"].transform(lambda s: s.isna().all())
+    obs.loc[empty & obs["value"].isna(), "status"] = "ontbreekt"
+    return regions, obs, warnings

@@ -1,0 +1,1 @@
+"""Boundaries: PDOK network I/O (``pdok``) apart from pure geometry (``geometry``)."""

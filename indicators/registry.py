@@ -1,0 +1,242 @@
+"""The indicator record, the registry and the pure evaluation of one indicator.
+
+An indicator is a small pure function over a *wide* frame (one row per area,
+one column per harmonised variable, NaN where CBS published nothing) plus a
+frozen :class:`Indicator` record with everything a user or the catalogue needs
+to know. Statuses are decided here, once, for every indicator alike:
+
+* ``geheim`` – an input is suppressed by CBS (``geheim`` in the store);
+* ``ontbreekt`` – an input was not published / not in the snapshot;
+* ``onbetrouwbaar`` – computed, but the denominator is below ``min_denominator``
+  (the value is kept, the status says it should not be read as precise);
+* ``ok``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: The five themes of the monitor, in display order.
+THEMES: tuple[str, ...] = ("demografie", "wonen", "energie", "leefbaarheid en voorzieningen", "sociaal domein")
+DIRECTIONS: tuple[str, ...] = ("hoger is beter", "hoger is slechter", "neutraal")
+#: Machine names of the aggregation methods; labels in :data:`AGGREGATION_LABELS`.
+AGGREGATIONS: tuple[str, ...] = ("sum", "ratio", "weighted_mean", "none")
+AGGREGATION_LABELS: dict[str, str] = {
+    "sum": "som",
+    "ratio": "verhouding van sommen",
+    "weighted_mean": "gewogen gemiddelde naar {weight}",
+    "none": "niet aggregeerbaar",
+}
+STATUSES: tuple[str, ...] = ("ok", "geheim", "ontbreekt", "onbetrouwbaar")
+
+Compute = Callable[[pd.DataFrame], pd.Series]
+
+
+class MissingVariableError(KeyError):
+    """The wide frame lacks a column an indicator needs (a programming error, not a data gap)."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A second way to the same figure, used per area only where the first way fails.
+
+    Typical use: CBS's published, rounded percentage (2022 wijken) where the
+    counts to recompute it are not available.
+    """
+
+    variables: tuple[str, ...]
+    compute: Compute = field(compare=False, repr=False)
+    note: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Metadata and computation of one indicator.
+
+    ``numerator`` and ``denominator`` are harmonised variable keys
+    (``etl.crosswalk``); ``inputs`` lists every variable ``compute`` reads
+    (numerator, denominator and anything else). ``denominator_value`` gives the
+    size the ``min_denominator`` test is applied to; by default the row-wise sum
+    of the denominator variables. ``weight`` names the variable used to weight
+    a mean-type input when areas are aggregated (documentation of
+    ``aggregation``; the actual weights per variable live in
+    :mod:`indicators.aggregate`).
+    """
+
+    id: str
+    title: str
+    description: str
+    formula: str
+    unit: str
+    theme: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    sources: tuple[str, ...]
+    direction: str
+    decimals: int
+    min_denominator: float
+    aggregation: str
+    compute: Compute = field(compare=False, repr=False)
+    weight: str | None = None
+    extra_inputs: tuple[str, ...] = ()
+    caveat: str = ""
+    fallback: Fallback | None = field(default=None, compare=False)
+    denominator_value: Compute | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Every variable ``compute`` reads, without duplicates, in a stable order."""
+        return tuple(dict.fromkeys((*self.numerator, *self.denominator, *self.extra_inputs)))
+
+    @property
+    def aggregation_label(self) -> str:
+        """Dutch wording of the aggregation method, e.g. 'gewogen gemiddelde naar woningvoorraad'."""
+        return AGGREGATION_LABELS[self.aggregation].format(weight=self.weight or "?")
+
+    def denominator_of(self, df: pd.DataFrame) -> pd.Series | None:
+        """The denominator per row, or None when the indicator has none."""
+        if self.denominator_value is not None:
+            return self.denominator_value(df).astype("float64")
+        if not self.denominator:
+            return None
+        return df[list(self.denominator)].sum(axis=1, min_count=len(self.denominator)).astype("float64")
+
+    def problems(self) -> list[str]:
+        """What is wrong or missing in this record (empty list = complete)."""
+        out = []
+        for name in ("id", "title", "description", "formula", "unit"):
+            if not str(getattr(self, name)).strip():
+                out.append(f"{self.id}: '{name}' is leeg")
+        if self.theme not in THEMES:
+            out.append(f"{self.id}: thema '{self.theme}' niet in {THEMES}")
+        if self.direction not in DIRECTIONS:
+            out.append(f"{self.id}: richting '{self.direction}' niet in {DIRECTIONS}")
+        if self.aggregation not in AGGREGATIONS:
+            out.append(f"{self.id}: aggregatie '{self.aggregation}' niet in {AGGREGATIONS}")
+        if self.aggregation == "weighted_mean" and not self.weight:
+            out.append(f"{self.id}: gewogen gemiddelde zonder gewicht")
+        if self.aggregation == "ratio" and not (self.denominator or self.denominator_value):
+            out.append(f"{self.id}: verhouding zonder noemer")
+        if not self.numerator:
+            out.append(f"{self.id}: geen teller")
+        if not self.sources:
+            out.append(f"{self.id}: geen brontabellen")
+        if self.decimals < 0 or self.min_denominator < 0:
+            out.append(f"{self.id}: decimalen en minimale noemer moeten >= 0 zijn")
+        return out
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(ind: Indicator) -> Indicator:
+    """Add ``ind`` to :data:`REGISTRY`; a duplicate id is a programming error."""
+    if ind.id in REGISTRY:
+        raise ValueError(f"Indicator '{ind.id}' is twee keer gedefinieerd")
+    REGISTRY[ind.id] = ind
+    return ind
+
+
+def get(indicator_id: str) -> Indicator:
+    """The indicator with this id; a Dutch error naming the valid ids otherwise."""
+    try:
+        return REGISTRY[indicator_id]
+    except KeyError:
+        raise KeyError(
+            f"Onbekende indicator '{indicator_id}'. Kies uit: {', '.join(sorted(REGISTRY))}"
+        ) from None
+
+
+# -- evaluation -------------------------------------------------------------
+
+def safe_ratio(numerator: pd.Series, denominator: pd.Series, factor: float = 1.0) -> pd.Series:
+    """``factor * numerator / denominator`` with NaN (not inf) where the denominator is 0 or missing."""
+    den = denominator.astype("float64")
+    den = den.where(den != 0)
+    return (numerator.astype("float64") * factor / den).astype("float64")
+
+
+def input_status(status: pd.DataFrame, variables: Iterable[str]) -> pd.Series:
+    """Combined status per row: 'geheim' if any input is secret, else 'ontbreekt' if any is missing."""
+    cols = list(variables)
+    sub = status.reindex(columns=cols, fill_value="ontbreekt").fillna("ontbreekt")
+    out = pd.Series("ok", index=status.index, dtype=object)
+    if not cols:
+        return out
+    out[(sub != "ok").any(axis=1)] = "ontbreekt"
+    out[(sub == "geheim").any(axis=1)] = "geheim"
+    return out
+
+
+def check_columns(ind_id: str, frame: pd.DataFrame, variables: Iterable[str]) -> None:
+    """Raise :class:`MissingVariableError` naming every absent column."""
+    missing = [v for v in variables if v not in frame.columns]
+    if missing:
+        raise MissingVariableError(
+            f"Indicator '{ind_id}' mist variabele(n) {', '.join(missing)} in de invoer "
+            f"(aanwezig: {', '.join(map(str, frame.columns)) or 'geen'})"
+        )
+
+
+def _clean(values: pd.Series, index: pd.Index) -> pd.Series:
+    v = pd.Series(values, index=index).astype("float64")
+    return v.replace([np.inf, -np.inf], np.nan)
+
+
+def evaluate(
+    ind: Indicator,
+    values: pd.DataFrame,
+    status: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Compute ``ind`` for every row of ``values``.
+
+    ``values`` is wide (rows = areas, columns = variables); ``status`` has the
+    same shape with 'ok'/'geheim'/'ontbreekt' (default: 'ok' where a value is
+    present, 'ontbreekt' elsewhere). Returns a frame on the same index with
+    ``waarde``, ``status`` and ``note``. Neither input is modified.
+    """
+    check_columns(ind.id, values, ind.inputs)
+    if status is None:
+        status = pd.DataFrame(np.where(values.notna(), "ok", "ontbreekt"), index=values.index,
+                              columns=values.columns)
+    st = input_status(status, ind.inputs)
+    # A value CBS did publish but the store marked otherwise is not trusted, and vice versa.
+    st = st.where(~(st.eq("ok") & values[list(ind.inputs)].isna().any(axis=1)), "ontbreekt")
+    val = _clean(ind.compute(values), values.index).where(st.eq("ok"))
+    note = pd.Series("", index=values.index, dtype=object)
+
+    if ind.fallback is not None:
+        fb = ind.fallback
+        need = st.ne("ok")
+        if need.any() and all(v in values.columns for v in fb.variables):
+            fst = input_status(status, fb.variables)
+            fst = fst.where(~values[list(fb.variables)].isna().any(axis=1), "ontbreekt")
+            use = need & fst.eq("ok")
+            if use.any():
+                fval = _clean(fb.compute(values), values.index)
+                val = val.where(~use, fval)
+                st = st.where(~use, "ok")
+                note = note.where(~use, fb.note)
+
+    den = ind.denominator_of(values) if all(v in values.columns for v in ind.denominator) else None
+    if den is not None:
+        zero = st.eq("ok") & den.eq(0) & note.eq("")
+        val = val.where(~zero)
+        small = st.eq("ok") & den.lt(ind.min_denominator) & note.eq("")
+        st = st.where(~small, "onbetrouwbaar")
+        note = note.where(~small, "noemer " + den.round(1).astype(str).str.removesuffix(".0")
+                          + f" is kleiner dan {ind.min_denominator:g}")
+    return pd.DataFrame({"waarde": val, "status": st, "note": note}, index=values.index)
+
+
+def missing_metadata(registry: Mapping[str, Indicator] | None = None) -> list[str]:
+    """Problems in the metadata of all registered indicators (used by a test)."""
+    reg = REGISTRY if registry is None else registry
+    return [p for ind in reg.values() for p in ind.problems()]

@@ -1,0 +1,107 @@
+"""The store on SQLite and on a real PostgreSQL server: schema, staged swap, nothing lost."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dorpenmonitor.store import Scope, Store
+from etl import snapshot
+from etl.load import LoadError, LoadRun
+
+
+def _obs(codes, value, source="t@test"):
+    return pd.DataFrame({
+        "region_code": codes, "period": 2024, "variable": "inwoners", "value": value, "status": "ok",
+        "source_id": source,
+    })
+
+
+def _regions(codes):
+    return pd.DataFrame({"code": codes, "name": codes, "level": "gemeente", "gemeente_code": codes,
+                         "wijk_code": None})
+
+
+def test_swap_replaces_only_the_scope(fresh_store: Store):
+    with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+        run.stage(obs=pd.concat([_obs(["GM0106"], 1.0), _obs(["GM0106"], 1.0).assign(period=2023)]))
+        run.swap(regions_df=_regions(["GM0106"]))
+    with LoadRun(fresh_store, "test", Scope(periods=(2024,))) as run:
+        run.stage(obs=_obs(["GM0106"], 2.0))
+        run.swap()
+    got = fresh_store.observations().set_index("period")["value"].to_dict()
+    assert got == {2023: 1.0, 2024: 2.0}
+
+
+def test_failed_load_leaves_previous_data(fresh_store: Store):
+    with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+        run.stage(obs=_obs(["GM0106"], 1.0))
+        run.swap(regions_df=_regions(["GM0106"]))
+    before = fresh_store.observations()
+    with pytest.raises(RuntimeError, match="halverwege"):
+        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+            run.stage(obs=_obs(["GM0106"], 99.0))
+            raise RuntimeError("download halverwege afgebroken")
+    pd.testing.assert_frame_equal(fresh_store.observations(), before)
+    runs = fresh_store.load_runs()
+    assert runs.iloc[0]["status"] == "failed" and "halverwege" in runs.iloc[0]["message"]
+    assert runs.iloc[1]["status"] == "ok"
+
+
+def test_invalid_rows_are_refused_before_the_swap(fresh_store: Store):
+    bad = pd.concat([_obs(["GM0106"], 1.0), _obs(["GM0106"], 2.0)])
+    with pytest.raises(LoadError, match="Dubbele"):
+        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+            run.stage(obs=bad)
+    assert fresh_store.is_empty()
+
+
+def test_error_inside_swap_rolls_back(fresh_store: Store, monkeypatch):
+    with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+        run.stage(obs=_obs(["GM0106"], 1.0))
+        run.swap(regions_df=_regions(["GM0106"]))
+    # A region row violating NOT NULL makes the swap fail after the delete ran.
+    broken = _regions(["GM0109"]).assign(name=None)
+    with pytest.raises(Exception):
+        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+            run.stage(obs=_obs(["GM0109"], 5.0))
+            run.swap(regions_df=broken)
+    assert fresh_store.observations()["region_code"].tolist() == ["GM0106"]
+
+
+def test_killed_run_is_marked_failed(fresh_store: Store):
+    fresh_store.begin_run("refresh", Scope(periods=(2024,)))  # never finished: process was killed
+    with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+        run.stage(obs=_obs(["GM0106"], 1.0))
+        run.swap(regions_df=_regions(["GM0106"]))
+    runs = fresh_store.load_runs()
+    assert set(runs["status"]) == {"ok", "failed"}
+    assert "afgebroken" in runs[runs["status"] == "failed"].iloc[0]["message"]
+
+
+@pytest.mark.postgres
+def test_snapshot_on_postgres_matches_sqlite(pg_url, store, snapshot_dir):
+    pg = Store(pg_url)
+    pg.drop_all()
+    snapshot.load(pg, snapshot_dir)
+    a = store.observations().sort_values(["region_code", "period", "variable"]).reset_index(drop=True)
+    b = pg.observations().sort_values(["region_code", "period", "variable"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert len(pg.boundaries(level="buurt", vintage="2024-benaderd")) == 753
+    cov_a, cov_b = store.coverage(), pg.coverage()
+    assert cov_a[["regions", "ok"]].sum().tolist() == [int(x) for x in cov_b[["regions", "ok"]].sum().tolist()]
+
+
+@pytest.mark.postgres
+def test_failed_load_on_postgres_leaves_previous_data(pg_url):
+    pg = Store(pg_url)
+    pg.drop_all()
+    with LoadRun(pg, "test", Scope(replace_all=True)) as run:
+        run.stage(obs=_obs(["GM0106"], 1.0))
+        run.swap(regions_df=_regions(["GM0106"]))
+    with pytest.raises(Exception):
+        with LoadRun(pg, "test", Scope(replace_all=True)) as run:
+            run.stage(obs=_obs(["GM0109"], 5.0))
+            run.swap(regions_df=_regions(["GM0109"]).assign(name=None))
+    assert pg.observations()["value"].tolist() == [1.0]
+    assert pg.load_runs().iloc[0]["status"] == "failed"
