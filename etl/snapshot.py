@@ -174,6 +174,13 @@ def _build_geojson(src: Path, code_prop: str, code_fix=lambda c: c, name_prop: s
             {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": feats}
 
 
+def _geojson_lines(fc: dict) -> str:
+    """GeoJSON with one feature per line, so a changed boundary is a one-line diff."""
+    head = json.dumps({k: v for k, v in fc.items() if k != "features"}, ensure_ascii=False)[:-1]
+    feats = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in fc["features"])
+    return f'{head}, "features": [\n{feats}\n]}}\n'
+
+
 def build(shared_dir: Path, snapshot_dir: Path) -> dict:
     """Write the snapshot from the shared extracts; returns the manifest."""
     shared_dir = Path(shared_dir)
@@ -217,7 +224,7 @@ def build(shared_dir: Path, snapshot_dir: Path) -> dict:
             fc = _build_geojson(shared_dir / shared_rel, code_prop, fix, name_prop)
             out = snapshot_dir / out_rel
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+            out.write_text(_geojson_lines(fc), encoding="utf-8")
             entry = _manifest_entry(src, shared_dir / shared_rel, out, snapshot_dir, len(fc["features"]))
             manifest["sources"].append(entry)
     (snapshot_dir / "sources.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
