@@ -19,7 +19,7 @@ import pandas as pd
 
 from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import Scope, Store
-from etl.crosswalk import BY_KEY, KWB_VARIABLES, VARIABLES
+from etl.crosswalk import KWB_VARIABLES, VARIABLES
 from etl.load import LoadRun
 from etl.sources import BY_ID, GEO_SOURCES, SOURCES, Source
 from etl.transform import OBS_COLUMNS, REGION_COLUMNS, kwb_observations, melt_observations, region_row, trim
@@ -372,9 +372,9 @@ def _add_missing_2024(obs: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
 def snapshot_boundaries(snapshot_dir: Path) -> pd.DataFrame:
     """Boundary rows (full and web geometry as GeoJSON text, EPSG:4326)."""
-    from geodata.geometry import boundaries_frame  # geopandas is only needed here
-
     import geopandas as gpd
+
+    from geodata.geometry import boundaries_frame  # geopandas is only needed here
 
     parts = []
     for rel, vintage, level, sid, approx in (

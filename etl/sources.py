@@ -145,7 +145,8 @@ SOURCES: tuple[Source, ...] = (
 GEO_SOURCES: tuple[Source, ...] = (
     Source(
         "wijkbuurtkaart-2022@tmap", "wijkbuurtkaart", "Wijk- en buurtkaart 2022: gemeenten en wijken (gegeneraliseerd)",
-        "CBS / Kadaster", "tmap (R)", f"{_TMAP} NLD_muni.rda, NLD_dist.rda @ 202b8f6e", "2022", "CC BY 4.0 — CBS / Kadaster",
+        "CBS / Kadaster", "tmap (R)", f"{_TMAP} NLD_muni.rda, NLD_dist.rda @ 202b8f6e", "2022",
+        "CC BY 4.0 — CBS / Kadaster",
         "geo/wijken_2022_tmap.geojson", "geo/wijken_2022.geojson", 10,
     ),
     Source(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from dorpenmonitor.store import Scope, Store
 from etl import snapshot
@@ -62,7 +63,7 @@ def test_error_inside_swap_rolls_back(fresh_store: Store, monkeypatch):
         run.swap(regions_df=_regions(["GM0106"]))
     # A region row violating NOT NULL makes the swap fail after the delete ran.
     broken = _regions(["GM0109"]).assign(name=None)
-    with pytest.raises(Exception):
+    with pytest.raises(sa.exc.IntegrityError):
         with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
             run.stage(obs=_obs(["GM0109"], 5.0))
             run.swap(regions_df=broken)
@@ -99,7 +100,7 @@ def test_failed_load_on_postgres_leaves_previous_data(pg_url):
     with LoadRun(pg, "test", Scope(replace_all=True)) as run:
         run.stage(obs=_obs(["GM0106"], 1.0))
         run.swap(regions_df=_regions(["GM0106"]))
-    with pytest.raises(Exception):
+    with pytest.raises(sa.exc.IntegrityError):
         with LoadRun(pg, "test", Scope(replace_all=True)) as run:
             run.stage(obs=_obs(["GM0109"], 5.0))
             run.swap(regions_df=_regions(["GM0109"]).assign(name=None))
