@@ -44,6 +44,7 @@ SETTINGS_DOC: dict[str, str] = {
     "pdok_base_url": "Base URL of the PDOK OGC API for the CBS wijk- en buurtkaart.",
     "http_timeout": "Seconds before one HTTP request to CBS or PDOK is given up.",
     "http_retries": "How often a failed HTTP request is retried (with exponential backoff).",
+    "dorpen_config": "TOML file that overrides or adds villages (groups of buurten); see config/dorpen.toml.",
     "host": "Address the dashboard listens on.",
     "port": "Port the dashboard listens on.",
     "debug": "Run Dash in debug mode (dev tools, reloader off).",
@@ -73,6 +74,9 @@ class Settings:
     )
     http_timeout: float = field(default_factory=lambda: float(_env("http_timeout", "60")))
     http_retries: int = field(default_factory=lambda: int(_env("http_retries", "4")))
+    dorpen_config: Path = field(
+        default_factory=lambda: Path(_env("dorpen_config", str(PROJECT_ROOT / "config" / "dorpen.toml")))
+    )
     host: str = field(default_factory=lambda: _env("host", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("port", "8050")))
     debug: bool = field(default_factory=lambda: _env("debug", "0") in ("1", "true", "yes"))

@@ -358,7 +358,7 @@ class Store:
         return df
 
     def periods(self, variable: str | None = None, level: str | None = None) -> list[int]:
-        q = sa.select(sa.distinct(observations.c.period)).where(observations.c.status == "ok")
+        q = sa.select(observations.c.period).where(observations.c.status == "ok").distinct()
         if variable:
             q = q.where(observations.c.variable == variable)
         if level:

@@ -295,7 +295,12 @@ def snapshot_observations(snapshot_dir: Path) -> tuple[pd.DataFrame, pd.DataFram
                                    2024, keys, sid)
         # Only the columns this republisher carries are evidence; the rest is 'not in this source'.
         present = {k for k, v in _crosswalk_2024().items() if v in cols}
-        obs_parts.append(o[o["variable"].isin(present)])
+        o = o[o["variable"].isin(present)].copy()
+        # A republished subset leaves a cell empty both where CBS suppressed it
+        # and where the republisher had nothing; mostly-empty columns are the latter.
+        empty_share = o.groupby("variable")["value"].transform(lambda s: s.isna().mean())
+        o.loc[o["value"].isna() & (empty_share > 0.5), "status"] = "ontbreekt"
+        obs_parts.append(o)
         if "WijkenEnBuurten" in part.columns:
             region_parts.append(pd.DataFrame([region_row(c, n) for c, n in
                                               zip(part["Codering_3"], part["WijkenEnBuurten"], strict=True)]))

@@ -1,0 +1,75 @@
+"""``dorpenmonitor export``: indicator values as CSV.
+
+The lead's console script calls :func:`main` with the arguments after
+``export``. Output: UTF-8, comma-separated, with a header; the tidy columns
+of :func:`indicators.api.compute`. Invalid choices end with exit code 2 and a
+Dutch message on stderr that names the valid choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dorpenmonitor.settings import GEMEENTEN, get_settings
+from dorpenmonitor.store import Store
+from indicators import api
+from indicators.registry import REGISTRY
+
+COLUMNS = ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status", "note", "dekking",
+           "gemeente_code"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors, in Dutch where we can
+        self.print_usage(sys.stderr)
+        self.exit(2, f"dorpenmonitor export: fout: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dorpenmonitor export", description="Exporteer indicatoren als CSV (UTF-8, komma).")
+    p.add_argument("--niveau", required=True, help=f"een van: {', '.join(api.NIVEAUS)}")
+    p.add_argument("--jaar", required=True, type=int, help="peiljaar, bijvoorbeeld 2024")
+    p.add_argument("--indicator", action="append", dest="indicators", metavar="ID",
+                   help="indicator-id (herhaalbaar); standaard alle")
+    p.add_argument("--gemeente", help="alleen deze gemeente, bijvoorbeeld GM0114")
+    p.add_argument("--output", "-o", help="uitvoerbestand; standaard stdout")
+    p.add_argument("--database", help="database-URL; standaard de ingestelde database")
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"dorpenmonitor export: {message}", file=sys.stderr)
+    return 2
+
+
+def main(args: Sequence[str] | None = None) -> int:
+    """Run the export; returns the exit code (0 ok, 2 invalid choice)."""
+    ns = build_parser().parse_args(list(args) if args is not None else None)
+    if ns.niveau not in api.NIVEAUS:
+        return _fail(f"onbekend niveau '{ns.niveau}'. Kies uit: {', '.join(api.NIVEAUS)}")
+    ids = ns.indicators or list(REGISTRY)
+    unknown = [i for i in ids if i not in REGISTRY]
+    if unknown:
+        return _fail(f"onbekende indicator(en) {', '.join(unknown)}. Kies uit: {', '.join(REGISTRY)}")
+    if ns.gemeente is not None and ns.gemeente.upper() not in GEMEENTEN:
+        return _fail(f"onbekende gemeente '{ns.gemeente}'. Kies uit: "
+                     + ", ".join(f"{c} ({n})" for c, n in GEMEENTEN.items()))
+    gemeente = ns.gemeente.upper() if ns.gemeente else None
+    store = Store(ns.database or get_settings().database_url)
+    available = sorted({y for i in ids for y in api.years(store, i, ns.niveau)})
+    if ns.jaar not in available:
+        keuze = ", ".join(map(str, available)) or "geen"
+        return _fail(f"geen gegevens voor jaar {ns.jaar} op niveau {ns.niveau} voor de gekozen indicator(en). "
+                     f"Kies uit: {keuze}")
+    frame = api.compute(store, ns.niveau, ns.jaar, ids, gemeente)[COLUMNS]
+    if ns.output:
+        frame.to_csv(ns.output, index=False, encoding="utf-8")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

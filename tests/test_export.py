@@ -1,0 +1,37 @@
+"""The body of ``dorpenmonitor export`` (indicators.export.main)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators import api
+from indicators.export import main
+
+
+def test_export_csv(store, tmp_path):
+    out = tmp_path / "buurten.csv"
+    rc = main(["--niveau", "buurt", "--jaar", "2024", "--indicator", "aandeel_65plus", "--indicator",
+               "woz_gemiddeld", "--gemeente", "GM0114", "--output", str(out), "--database", store.url])
+    assert rc == 0
+    df = pd.read_csv(out, encoding="utf-8")
+    assert list(df.columns[:8]) == ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status"]
+    assert set(df["indicator"]) == {"aandeel_65plus", "woz_gemiddeld"}
+    assert df["code"].str.startswith("BU0114").all()
+    assert len(df) == 2 * len(api.values(store, "inwoners", "buurt", 2024, gemeente="GM0114"))
+
+
+def test_export_stdout(store, capsys):
+    assert main(["--niveau", "dorp", "--jaar", "2024", "--indicator", "inwoners", "--database", store.url]) == 0
+    assert capsys.readouterr().out.startswith("code,naam,niveau,jaar,indicator")
+
+
+def test_unknown_choices_exit_2_with_dutch_message(store, capsys):
+    cases = [
+        (["--niveau", "provincie", "--jaar", "2024"], "Kies uit: gemeente, wijk, buurt, dorp"),
+        (["--niveau", "buurt", "--jaar", "2024", "--indicator", "onzin"], "onbekende indicator"),
+        (["--niveau", "buurt", "--jaar", "2024", "--gemeente", "GM9999"], "GM0114 (Emmen)"),
+        (["--niveau", "buurt", "--jaar", "1990", "--indicator", "misdrijven"], "Kies uit: 2021, 2022"),
+    ]
+    for args, expected in cases:
+        assert main([*args, "--database", store.url]) == 2
+        assert expected in capsys.readouterr().err
