@@ -159,6 +159,8 @@ class Scope:
     periods: tuple[int, ...] = ()
     gemeenten: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
+    #: limit the replacement to these harmonised variables (a refresh leaves crime, health, ... alone)
+    variables: tuple[str, ...] = ()
     vintages: tuple[str, ...] = ()
     replace_all: bool = False
     extra: dict = field(default_factory=dict)
@@ -273,6 +275,8 @@ class Store:
                     cond = sa.and_(cond, observations.c.period.in_(scope.periods))
                 if scope.source_ids:
                     cond = sa.and_(cond, observations.c.source_id.in_(scope.source_ids))
+                if scope.variables:
+                    cond = sa.and_(cond, observations.c.variable.in_(scope.variables))
                 if scope.gemeenten:
                     codes = sa.select(regions.c.code).where(regions.c.gemeente_code.in_(scope.gemeenten))
                     cond = sa.and_(cond, observations.c.region_code.in_(codes))

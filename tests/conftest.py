@@ -23,6 +23,8 @@ from dorpenmonitor.settings import PROJECT_ROOT
 from dorpenmonitor.store import Store
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
+pytest_plugins = ["tests.fakes.fixtures"]
+
 REQUIRE_ALL = os.environ.get("DORPENMONITOR_REQUIRE_ALL") == "1"
 
 

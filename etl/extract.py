@@ -1,0 +1,356 @@
+"""Extract: download KWB tables from CBS with cbsodata and keep the raw copy.
+
+One table is downloaded with ``cbsodata.download_data`` into a temporary
+folder, filtered at the server to the requested municipalities, and only then
+renamed to ``raw_dir/<table_id>/``: a failed or interrupted download never
+destroys the previous raw copy. Beside cbsodata's own ``<Entity>.json`` files
+sits ``_download.json`` (table, url, filter, date, licence, sha256 per file),
+so transforms can re-run offline with :func:`read_raw`.
+
+cbsodata keeps ``use_https`` (and a page ``Session``) in module globals; we set
+them only for the duration of one call, under a lock, and restore them after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import cbsodata
+import cbsodata.cbsodata3 as _cbs
+import pandas as pd
+import requests
+from tqdm import tqdm
+
+CBS_LICENCE = "CC BY 4.0, Bron: CBS"
+RECORD_FILE = "_download.json"
+#: Entities cbsodata writes that are not part of the table itself.
+_SKIP_ENTITIES = {"UntypedDataSet"}
+#: Clauses per OData $filter. 13 municipalities × 3 prefixes would put the query
+#: string at ~1,970 bytes, right at IIS's default 2,048-byte limit; 6 gemeenten
+#: (18 startswith clauses, ~920 bytes) leaves ample room.
+MAX_GEMEENTEN_PER_FILTER = 6
+
+T = TypeVar("T")
+_CBS_LOCK = threading.Lock()
+
+
+class DownloadError(RuntimeError):
+    """A download failed for good (after retries), naming the table or collection."""
+
+
+def progress_enabled(progress: bool | None = None) -> bool:
+    """Progress bars only for a person at a terminal, never in tests."""
+    if progress is not None:
+        return progress
+    return sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Connection errors, timeouts, 5xx and broken JSON are worth another try; 4xx is not."""
+    if isinstance(exc, requests.HTTPError):
+        # cbsodata re-raises HTTPError without a response; the original is the cause.
+        resp = exc.response if exc.response is not None else getattr(exc.__cause__, "response", None)
+        return resp is None or resp.status_code >= 500 or resp.status_code == 429
+    return isinstance(
+        exc,
+        (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+            ValueError,  # json.JSONDecodeError: truncated or non-JSON body
+            KeyError,  # a JSON body without 'value' (an error page served as 200)
+        ),
+    )
+
+
+def describe_error(exc: BaseException) -> str:
+    """Short, human cause of a network failure (Dutch first, technical detail after)."""
+    if isinstance(exc, requests.Timeout):
+        kind = "time-out"
+    elif isinstance(exc, requests.ConnectionError):
+        kind = "geen verbinding / connection error"
+    elif isinstance(exc, requests.HTTPError):
+        kind = "HTTP-fout"
+    elif isinstance(exc, ValueError):
+        kind = "onleesbare of afgebroken JSON / invalid JSON"
+    else:
+        kind = type(exc).__name__
+    detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+    return f"{kind}: {detail}"
+
+
+def with_retries(
+    fn: Callable[[], T],
+    *,
+    what: str,
+    retries: int,
+    backoff: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Call ``fn`` up to ``retries + 1`` times with exponential backoff (1, 2, 4 … s).
+
+    Raises :class:`DownloadError` naming ``what`` when every attempt failed or
+    the error is not worth retrying (e.g. HTTP 404).
+    """
+    attempts = max(0, retries) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except DownloadError:
+            raise  # already says what failed (e.g. PDOK 404: the year is not published)
+        except Exception as exc:  # noqa: BLE001 - classified below
+            if not is_retryable(exc) or attempt == attempts:
+                raise DownloadError(
+                    f"Downloaden van {what} mislukt na {attempt} poging(en): {describe_error(exc)} "
+                    f"[download failed after {attempt} attempt(s)]"
+                ) from exc
+            sleep(backoff * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def kwb_filter(gemeenten: Iterable[str]) -> str:
+    """OData v3 ``$filter`` selecting the GM, WK and BU rows of these municipalities.
+
+    Filters on the dimension key ``WijkenEnBuurten`` ('GM1680', 'WK168000',
+    'BU16800000', padded by CBS) with ``startswith``, which the CBS OData v3
+    service supports on dimension keys; unlike ``substringof('1680', …)`` it
+    cannot match another municipality's buurt code that happens to contain
+    the same four digits.
+    """
+    clauses = []
+    for gm in gemeenten:
+        num = _gm_number(gm)
+        clauses += [f"startswith(WijkenEnBuurten,'{p}{num}')" for p in ("GM", "WK", "BU")]
+    return " or ".join(clauses)
+
+
+def _gm_number(gm: str) -> str:
+    code = gm.strip().upper()
+    num = code[2:] if code.startswith("GM") else code
+    if len(num) != 4 or not num.isdigit():
+        raise ValueError(f"Ongeldige gemeentecode '{gm}': verwacht GMxxxx")
+    return num
+
+
+def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def table_url(table_id: str, catalog_url: str, use_https: bool) -> str:
+    """The bulk-feed URL cbsodata reads the table from."""
+    return f"{'https' if use_https else 'http'}://{catalog_url}/{_cbs.BULK}/{table_id}/"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class _cbs_globals:
+    """Set cbsodata's module globals for one call and restore them afterwards.
+
+    ``use_https`` is a global option; ``Session`` is swapped for a subclass that
+    reports every page (our progress bar), because cbsodata opens a new
+    session per page and offers no hook.
+    """
+
+    def __init__(self, use_https: bool, on_page: Callable[[str], None] | None):
+        self.use_https = use_https
+        self.on_page = on_page
+
+    def __enter__(self) -> None:
+        _CBS_LOCK.acquire()
+        self._old_https = _cbs.options.use_https
+        self._old_session = _cbs.Session
+        on_page = self.on_page
+
+        class _ReportingSession(requests.Session):
+            def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+                resp = super().send(request, **kwargs)
+                if on_page is not None:
+                    on_page(request.url or "")
+                return resp
+
+        object.__setattr__(_cbs.options, "use_https", self.use_https)  # bypass its logging setter
+        _cbs.Session = _ReportingSession
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            object.__setattr__(_cbs.options, "use_https", self._old_https)
+            _cbs.Session = self._old_session
+        finally:
+            _CBS_LOCK.release()
+
+
+def _entity_of(url: str) -> str:
+    path = url.split("?", 1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1]
+
+
+def download_kwb(
+    table_id: str,
+    gemeenten: Sequence[str],
+    raw_dir: Path | str,
+    *,
+    catalog_url: str = "opendata.cbs.nl",
+    use_https: bool = True,
+    timeout: float = 60.0,
+    retries: int = 4,
+    backoff: float = 1.0,
+    progress: bool | None = None,
+) -> Path:
+    """Download one KWB table for ``gemeenten`` into ``raw_dir/<table_id>/``; returns that folder.
+
+    Metadata (TableInfos, DataProperties, dimensions) comes once; the
+    TypedDataSet is filtered at the server, in chunks of
+    :data:`MAX_GEMEENTEN_PER_FILTER` municipalities to keep URLs short.
+    Each chunk is retried as a whole with exponential backoff. Raises
+    :class:`DownloadError` naming the table.
+    """
+    gms = sorted(dict.fromkeys(g.strip().upper() for g in gemeenten))
+    if not gms:
+        raise ValueError("Geen gemeenten opgegeven")
+    raw_dir = Path(raw_dir)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    chunks = _chunks(gms, MAX_GEMEENTEN_PER_FILTER)
+    filters = [kwb_filter(c) for c in chunks]
+    url = table_url(table_id, catalog_url, use_https)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", suffix=".tmp", dir=raw_dir))
+    bar = tqdm(desc=f"CBS {table_id}", unit=" pagina", disable=not progress_enabled(progress), leave=False)
+
+    def on_page(page_url: str) -> None:
+        bar.set_postfix_str(_entity_of(page_url), refresh=False)
+        bar.update(1)
+
+    try:
+        # First chunk: the whole table with cbsodata's public API (metadata + data).
+        def first() -> None:
+            _clear(tmp)
+            with _cbs_globals(use_https, on_page):
+                cbsodata.download_data(table_id, dir=str(tmp), filters=filters[0], catalog_url=catalog_url,
+                                       timeout=timeout)
+
+        with_retries(first, what=f"CBS-tabel {table_id}", retries=retries, backoff=backoff)
+        rows: list[dict] = json.loads((tmp / "TypedDataSet.json").read_text(encoding="utf-8"))
+        # Further chunks: only the dataset again (re-reading the 17,000-row region
+        # dimension per chunk would be wasteful towards CBS).
+        for flt in filters[1:]:
+            def more(flt: str = flt) -> list[dict]:
+                with _cbs_globals(use_https, on_page):
+                    return _cbs._download_metadata(table_id, "TypedDataSet", filters=flt, catalog_url=catalog_url,
+                                                   timeout=timeout)
+
+            rows += with_retries(more, what=f"CBS-tabel {table_id} (TypedDataSet)", retries=retries, backoff=backoff)
+        if len(filters) > 1:
+            seen: set = set()
+            rows = [r for r in rows if not (r.get("ID") in seen or seen.add(r.get("ID")))]
+            rows.sort(key=lambda r: r.get("ID", 0))
+            (tmp / "TypedDataSet.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        for name in _SKIP_ENTITIES:
+            (tmp / f"{name}.json").unlink(missing_ok=True)
+        files = {p.name: sha256_file(p) for p in sorted(tmp.glob("*.json"))}
+        record = {
+            "table_id": table_id,
+            "url": url,
+            "filter": filters if len(filters) > 1 else filters[0],
+            "gemeenten": gms,
+            "retrieved": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "licence": CBS_LICENCE,
+            "client": f"cbsodata {getattr(cbsodata, '__version__', '')}".strip(),
+            "rows": len(rows),
+            "sha256": files,
+        }
+        (tmp / RECORD_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+        return replace_dir(tmp, raw_dir / table_id)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        bar.close()
+
+
+def _clear(folder: Path) -> None:
+    for p in folder.iterdir():
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+
+
+def replace_dir(new: Path, target: Path) -> Path:
+    """Move ``new`` into place at ``target``; the old copy goes only once the new one is there."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def read_record(folder: Path | str) -> dict[str, Any]:
+    """The ``_download.json`` record of a raw download folder."""
+    return json.loads((Path(folder) / RECORD_FILE).read_text(encoding="utf-8"))
+
+
+def read_raw(folder: Path | str) -> tuple[dict[str, Any], list[str], pd.DataFrame]:
+    """Read a raw cbsodata folder: ``(table_infos, topic_keys, data)``.
+
+    ``data`` is the TypedDataSet with the ``WijkenEnBuurten`` keys replaced by
+    their titles from the dimension file, as ``cbsodata.get_data`` does, so it
+    has the same shape as the republished CSV extracts (CBS padding kept;
+    the transform trims it).
+    """
+    folder = Path(folder)
+
+    def load(name: str) -> Any:
+        return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+    infos = load("TableInfos")
+    table_infos = infos[0] if isinstance(infos, list) and infos else dict(infos or {})
+    props = load("DataProperties")
+    keys = [p["Key"] for p in props if p.get("Type") == "Topic"]
+    dims = [p["Key"] for p in props if p.get("Type") in ("Dimension", "GeoDimension", "TimeDimension", "GeoDetail")]
+    data = pd.DataFrame(load("TypedDataSet"))
+    for dim in dims:
+        path = folder / f"{dim}.json"
+        if dim in data.columns and path.exists():
+            titles = {d["Key"]: d["Title"] for d in load(dim)}
+            data[dim] = data[dim].map(lambda k, t=titles: t.get(k, k))
+    return table_infos, keys, data
+
+
+def data_rows_for(data: pd.DataFrame, gemeenten: Iterable[str], code_column: str = "Codering_3") -> pd.DataFrame:
+    """Keep only rows of these municipalities (a guard on top of the server-side filter)."""
+    nums = {_gm_number(g) for g in gemeenten}
+    if code_column not in data.columns:
+        return data
+    codes = data[code_column].astype(str).str.strip()
+    return data[codes.str[2:6].isin(nums) & codes.str[:2].isin(["GM", "WK", "BU"])]
+
+
+def encoded_filter_length(gemeenten: Sequence[str]) -> int:
+    """Bytes the ``$filter`` adds to the query string (documents the chunking choice)."""
+    return len(urlencode({"$format": "json", "$filter": kwb_filter(gemeenten)}))
