@@ -25,7 +25,6 @@ from etl.extract import (
 from geodata.pdok import PdokNotAvailable, fetch_boundaries, read_raw_boundaries
 from tests.fakes.cbs_odata import Fault, parse_filter
 
-
 TWO = ["GM1680", "GM0109"]
 
 

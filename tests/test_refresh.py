@@ -14,7 +14,6 @@ from dorpenmonitor.store import Store
 from etl.refresh import RefreshError, parse_years, refresh
 from tests.fakes.cbs_odata import Fault
 
-
 TWO = ["GM1680", "GM0109"]
 FAST = {"backoff": 0.01, "progress": False}
 TABLES = ("observations", "regions", "sources", "boundaries", "variables", "meta")
