@@ -58,8 +58,8 @@ def level_of_code(code: str) -> str:
 
 def clear_cache() -> None:
     """Forget every cached frame (call after the database was reloaded)."""
-    for f in (_inputs, _regions, _source_tables, _current_codes, _villages, _table, _by_indicator, _benchmark_rows,
-              _klasse, _breaks, _periods, _years):
+    for f in (_inputs_all, _inputs, _level_keys, _level_years, _regions, _source_tables, _current_codes, _villages,
+              _table_all, _table, _by_indicator, _benchmark_all, _benchmark_rows, _klasse, _breaks, _periods, _years):
         f.cache_clear()
 
 
@@ -76,22 +76,58 @@ def _source_tables(url: str) -> dict[str, str]:
     return dict(zip(src["id"], src["table_id"], strict=True))
 
 
-@lru_cache(maxsize=64)
-def _inputs(url: str, niveau: str, jaar: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Wide (values, status, source table) frames for one CBS level and year; rows = areas with data."""
-    obs = Store(url).observations(level=niveau, periods=[jaar])
+SEP = "|"  # joins code and year into one row key, so a whole level is computed in one pass
+
+
+@lru_cache(maxsize=8)
+def _inputs_all(url: str, niveau: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Wide (values, status, source table) frames for one CBS level, all years; rows keyed 'code|year'."""
+    obs = Store(url).observations(level=niveau)
     if obs.empty:
         e = pd.DataFrame(index=pd.Index([], dtype=str))
         return e, e, e
     obs = obs.assign(value=obs["value"].where(obs["status"].eq("ok")),
-                     bron=obs["source_id"].map(_source_tables(url)).fillna(obs["source_id"]))
-    values = obs.pivot(index="region_code", columns="variable", values="value").astype("float64")
-    status = obs.pivot(index="region_code", columns="variable", values="status").fillna("ontbreekt")
-    bron = obs.pivot(index="region_code", columns="variable", values="bron")
+                     bron=obs["source_id"].map(_source_tables(url)).fillna(obs["source_id"]),
+                     key=obs["region_code"] + SEP + obs["period"].astype(str))
+    values = obs.pivot(index="key", columns="variable", values="value").astype("float64")
+    status = obs.pivot(index="key", columns="variable", values="status").fillna("ontbreekt")
+    bron = obs.pivot(index="key", columns="variable", values="bron")
     for f in (values, status, bron):
         f.index.name = None
         f.columns.name = None
     return values, status, bron
+
+
+def _split(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """'code|year' keys → (codes, years)."""
+    parts = index.str.rsplit(SEP, n=1)
+    return parts.str[0].to_numpy(dtype=object), parts.str[1].astype(int).to_numpy()
+
+
+@lru_cache(maxsize=8)
+def _level_keys(url: str, niveau: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and years of the rows of :func:`_inputs_all` (the three frames share one index)."""
+    return _split(_inputs_all(url, niveau)[0].index)
+
+
+@lru_cache(maxsize=8)
+def _level_years(url: str, niveau: str) -> tuple[int, ...]:
+    return tuple(sorted(set(_level_keys(url, niveau)[1].tolist())))
+
+
+@lru_cache(maxsize=64)
+def _inputs(url: str, niveau: str, jaar: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Wide (values, status, source table) frames for one CBS level and year; rows = areas with data."""
+    out = []
+    for f in _inputs_all(url, niveau):
+        if f.empty:
+            out.append(f)
+            continue
+        codes, yrs = _level_keys(url, niveau)
+        sub = f[yrs == int(jaar)].dropna(axis=1, how="all")
+        sub.index = pd.Index(codes[yrs == int(jaar)])
+        out.append(sub)
+    return out[0], out[1].reindex(columns=out[0].columns).fillna("ontbreekt"), out[2]
 
 
 def _full_columns(values: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -159,26 +195,38 @@ def _names(url: str, codes: pd.Index, niveau: str) -> tuple[pd.Series, pd.Series
 
 
 def _rank(frame: pd.DataFrame, niveau: str) -> pd.Series:
-    """Rank among 'ok' values, 1 = highest; within the gemeente, for gemeenten among all of them."""
+    """Rank among 'ok' values, 1 = highest; within the gemeente (for gemeenten among all 13), per year."""
     ok = frame["waarde"].where(frame["status"].eq("ok"))
-    key = pd.Series("alle", index=frame.index) if niveau == "gemeente" else frame["gemeente_code"]
-    return ok.groupby(key).rank(ascending=False, method="min").astype("Int64")
+    gm = pd.Series("alle", index=frame.index) if niveau == "gemeente" else frame["gemeente_code"]
+    return ok.groupby([gm, frame["jaar"]]).rank(ascending=False, method="min").astype("Int64")
 
 
-@lru_cache(maxsize=64)
-def _table(url: str, niveau: str, jaar: int) -> pd.DataFrame:
-    """Every indicator for one (niveau, jaar): long frame, unrounded, with ranks."""
-    values, status = _level_frames(url, niveau, jaar)
-    parts = []
+_TABLE_COLUMNS = ["code", "naam", "gemeente_code", "indicator", "waarde", "status", "note", "dekking",
+                  "rank_in_gemeente"]
+
+
+@lru_cache(maxsize=8)
+def _table_all(url: str, niveau: str) -> pd.DataFrame:
+    """Every indicator for every year of one level, in one pass over 'code|year' rows.
+
+    Evaluating each indicator once over all years (instead of once per year)
+    is what keeps a cold profile or trend page at about a second.
+    """
+    base = "buurt" if niveau == "dorp" else niveau
+    values, status, _ = _inputs_all(url, base)
+    values, status = _full_columns(values, status)
     if niveau == "dorp":
-        groups = vl.groups(villages(Store(url)))
+        vgroups = vl.groups(villages(Store(url)))
+        groups = {f"{v}{SEP}{y}": [f"{b}{SEP}{y}" for b in members]
+                  for y in _level_years(url, "buurt") for v, members in vgroups.items()}
         index = pd.Index(list(groups))
     else:
         index = values.index
     if len(index) == 0:
-        return pd.DataFrame(columns=["code", "naam", "gemeente_code", "indicator", "waarde", "status", "note",
-                                     "dekking", "rank_in_gemeente"])
-    naam, gm = _names(url, index, niveau)
+        return pd.DataFrame(columns=[*_TABLE_COLUMNS, "jaar"])
+    codes, yrs = _split(index)
+    naam, gm = _names(url, pd.Index(codes), niveau)
+    parts = []
     for ind in REGISTRY.values():
         if niveau == "dorp":
             res = aggregate(ind, values, status, groups)
@@ -187,12 +235,20 @@ def _table(url: str, niveau: str, jaar: int) -> pd.DataFrame:
             res["dekking"] = np.nan
         res = res.reindex(index)
         res.insert(0, "indicator", ind.id)
-        res.insert(0, "gemeente_code", gm)
-        res.insert(0, "naam", naam)
-        res.insert(0, "code", index)
+        res.insert(0, "gemeente_code", gm.to_numpy())
+        res.insert(0, "naam", naam.to_numpy())
+        res.insert(0, "code", codes)
+        res["jaar"] = yrs
         res["rank_in_gemeente"] = _rank(res, niveau)
         parts.append(res.reset_index(drop=True))
     return pd.concat(parts, ignore_index=True)
+
+
+@lru_cache(maxsize=64)
+def _table(url: str, niveau: str, jaar: int) -> pd.DataFrame:
+    """Every indicator for one (niveau, jaar): long frame, unrounded, with ranks."""
+    t = _table_all(url, niveau)
+    return t[t["jaar"].to_numpy() == int(jaar)].drop(columns="jaar").reset_index(drop=True)
 
 
 @lru_cache(maxsize=64)
@@ -270,19 +326,10 @@ def _periods(url: str, variable: str, level: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=512)
 def _years(url: str, indicator_id: str, niveau: str) -> tuple[int, ...]:
-    ind = get(indicator_id)
-    base = "buurt" if niveau == "dorp" else niveau
-    cands: set[int] = set()
-    for way in (ind.inputs, ind.fallback.variables if ind.fallback else ()):
-        if way:
-            sets = [set(_periods(url, v, base)) for v in way]
-            cands |= set.intersection(*sets)
-    out = []
-    for y in sorted(cands):
-        f = _by_indicator(url, niveau, y).get(indicator_id)
-        if f is not None and f["status"].isin(["ok", "onbetrouwbaar"]).any():
-            out.append(y)
-    return tuple(out)
+    get(indicator_id)
+    t = _table_all(url, niveau)
+    hit = t[(t["indicator"].to_numpy() == indicator_id) & t["status"].isin(["ok", "onbetrouwbaar"]).to_numpy()]
+    return tuple(sorted(int(y) for y in hit["jaar"].unique()))
 
 
 def years(store: Store, indicator_id: str, niveau: str) -> list[int]:
@@ -346,19 +393,32 @@ def _bron(url: str, niveau: str, jaar: int, members: list[str], ind: Indicator, 
     return ", ".join(sorted({str(b) for b in sub.to_numpy().ravel() if isinstance(b, str)}))
 
 
-@lru_cache(maxsize=64)
-def _benchmark_rows(url: str, jaar: int) -> pd.DataFrame:
-    """Drenthe (12 gemeenten) and the monitor total (13) for every indicator, from gemeente rows."""
-    values, status = _level_frames(url, "gemeente", jaar)
-    groups = {DRENTHE_CODE: list(DRENTHE), MONITOR_CODE: list(GEMEENTEN)}
+@lru_cache(maxsize=4)
+def _benchmark_all(url: str) -> pd.DataFrame:
+    """Drenthe (12 gemeenten) and the monitor total (13) for every indicator and year, from gemeente rows."""
+    values, status, _ = _inputs_all(url, "gemeente")
+    values, status = _full_columns(values, status)
+    if values.empty:
+        return pd.DataFrame(columns=["code", "jaar", "indicator", "waarde", "status", "note", "dekking"])
+    groups = {}
+    for y in _level_years(url, "gemeente"):
+        groups[f"{DRENTHE_CODE}{SEP}{y}"] = [f"{g}{SEP}{y}" for g in DRENTHE]
+        groups[f"{MONITOR_CODE}{SEP}{y}"] = [f"{g}{SEP}{y}" for g in GEMEENTEN]
     parts = []
     for ind in REGISTRY.values():
-        if values.empty:
-            continue
         res = aggregate(ind, values, status, groups)
         res["indicator"] = ind.id
-        parts.append(res.rename_axis("code").reset_index())
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        parts.append(res.rename_axis("key").reset_index())
+    out = pd.concat(parts, ignore_index=True)
+    codes, yrs = _split(pd.Index(out.pop("key")))
+    return out.assign(code=codes, jaar=yrs)
+
+
+@lru_cache(maxsize=64)
+def _benchmark_rows(url: str, jaar: int) -> pd.DataFrame:
+    """Drenthe and monitor-total rows of one year."""
+    b = _benchmark_all(url)
+    return b[b["jaar"].to_numpy() == int(jaar)].reset_index(drop=True)
 
 
 @lru_cache(maxsize=16)
