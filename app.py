@@ -1,0 +1,135 @@
+"""Dorpenmonitor Drenthe: the Dash app.
+
+Start with ``python app.py`` (host/port from ``dorpenmonitor.settings``).
+Pages live in ``pages/`` (Dash Pages); shared pieces in ``dashboard/``.
+Everything is served locally (no CDN, no map tiles), and responses are
+gzip-compressed. The map geometry is a static GeoJSON file per level
+(``/geo/<niveau>-<vintage>.geojson``) that plotly.js fetches by URL.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import dash
+import flask
+
+from dashboard import data
+from dashboard.layout import APP_TITLE, app_layout
+from dorpenmonitor.settings import get_settings
+from dorpenmonitor.store import Store
+
+ROOT = Path(__file__).resolve().parent
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="nl">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(store: Store | None = None) -> dash.Dash:
+    """Build the app on ``store`` (default: the configured database)."""
+    data.configure(store)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        compress=True,
+        title=APP_TITLE,
+        update_title=None,  # no flickering "Updating..." title on every callback
+        # Callbacks refer to ids inside pages; tests check those ids exist (tests/test_app_callbacks.py). Without
+        # this, Dash embeds every page layout (~250 kB) in the HTML of every page.
+        suppress_callback_exceptions=True,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "description",
+             "content": "Cijfers over dorpen, wijken en buurten in Drenthe en Hardenberg (CBS)."},
+        ],
+    )
+    app.index_string = INDEX_STRING
+    app.layout = app_layout
+    app.server.after_request(_buffer_assets)
+    app.server.add_url_rule("/geo/<name>.geojson", "geojson", serve_geojson)
+    return app
+
+
+#: The files change only with a data refresh, and then their URL changes too (``?v=`` in ``data.geo_url``).
+GEO_CACHE = "public, max-age=86400"
+
+
+def serve_geojson(name: str) -> flask.Response:
+    """The map geometry of one level and vintage (``/geo/buurt-2019.geojson``), pre-gzipped and cacheable.
+
+    plotly.js fetches this URL itself (the traces' ``geojson``), once per page
+    for all traces that name it; the browser cache and the ETag spare repeat
+    visits the download.
+    """
+    niveau, _, vintage = name.partition("-")
+    try:
+        geo = data.geo_file(niveau, vintage)
+    except KeyError:
+        known = ", ".join(f"{n}-{v}" for n, vs in data.VINTAGES.items() for v in vs)
+        return flask.Response(f"Kaartlaag '{name}' bestaat niet. Beschikbaar: {known}.", status=404,
+                              mimetype="text/plain")
+    gzipped = "gzip" in flask.request.accept_encodings
+    # The two encodings are different bytes, so they get different (strong) ETags.
+    etag = geo.etag + ("-gz" if gzipped else "")
+    if flask.request.if_none_match.contains(etag):
+        resp = flask.Response(status=304)
+    else:
+        resp = flask.Response(geo.gzip if gzipped else geo.raw, mimetype="application/geo+json")
+        if gzipped:
+            resp.headers["Content-Encoding"] = "gzip"
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = GEO_CACHE
+    resp.headers["Vary"] = "Accept-Encoding"
+    return resp
+
+
+def _buffer_assets(response: flask.Response) -> flask.Response:
+    """Let flask-compress gzip the assets (above all the 1.5 MB plotly bundle).
+
+    Flask streams static files, and flask-compress gzips only buffered bodies
+    (its streaming algorithms exclude gzip). Registered after Dash's own
+    compression hook, so it runs before it (Flask runs after_request hooks in
+    reverse order).
+    """
+    if response.status_code == 200 and response.is_streamed and flask.request.path.startswith("/assets/"):
+        response.direct_passthrough = False
+        response.set_data(response.get_data())
+    return response
+
+
+def __getattr__(name: str):
+    """``app:server`` for a WSGI server (gunicorn app:server), built on first access only."""
+    if name == "server":
+        return create_app().server
+    raise AttributeError(name)
+
+
+def main() -> None:
+    settings = get_settings()
+    app = create_app()
+    # Warm the caches in the background so the first visitor of the trends page does not wait.
+    threading.Thread(target=data.warm, name="warm-caches", daemon=True).start()
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Named, cached loaders for the "Over de data" page: sources, load history, coverage, boundaries.
+
+Kept apart from :mod:`dashboard.data` (owned by the map and trend pages) but
+registered in the same ``LOADERS`` registry, so ``data.clear()`` after a
+refresh empties these caches too.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import data
+
+
+@data.loader(maxsize=1)
+def sources() -> pd.DataFrame:
+    """store.sources(): one row per source (table id, publisher, republisher, licence …)."""
+    return data.store().sources()
+
+
+@data.loader(maxsize=1)
+def meta() -> dict[str, str]:
+    """store.meta(): snapshot build and load dates, data origin."""
+    return dict(data.store().meta())
+
+
+@data.loader(maxsize=1)
+def load_runs() -> pd.DataFrame:
+    return data.store().load_runs(limit=10)
+
+
+@data.loader(maxsize=1)
+def coverage() -> pd.DataFrame:
+    """Per level × year × theme: areas with a published figure and counts per status."""
+    return data.store().coverage()
+
+
+@data.loader(maxsize=1)
+def boundary_vintages() -> pd.DataFrame:
+    return data.store().boundary_vintages()
+
+
+@data.loader(maxsize=1)
+def village_summary() -> dict[str, int]:
+    """How many villages there are and how many current buurten belong to none."""
+    areas = data.areas()
+    from indicators import api, villages
+
+    vs = api.villages(data.store())
+    buurten = areas.loc[areas["niveau"] == "buurt", "code"].tolist()
+    return {"dorpen": len(vs), "buurten": len(buurten), "zonder_dorp": len(villages.unassigned(vs, buurten))}
+
+
+def coverage_pivot(cov: pd.DataFrame, level: str, themes: tuple[str, ...]) -> pd.DataFrame:
+    """Years × themes for one level: number of areas with at least one published figure (pure)."""
+    sub = cov[cov["level"] == level]
+    if sub.empty:
+        return pd.DataFrame()
+    piv = sub.pivot_table(index="period", columns="theme", values="regions", aggfunc="max", fill_value=0)
+    cols = [t for t in themes if t in piv.columns] + [t for t in piv.columns if t not in themes]
+    piv = piv[cols]
+    geheim = sub.groupby("period")["geheim"].sum()
+    out = piv.astype(int).reset_index().rename(columns={"period": "Jaar"})
+    out.columns = [str(c).capitalize() if c != "Jaar" else c for c in out.columns]
+    out["Geheim (cijfers)"] = out["Jaar"].map(geheim).fillna(0).astype(int)
+    return out.sort_values("Jaar", ascending=False)

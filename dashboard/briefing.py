@@ -1,0 +1,456 @@
+"""Area profiles ("gebiedsprofiel"): key figures per theme, highlights and data-quality notes.
+
+Two layers, as elsewhere in the dashboard:
+
+* pure functions on :class:`KeyFigure` records — :func:`deviation_highlights`,
+  :func:`change_highlights`, :func:`quality_notes`, :func:`sparkline_svg`,
+  :func:`profile_frame` — tested on hand-made records;
+* the named, cached loader :func:`profile`, which fills the records from the
+  loaders in :mod:`dashboard.data` (and, for villages, their member buurten).
+
+The profile page, its PDF and its Excel download all render the same
+:class:`Profile`, so the three can never tell a different story.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.figures import fmt_number
+
+#: Units not written after the number (a score or class reads better bare).
+BARE_UNITS: tuple[str, ...] = ("", "aantal", "score", "klasse (1-5)")
+NIVEAU_LABELS: dict[str, str] = {"gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt", "dorp": "dorp"}
+#: Areas' own sums (counts) are not comparable with a gemeente: only rates and means get a highlight.
+_NOT_COMPARABLE_AGGREGATIONS = ("sum",)
+#: Indicators that are classes or whose deviation says nothing on its own.
+_NO_HIGHLIGHT = ("stedelijkheid", "adressendichtheid", "mannen_per_100_vrouwen")
+#: Plain-Dutch wording for the most-read indicators: (higher, lower, what the numbers are).
+PHRASES: dict[str, tuple[str, str, str]] = {
+    "aandeel_65plus": ("is ouder dan", "is jonger dan", "65-plussers"),
+    "aandeel_0_14": ("heeft meer kinderen dan", "heeft minder kinderen dan", "kinderen tot 15 jaar"),
+    "aandeel_15_24": ("heeft meer jongvolwassenen dan", "heeft minder jongvolwassenen dan", "15-24-jarigen"),
+    "grijze_druk": ("is grijzer dan", "is minder grijs dan", "65-plussers per 100 15-64-jarigen"),
+    "woz_gemiddeld": ("heeft duurdere woningen dan", "heeft goedkopere woningen dan", "gemiddelde WOZ-waarde"),
+    "aandeel_koopwoningen": ("heeft meer koopwoningen dan", "heeft minder koopwoningen dan", "koopwoningen"),
+    "aandeel_corporatiewoningen": ("heeft meer corporatiewoningen dan", "heeft minder corporatiewoningen dan",
+                                   "corporatiewoningen"),
+    "aandeel_eenpersoonshuishoudens": ("heeft meer alleenwonenden dan", "heeft minder alleenwonenden dan",
+                                       "eenpersoonshuishoudens"),
+    "aandeel_huishoudens_met_kinderen": ("heeft meer gezinnen met kinderen dan",
+                                         "heeft minder gezinnen met kinderen dan", "huishoudens met kinderen"),
+    "huishoudensgrootte": ("heeft grotere huishoudens dan", "heeft kleinere huishoudens dan", "per huishouden"),
+    "bevolkingsdichtheid": ("is dichter bevolkt dan", "is dunner bevolkt dan", ""),
+    "afstand_huisarts": ("ligt verder van de huisarts dan", "ligt dichter bij de huisarts dan", "gemiddeld"),
+    "afstand_supermarkt": ("ligt verder van een grote supermarkt dan", "ligt dichter bij een grote supermarkt dan",
+                           "gemiddeld"),
+    "afstand_school": ("ligt verder van een basisschool dan", "ligt dichter bij een basisschool dan", "gemiddeld"),
+    "inkomen_per_inwoner": ("heeft een hoger inkomen per inwoner dan", "heeft een lager inkomen per inwoner dan", ""),
+    "aandeel_laag_inkomen": ("heeft meer huishoudens met een laag inkomen dan",
+                             "heeft minder huishoudens met een laag inkomen dan", "huishoudens met laag inkomen"),
+    "goed_ervaren_gezondheid": ("voelt zich gezonder dan", "voelt zich minder gezond dan",
+                                "volwassenen met goed ervaren gezondheid"),
+    "autos_per_huishouden": ("heeft meer auto's per huishouden dan", "heeft minder auto's per huishouden dan", ""),
+}
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One indicator for one area in one year, with its context."""
+
+    indicator: str
+    titel: str
+    thema: str
+    eenheid: str
+    decimals: int
+    richting: str
+    aggregatie: str
+    jaar: int | None
+    waarde: float | None
+    status: str
+    note: str = ""
+    gemeente: float | None = None
+    drenthe: float | None = None
+    monitor: float | None = None
+    #: standard deviation of the indicator over all areas of the same level and year (scale for highlights)
+    spreiding: float | None = None
+    #: (jaar, waarde, breuk) of the area, ascending; only points with a value
+    trend: tuple[tuple[int, float, bool], ...] = ()
+    bron: str = ""
+    rang: int | None = None
+    aantal: int = 0
+
+    @property
+    def has_value(self) -> bool:
+        return self.waarde is not None and self.status in ("ok", "onbetrouwbaar")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the profile page, PDF and Excel show for one area."""
+
+    code: str
+    naam: str
+    niveau: str
+    gemeente_code: str | None
+    gemeente_naam: str | None
+    figures: tuple[KeyFigure, ...]
+    highlights: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    #: (code, naam) of the buurten of a village
+    leden: tuple[tuple[str, str], ...] = ()
+    gegevensstand: str = ""
+    themes: tuple[str, ...] = field(default=())
+
+    @property
+    def subtitle(self) -> str:
+        """'Dorp in de gemeente Aa en Hunze' — what kind of area this is, in words."""
+        kind = NIVEAU_LABELS.get(self.niveau, self.niveau).capitalize()
+        if self.niveau == "gemeente":
+            return "Gemeente" + (" in Drenthe" if self.code != "GM0160" else " in Overijssel")
+        return f"{kind} in de gemeente {self.gemeente_naam}" if self.gemeente_naam else kind
+
+    def by_theme(self) -> list[tuple[str, list[KeyFigure]]]:
+        """Figures grouped by theme, in the monitor's theme order; empty themes left out."""
+        order = list(self.themes) or list(dict.fromkeys(f.thema for f in self.figures))
+        out = []
+        for t in order:
+            figs = [f for f in self.figures if f.thema == t]
+            if figs:
+                out.append((t, figs))
+        return out
+
+
+# -- formatting ---------------------------------------------------------------
+
+def fmt(value: float | None, fig: KeyFigure, unit: bool = True) -> str:
+    """A figure's value in Dutch notation with its unit ('28,1%', '€ 312.000', '2,4 km')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    num = fmt_number(value, fig.decimals)
+    if not unit:
+        return num
+    u = fig.eenheid.strip()
+    if u == "%":
+        return f"{num}%"
+    if u == "euro":
+        return f"€ {num}"
+    if u in BARE_UNITS:
+        return num
+    return f"{num} {u}"
+
+
+def fmt_short(value: float | None, fig: KeyFigure) -> str:
+    """Value for a table with a separate unit column: only % and € stay with the number."""
+    u = fig.eenheid.strip()
+    return fmt(value, fig) if u in ("%", "euro") else fmt(value, fig, unit=False)
+
+
+def unit_label(fig: KeyFigure) -> str:
+    """The unit column's text ('' where the number speaks for itself)."""
+    u = fig.eenheid.strip()
+    return "" if u in ("%", "euro", "aantal", "") else u
+
+
+def status_text(fig: KeyFigure) -> str:
+    """Why a value is missing or weak, in words a reader understands."""
+    return {
+        "geheim": "geheim (CBS)",
+        "ontbreekt": "niet gepubliceerd",
+        "onbetrouwbaar": "onzeker (kleine aantallen of lage dekking)",
+    }.get(fig.status, "")
+
+
+# -- highlights (pure) ------------------------------------------------------------
+
+def _deviation_score(fig: KeyFigure, ref: str = "gemeente") -> float | None:
+    """How unusual the area is compared with ``ref`` ('gemeente' or 'drenthe'), in standard deviations of the level."""
+    other = getattr(fig, ref)
+    if not fig.has_value or other is None or fig.status != "ok":
+        return None
+    diff = fig.waarde - other  # type: ignore[operator]
+    if fig.spreiding and fig.spreiding > 0:
+        return diff / fig.spreiding
+    base = abs(other)
+    return diff / base if base else None
+
+
+def deviation_highlights(
+    figures: Sequence[KeyFigure], naam: str, ref_naam: str | None, n: int = 3, min_score: float = 0.5,
+    ref: str = "gemeente",
+) -> list[str]:
+    """The ``n`` largest deviations from the gemeente (or, for a gemeente, from Drenthe) as plain-Dutch sentences.
+
+    Counts (inwoners, woningen …) are skipped: a village always has fewer
+    residents than its gemeente. A deviation must be at least ``min_score``
+    standard deviations (over all areas of the level) to count as news.
+    """
+    if not ref_naam:
+        return []
+    scored = []
+    for f in figures:
+        if f.aggregatie in _NOT_COMPARABLE_AGGREGATIONS or f.indicator in _NO_HIGHLIGHT:
+            continue
+        s = _deviation_score(f, ref)
+        if s is not None and abs(s) >= min_score and fmt(f.waarde, f) != fmt(getattr(f, ref), f):
+            scored.append((abs(s), f, s))
+    scored.sort(key=lambda t: -t[0])
+    out = []
+    gemeente_naam = ref_naam
+    for _, f, s in scored[:n]:
+        a, g = fmt(f.waarde, f), fmt(getattr(f, ref), f)
+        if f.indicator in PHRASES:
+            hi, lo, what = PHRASES[f.indicator]
+            what = f" {what}" if what else ""
+            out.append(f"{naam} {hi if s > 0 else lo} {gemeente_naam}: {a}{what} tegen {g} ({f.jaar}).")
+        else:
+            word = "hoger" if s > 0 else "lager"
+            out.append(f"{f.titel}: in {naam} {word} dan in {gemeente_naam}, {a} tegen {g} ({f.jaar}).")
+    return out
+
+
+def _segment(trend: Sequence[tuple[int, float, bool]]) -> list[tuple[int, float, bool]]:
+    """The points after the last series break: only those are comparable with each other."""
+    pts = list(trend)
+    for i in range(len(pts) - 1, 0, -1):
+        if pts[i][2]:
+            return pts[i:]
+    return pts
+
+
+def _change_score(f: KeyFigure, v0: float, v1: float) -> float | None:
+    """Size of a change on a scale shared by all indicators.
+
+    Rates and means: the change in standard deviations across areas (a 3-point
+    rise in % 65-plussers is big, 3 points of a 0-100 index is not); counts:
+    the relative change, 10% counting as one unit.
+    """
+    if f.aggregatie in _NOT_COMPARABLE_AGGREGATIONS or not f.spreiding:
+        return abs(v1 - v0) / abs(v0) * 10 if v0 else None
+    return abs(v1 - v0) / f.spreiding
+
+
+def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_score: float = 0.3) -> list[str]:
+    """The ``n`` strongest changes over time, each within one comparable series (after the last break)."""
+    scored = []
+    for f in figures:
+        if f.indicator in _NO_HIGHLIGHT:
+            continue
+        pts = _segment(f.trend)
+        if len(pts) < 2:
+            continue
+        (y0, v0, _), (y1, v1, _) = pts[0], pts[-1]
+        score = _change_score(f, v0, v1)
+        if y1 > y0 and score is not None and score >= min_score and fmt(v0, f) != fmt(v1, f):
+            scored.append((score, f, y0, v0, y1, v1))
+    scored.sort(key=lambda t: -t[0])
+    out = []
+    for _, f, y0, v0, y1, v1 in scored[:n]:
+        word = "gestegen" if v1 > v0 else "gedaald"
+        sign = "+" if v1 > v0 else "−"
+        u = f.eenheid.strip()
+        if u == "%":
+            delta = f"{sign}{fmt_number(abs(v1 - v0), max(f.decimals, 1))} procentpunt"
+        elif u in BARE_UNITS or not v0:
+            delta = f"{sign}{fmt_number(abs(v1 - v0), f.decimals)}"
+        else:
+            delta = f"{sign}{fmt_number(abs(v1 - v0) / abs(v0) * 100, 0)}%"
+        out.append(f"{f.titel} in {naam}: {word} van {fmt(v0, f)} ({y0}) naar {fmt(v1, f)} ({y1}), {delta}.")
+    return out
+
+
+def quality_notes(
+    figures: Sequence[KeyFigure], niveau: str, n_leden: int = 0, approximate_boundaries: bool = False
+) -> list[str]:
+    """Data-quality remarks for a profile, most important first."""
+    notes: list[str] = []
+    secret = [f.titel for f in figures if f.status == "geheim"]
+    if secret:
+        notes.append(f"Geheimgehouden door CBS (te weinig inwoners of woningen om te publiceren): "
+                     f"{', '.join(secret)}. Deze cijfers worden niet geschat.")
+    weak = [f"{f.titel} ({f.note})" if f.note else f.titel for f in figures if f.status == "onbetrouwbaar"]
+    if weak:
+        notes.append(f"Onzeker door kleine aantallen of lage dekking: {'; '.join(weak)}.")
+    if niveau == "dorp":
+        notes.append(
+            f"Dit dorp is samengesteld uit {n_leden} CBS-buurt{'en' if n_leden != 1 else ''}. CBS publiceert geen "
+            "cijfers per dorp; de indeling volgt de namen van buurten en woonplaatsen (CBS 86097NED). "
+            "Aantallen zijn opgeteld, gemiddelden en percentages gewogen.")
+        partial = [f"{f.titel} ({f.note})" for f in figures if f.has_value and "op basis van" in (f.note or "")]
+        if partial:
+            notes.append("Niet voor alle buurten bekend, dus berekend op een deel van het dorp: "
+                         + "; ".join(partial) + ".")
+    breaks = [f.titel for f in figures if any(b for _, _, b in f.trend[1:])]
+    if breaks:
+        notes.append(f"Trendbreuk (gewijzigde grenzen of bron) in: {', '.join(breaks)}. "
+                     "Vergelijk de jaren voor en na de breuk niet zonder meer.")
+    if approximate_boundaries:
+        notes.append("Buurtgrenzen op de kaart zijn benaderd (2024, afgeleid uit een schematische kaart); "
+                     "ze kunnen 100 tot 400 meter afwijken. De cijfers zelf zijn die van CBS.")
+    years = sorted({f.jaar for f in figures if f.has_value and f.jaar is not None})
+    if len(years) > 1:
+        notes.append(f"De cijfers komen uit verschillende jaren ({years[0]}–{years[-1]}): bij elk cijfer "
+                     "staat het jaar. Het nieuwste jaar met gegevens is steeds gekozen.")
+    return notes
+
+
+# -- sparkline (pure) --------------------------------------------------------------
+
+def sparkline_svg(points: Sequence[tuple[int, float, bool]], width: int = 96, height: int = 26,
+                  color: str = "#1f4e79") -> str:
+    """A tiny SVG line of ``points`` (jaar, waarde, breuk); '' for fewer than two points.
+
+    An inline SVG (as an <img> data URI) instead of a plotly graph: dozens per
+    page cost nothing, print sharp and need no JavaScript.
+    """
+    pts = [(int(x), float(y), bool(b)) for x, y, b in points if y is not None and not math.isnan(float(y))]
+    if len(pts) < 2:
+        return ""
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(ys), max(ys)
+    pad = 3.0
+
+    def px(x: float) -> float:
+        return pad + (x - x0) / ((x1 - x0) or 1) * (width - 2 * pad)
+
+    def py(y: float) -> float:
+        return height - pad - ((y - y0) / ((y1 - y0) or 1)) * (height - 2 * pad) if y1 > y0 else height / 2
+
+    parts = []
+    for i in range(1, len(pts)):
+        dash = ' stroke-dasharray="2,2"' if pts[i][2] else ""
+        parts.append(f'<line x1="{px(xs[i-1]):.1f}" y1="{py(ys[i-1]):.1f}" x2="{px(xs[i]):.1f}" '
+                     f'y2="{py(ys[i]):.1f}" stroke="{color}" stroke-width="1.6"{dash}/>')
+    parts.append(f'<circle cx="{px(xs[-1]):.1f}" cy="{py(ys[-1]):.1f}" r="2.4" fill="{color}"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+# -- tables (pure) --------------------------------------------------------------------
+
+def profile_frame(p: Profile) -> pd.DataFrame:
+    """The profile's figures as one tidy table (for Excel/CSV)."""
+    rows = []
+    for f in p.figures:
+        rows.append({
+            "Thema": f.thema, "Indicator": f.titel, "Indicator-id": f.indicator, "Eenheid": f.eenheid,
+            "Jaar": f.jaar, p.naam: f.waarde if f.has_value else None, "Status": f.status,
+            f"Gemeente {p.gemeente_naam}" if p.gemeente_naam and p.niveau != "gemeente" else "Gemeente": (
+                f.gemeente if p.niveau != "gemeente" else None),
+            "Drenthe": f.drenthe, "Monitor (13 gemeenten)": f.monitor,
+            "Trend": "; ".join(f"{y}: {fmt(v, f, unit=False)}" for y, v, _ in f.trend) if len(f.trend) > 1 else "",
+            "Opmerking": f.note, "Bron (CBS-tabel)": f.bron,
+        })
+    df = pd.DataFrame(rows)
+    if p.niveau == "gemeente" and "Gemeente" in df:
+        df = df.drop(columns=["Gemeente"])
+    return df
+
+
+# -- loader -------------------------------------------------------------------------
+
+def _num(x: object) -> float | None:
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def _figure(ind, code: str, niveau: str) -> KeyFigure | None:
+    """The newest figure of ``ind`` for ``code`` (None when the level never has it)."""
+    yrs = data.years(ind.id, niveau)
+    if not yrs:
+        return None
+    # Newest year in which this area appears with a value; else the newest year at all (shows why it is missing).
+    chosen, row = None, None
+    for y in reversed(yrs):
+        v = data.values(ind.id, niveau, y)
+        hit = v[v["code"] == code]
+        if len(hit) and hit.iloc[0]["status"] in ("ok", "onbetrouwbaar") and _num(hit.iloc[0]["waarde"]) is not None:
+            chosen, row, vals = y, hit.iloc[0], v
+            break
+    if chosen is None:
+        y = yrs[-1]
+        v = data.values(ind.id, niveau, y)
+        hit = v[v["code"] == code]
+        if hit.empty:
+            return None
+        chosen, row, vals = y, hit.iloc[0], v
+    ok = pd.to_numeric(vals.loc[vals["status"].eq("ok"), "waarde"], errors="coerce").dropna()
+    spread = float(ok.std()) if len(ok) > 2 else None
+    bench = data.benchmarks(ind.id, code, chosen)
+    trend: tuple[tuple[int, float, bool], ...] = ()
+    bron = ""
+    if len(yrs) > 1:
+        t = data.trend(ind.id, (code,))
+        t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
+        trend = tuple((int(j), float(w), bool(b)) for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"], strict=True))
+        hit_t = t[t["jaar"] == chosen]
+        bron = str(hit_t["bron"].iloc[0]) if len(hit_t) else ""
+    if not bron:
+        bron = ", ".join(s.split("@")[0] for s in ind.sources[:1])
+    return KeyFigure(
+        indicator=ind.id, titel=ind.title, thema=ind.theme, eenheid=ind.unit, decimals=ind.decimals,
+        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=_num(row["waarde"]),
+        status=str(row["status"]), note=str(row.get("note") or ""),
+        gemeente=_num((bench.get("gemeente") or {}).get("waarde")),
+        drenthe=_num((bench.get("drenthe") or {}).get("waarde")),
+        monitor=_num((bench.get("monitor") or {}).get("waarde")),
+        spreiding=spread, trend=trend, bron=bron,
+        rang=bench.get("rang_in_gemeente"), aantal=int(bench.get("aantal_in_gemeente") or 0),
+    )
+
+
+@data.loader(maxsize=64)
+def village_members(code: str) -> tuple[tuple[str, str], ...]:
+    """(buurt code, naam) of a village's buurten; empty for other areas."""
+    if not code.startswith("DP"):
+        return ()
+    from indicators import api
+
+    names = data.area_index()
+    for v in api.villages(data.store()):
+        if v.code == code:
+            return tuple((b, names.get(b, (b, ""))[0]) for b in v.buurten)
+    return ()
+
+
+@data.loader(maxsize=64)
+def profile(code: str) -> Profile | None:
+    """The profile of ``code`` (any level incl. villages); None for an unknown code."""
+    from indicators import REGISTRY, THEMES
+
+    areas = data.areas()
+    hit = areas[areas["code"] == code]
+    if hit.empty:
+        return None
+    a = hit.iloc[0]
+    niveau = str(a["niveau"])
+    figures = [f for ind in REGISTRY.values() if (f := _figure(ind, code, niveau)) is not None]
+    gm_naam = None if niveau == "gemeente" else (str(a["gemeente_naam"]) if pd.notna(a["gemeente_naam"]) else None)
+    naam = str(a["naam"])
+    leden = village_members(code)
+    if niveau == "gemeente":
+        highlights = deviation_highlights(figures, naam, "Drenthe", ref="drenthe")
+    else:
+        highlights = deviation_highlights(figures, naam, gm_naam)
+    highlights += change_highlights(figures, naam)
+    notes = quality_notes(figures, niveau, len(leden), approximate_boundaries=niveau in ("buurt", "dorp"))
+    return Profile(
+        code=code, naam=naam, niveau=niveau, gemeente_code=str(a["gemeente_code"]), gemeente_naam=gm_naam,
+        figures=tuple(figures), highlights=tuple(highlights), notes=tuple(notes), leden=leden,
+        gegevensstand=data.snapshot_date(), themes=tuple(THEMES),
+    )

@@ -1,0 +1,367 @@
+"""Comparing areas: URL state, the comparison table, small multiples and "lijkt op".
+
+Pure parts (:func:`parse_vergelijken`, :func:`similar_areas`,
+:func:`small_multiples`, :func:`wide_table`) take frames and records; the
+loaders (:func:`compare_frame`, :func:`similar_to`) fill them from
+:mod:`dashboard.data`. ``pages/vergelijken.py`` only wires them to controls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import data
+from dashboard.figures import FONT, LINE_COLORS, fmt_number
+from dashboard.urlstate import Catalog, first
+
+MAX_AREAS = 8
+MAX_INDICATORS = 8
+TOP_SIMILAR = 5
+DEFAULT_INDICATORS: tuple[str, ...] = ("aandeel_65plus", "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts")
+NIVEAU_WORDS: dict[str, str] = {"gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt", "dorp": "dorp"}
+REF_STYLE: dict[str, dict[str, str]] = {
+    "drenthe": {"color": "#222222", "dash": "dot"},
+    "monitor": {"color": "#8a5a00", "dash": "dashdot"},
+}
+TIDY_COLUMNS = ["code", "naam", "niveau", "gemeente", "indicator", "titel", "eenheid", "jaar", "waarde", "status",
+                "opmerking", "gemeente_waarde", "drenthe_waarde", "monitor_waarde"]
+
+
+@dataclass(frozen=True)
+class VergelijkState:
+    codes: tuple[str, ...] = ()
+    indicatoren: tuple[str, ...] = DEFAULT_INDICATORS
+    basis: str | None = None
+    messages: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _split(raw: Any) -> list[str]:
+    parts = raw if isinstance(raw, list | tuple) else [raw] if raw else []
+    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
+
+
+def resolve_code(raw: str, areas: Mapping[str, Any]) -> str | None:
+    """The known code ``raw`` means: CBS codes are upper case, village codes keep a lower-case slug."""
+    raw = raw.strip()
+    for cand in (raw, raw.upper(), "DP" + raw[2:] if raw[:2].upper() == "DP" else None):
+        if cand and cand in areas:
+            return cand
+    return None
+
+
+def parse_vergelijken(query: Mapping[str, Any], catalog: Catalog) -> VergelijkState:
+    """Validated state from a query string; unknown parts are dropped with a Dutch message."""
+    msgs: list[str] = []
+    codes: list[str] = []
+    for raw in _split(query.get("codes")):
+        code = resolve_code(raw, catalog.areas)
+        if code is None:
+            msgs.append(f"Gebied '{raw}' uit de link is onbekend en is weggelaten.")
+        elif code not in codes:
+            codes.append(code)
+    if len(codes) > MAX_AREAS:
+        msgs.append(f"Er kunnen hoogstens {MAX_AREAS} gebieden tegelijk; de eerste {MAX_AREAS} staan er.")
+        codes = codes[:MAX_AREAS]
+
+    inds: list[str] = []
+    raw_inds = _split(query.get("indicatoren"))
+    for ind in raw_inds:
+        if ind not in catalog.titles:
+            msgs.append(f"Indicator '{ind}' is onbekend en is weggelaten.")
+        elif ind not in inds:
+            inds.append(ind)
+    if len(inds) > MAX_INDICATORS:
+        msgs.append(f"Hoogstens {MAX_INDICATORS} indicatoren tegelijk; de eerste {MAX_INDICATORS} staan er.")
+        inds = inds[:MAX_INDICATORS]
+    if not inds:
+        inds = [i for i in DEFAULT_INDICATORS if i in catalog.titles]
+        if raw_inds:
+            msgs.append("Geen bekende indicator in de link; we tonen de standaardkeuze.")
+
+    basis = first(query.get("basis"))
+    if basis is not None and resolve_code(basis, catalog.areas) in codes:
+        basis = resolve_code(basis, catalog.areas)
+    elif basis is not None:
+        if resolve_code(basis, catalog.areas):
+            msgs.append(f"'Lijkt op' kan alleen voor een gekozen gebied; we nemen {_name(catalog, codes)}.")
+        else:
+            msgs.append(f"Gebied '{basis}' voor 'lijkt op' is onbekend; we nemen {_name(catalog, codes)}.")
+        basis = None
+    if basis is None and codes:
+        basis = codes[0]
+    return VergelijkState(tuple(codes), tuple(inds), basis, tuple(msgs))
+
+
+def _name(catalog: Catalog, codes: Sequence[str]) -> str:
+    return catalog.areas[codes[0]][0] if codes else "geen gebied"
+
+
+def vergelijken_query(state: VergelijkState) -> str:
+    """The query string (with '?') that reproduces ``state``."""
+    params: dict[str, str] = {}
+    if state.codes:
+        params["codes"] = ",".join(state.codes)
+    params["indicatoren"] = ",".join(state.indicatoren)
+    if state.basis and state.codes and state.basis != state.codes[0]:
+        params["basis"] = state.basis
+    return "?" + urlencode(params, safe=",")
+
+
+# -- values -------------------------------------------------------------------
+
+def _num(x: object) -> float | None:
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+@data.loader(maxsize=2048)
+def latest(indicator_id: str, code: str, niveau: str) -> tuple[int | None, float | None, str, str]:
+    """(jaar, waarde, status, note) of the newest year in which ``code`` has a value (else the newest year)."""
+    yrs = data.years(indicator_id, niveau)
+    fallback: tuple[int | None, float | None, str, str] = (None, None, "ontbreekt", "")
+    for i, y in enumerate(reversed(yrs)):
+        v = data.values(indicator_id, niveau, y)
+        hit = v[v["code"] == code]
+        if hit.empty:
+            continue
+        r = hit.iloc[0]
+        val = _num(r["waarde"])
+        row = (int(y), val, str(r["status"]), str(r.get("note") or ""))
+        if val is not None and r["status"] in ("ok", "onbetrouwbaar"):
+            return row
+        if i == 0:
+            fallback = row
+    return fallback
+
+
+def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFrame:
+    """Tidy comparison: one row per (area, indicator), with the year used and the benchmarks of that year."""
+    index = data.area_index()
+    areas = data.areas().set_index("code")
+    rows = []
+    for code in codes:
+        if code not in index:
+            continue
+        naam, niveau = index[code]
+        gm = areas.at[code, "gemeente_naam"] if code in areas.index else None
+        for ind_id in indicatoren:
+            meta = data.indicator(ind_id)
+            jaar, waarde, status, note = latest(ind_id, code, niveau)
+            bench = data.benchmarks(ind_id, code, jaar) if jaar is not None else {}
+            rows.append({
+                "code": code, "naam": naam, "niveau": niveau, "gemeente": gm, "indicator": ind_id,
+                "titel": meta.title, "eenheid": meta.unit, "jaar": jaar, "waarde": waarde, "status": status,
+                "opmerking": note,
+                "gemeente_waarde": None if niveau == "gemeente" else _num((bench.get("gemeente") or {}).get("waarde")),
+                "drenthe_waarde": _num((bench.get("drenthe") or {}).get("waarde")),
+                "monitor_waarde": _num((bench.get("monitor") or {}).get("waarde")),
+            })
+    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+
+
+def fmt_cell(value: float | None, meta: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    num = fmt_number(value, meta.decimals)
+    return f"{num}%" if meta.unit.strip() == "%" else f"€ {num}" if meta.unit.strip() == "euro" else num
+
+
+STATUS_WORDS = {"geheim": "geheim", "ontbreekt": "geen gegevens", "onbetrouwbaar": "onzeker"}
+
+
+def wide_table(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Areas as rows, indicators as columns ('28,3% (2024)'), for the on-screen table and Excel."""
+    if tidy.empty:
+        return pd.DataFrame()
+    out: dict[str, dict[str, str]] = {}
+    for r in tidy.itertuples(index=False):
+        meta = data.indicator(r.indicator)
+        row = out.setdefault(r.code, {"Gebied": r.naam, "Soort": NIVEAU_WORDS.get(r.niveau, r.niveau),
+                                      "Gemeente": r.gemeente or ""})
+        if r.waarde is None or (isinstance(r.waarde, float) and math.isnan(r.waarde)):
+            text = STATUS_WORDS.get(r.status, "–")
+        else:
+            text = fmt_cell(r.waarde, meta) + (" *" if r.status == "onbetrouwbaar" else "")
+        row[r.indicator] = f"{text} ({r.jaar})" if r.jaar else text
+    return pd.DataFrame(list(out.values()), index=list(out))
+
+
+def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Reference rows for the table: each chosen area's gemeente, Drenthe and the 13 gemeenten."""
+    rows: dict[str, dict[str, str]] = {}
+    for r in tidy.itertuples(index=False):
+        meta = data.indicator(r.indicator)
+        refs = [("Drenthe (12 gemeenten)", r.drenthe_waarde), ("Monitor (13 gemeenten)", r.monitor_waarde)]
+        if r.niveau != "gemeente" and r.gemeente:
+            refs.insert(0, (f"Gemeente {r.gemeente}", r.gemeente_waarde))
+        for label, v in refs:
+            row = rows.setdefault(label, {"Gebied": label, "Soort": "referentie", "Gemeente": ""})
+            # Several areas may bring the same reference in different years: show the first.
+            row.setdefault(r.indicator, f"{fmt_cell(v, meta)} ({r.jaar})" if r.jaar else fmt_cell(v, meta))
+    order = sorted(rows, key=lambda k: (not k.startswith("Gemeente"), k))
+    return pd.DataFrame([rows[k] for k in order])
+
+
+# -- "lijkt op" -----------------------------------------------------------------
+
+def similar_areas(wide: pd.DataFrame, target: str, top: int = TOP_SIMILAR, min_share: float = 0.5) -> pd.DataFrame:
+    """Areas nearest to ``target`` in standardised Euclidean distance (pure).
+
+    ``wide``: rows = areas of one level, columns = indicators, NaN where
+    unknown. Each column is turned into z-scores over all areas with a value,
+    so a 5-point difference in a percentage and €50.000 in WOZ weigh by how
+    unusual they are. Where an area lacks some indicators the sum of squares
+    over the shared ones is scaled up to all ``k`` (``k / shared``); areas
+    sharing fewer than ``min_share`` of the target's indicators are left out.
+    Returns code, afstand, gedeeld (number of indicators compared), ascending.
+    """
+    empty = pd.DataFrame(columns=["code", "afstand", "gedeeld"])
+    if target not in wide.index or wide.empty:
+        return empty
+    x = wide.astype("float64")
+    sd = x.std(ddof=0)
+    # A column without spread says nothing about similarity.
+    x = x.loc[:, sd.gt(0) & sd.notna()]
+    t = x.loc[target]
+    x = x.loc[:, t.notna()]
+    k = x.shape[1]
+    if k == 0:
+        return empty
+    z = (x - x.mean()) / x.std(ddof=0)
+    diff = z.drop(index=target) - z.loc[target]
+    shared = diff.notna().sum(axis=1)
+    ss = (diff**2).sum(axis=1, min_count=1)
+    dist = np.sqrt(ss * k / shared.where(shared > 0))
+    out = pd.DataFrame({"code": diff.index, "afstand": dist.to_numpy(), "gedeeld": shared.to_numpy()})
+    out = out[(out["gedeeld"] >= max(1, math.ceil(k * min_share))) & out["afstand"].notna()]
+    return out.sort_values(["afstand", "code"]).head(top).reset_index(drop=True)
+
+
+@data.loader(maxsize=128)
+def level_matrix(niveau: str, indicatoren: tuple[str, ...]) -> pd.DataFrame:
+    """All areas of ``niveau`` × indicators (newest year per indicator; 'onzeker' values count too)."""
+    cols = {}
+    for ind in indicatoren:
+        yrs = data.years(ind, niveau)
+        if not yrs:
+            continue
+        v = data.values(ind, niveau, yrs[-1])
+        ok = v[v["status"].isin(["ok", "onbetrouwbaar"])]
+        cols[ind] = pd.Series(pd.to_numeric(ok["waarde"], errors="coerce").to_numpy(), index=ok["code"].to_numpy())
+    return pd.DataFrame(cols)
+
+
+def similar_to(code: str, indicatoren: Sequence[str], top: int = TOP_SIMILAR) -> pd.DataFrame:
+    """The areas most like ``code`` on ``indicatoren``, same level: code, naam, gemeente, afstand, gedeeld."""
+    index = data.area_index()
+    if code not in index:
+        return pd.DataFrame(columns=["code", "naam", "gemeente", "afstand", "gedeeld"])
+    niveau = index[code][1]
+    res = similar_areas(level_matrix(niveau, tuple(indicatoren)), code, top)
+    areas = data.areas().set_index("code")
+    res["naam"] = [index.get(c, (c, ""))[0] for c in res["code"]]
+    res["gemeente"] = [areas.at[c, "gemeente_naam"] if c in areas.index else "" for c in res["code"]]
+    return res[["code", "naam", "gemeente", "afstand", "gedeeld"]]
+
+
+# -- figure ----------------------------------------------------------------------
+
+def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
+    """One horizontal bar panel per indicator; Drenthe and the 13 gemeenten as vertical reference lines,
+    each area's own gemeente as a black tick on its bar (areas may lie in different gemeenten)."""
+    inds = [i for i in dict.fromkeys(tidy["indicator"]) if i in metas]
+    n = len(inds)
+    if n == 0:
+        return go.Figure()
+    ncols = 1 if n == 1 else 2
+    nrows = math.ceil(n / ncols)
+    names = list(dict.fromkeys(tidy["naam"]))
+    titles = [f"{metas[i].title} ({metas[i].unit})" if metas[i].unit not in ("", "aantal") else metas[i].title
+              for i in inds]
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=titles,
+                        horizontal_spacing=0.16, vertical_spacing=min(0.5 / max(nrows, 1), 0.14))
+    colors = {c: LINE_COLORS[i % len(LINE_COLORS)] for i, c in enumerate(dict.fromkeys(tidy["code"]))}
+    shown: set[str] = set()
+    for k, ind in enumerate(inds):
+        row, col = k // ncols + 1, k % ncols + 1
+        meta = metas[ind]
+        sub = tidy[tidy["indicator"] == ind].iloc[::-1]  # first chosen area on top
+        vals = pd.to_numeric(sub["waarde"], errors="coerce")
+        labels = [f"{nm} ({j})" if pd.notna(j) else nm for nm, j in zip(sub["naam"], sub["jaar"], strict=True)]
+        fig.add_trace(go.Bar(
+            x=vals, y=labels, orientation="h", marker={"color": [colors[c] for c in sub["code"]]},
+            text=[fmt_cell(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
+            hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>", showlegend=False, cliponaxis=False,
+        ), row=row, col=col)
+        gm = pd.to_numeric(sub["gemeente_waarde"], errors="coerce")
+        if gm.notna().any():
+            fig.add_trace(go.Scatter(
+                x=gm, y=labels, mode="markers", name="Eigen gemeente", legendgroup="gemeente",
+                showlegend="gemeente" not in shown,
+                marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#111111"}},
+                customdata=[[f"{g}: {fmt_cell(v, meta)}"] for g, v in zip(sub["gemeente"], gm, strict=True)],
+                hovertemplate="Gemeente %{customdata[0]}<extra></extra>",
+            ), row=row, col=col)
+            shown.add("gemeente")
+        for key, label in (("drenthe", "Drenthe (12 gemeenten)"), ("monitor", "Monitor (13 gemeenten)")):
+            ref = pd.to_numeric(sub[f"{key}_waarde"], errors="coerce").dropna()
+            if ref.empty:
+                continue
+            v = float(ref.iloc[-1])
+            style = REF_STYLE[key]
+            # A line trace (not a shape) so the reference has a legend entry and a hover text.
+            fig.add_trace(go.Scatter(
+                x=[v, v], y=[labels[0], labels[-1]], mode="lines", name=label, legendgroup=key,
+                showlegend=key not in shown, line={"color": style["color"], "dash": style["dash"], "width": 2},
+                hovertemplate=f"{label}: {fmt_cell(v, meta)}<extra></extra>",
+            ), row=row, col=col)
+            shown.add(key)
+        # Unit in the panel title, not as an axis title: that would collide with the panel below.
+        fig.update_xaxes(gridcolor="#e6e6e6", rangemode="tozero", exponentformat="none", separatethousands=True,
+                         row=row, col=col)
+        fig.update_yaxes(automargin=True, row=row, col=col)
+    per_row = 70 + 30 * len(names)
+    fig.update_layout(
+        height=max(260, nrows * per_row + 90), margin={"l": 10, "r": 20, "t": 40, "b": 10},
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff", separators=",.", bargap=0.3,
+        font={"family": FONT, "size": 12}, hoverlabel={"bgcolor": "#ffffff"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 40 / max(260, nrows * per_row + 90),
+                "x": 0},
+    )
+    fig.update_annotations(font={"size": 13})
+    return fig
+
+
+# -- exports --------------------------------------------------------------------------
+
+def export_frame(tidy: pd.DataFrame) -> pd.DataFrame:
+    """The tidy comparison with Dutch column names (CSV and the Excel sheet 'Gegevens')."""
+    return tidy.rename(columns={
+        "code": "Code", "naam": "Gebied", "niveau": "Soort", "gemeente": "Gemeente", "indicator": "Indicator-id",
+        "titel": "Indicator", "eenheid": "Eenheid", "jaar": "Jaar", "waarde": "Waarde", "status": "Status",
+        "opmerking": "Opmerking", "gemeente_waarde": "Waarde eigen gemeente", "drenthe_waarde": "Waarde Drenthe",
+        "monitor_waarde": "Waarde 13 gemeenten",
+    })
+
+
+def indicator_sheet(indicatoren: Sequence[str]) -> pd.DataFrame:
+    """Definitions of the indicators in an export."""
+    rows = []
+    for i in indicatoren:
+        m = data.indicator(i)
+        rows.append({"Indicator-id": m.id, "Indicator": m.title, "Omschrijving": m.description,
+                     "Berekening": m.formula, "Eenheid": m.unit, "Thema": m.theme, "Richting": m.direction,
+                     "CBS-tabellen": ", ".join(m.sources)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,335 @@
+"""Named, cached data loaders: the only way data reaches the pages.
+
+Pages never see the :class:`~dorpenmonitor.store.Store`; they call the loaders
+below by name. Each loader is memoised (the data only changes when a refresh
+swaps in new rows, after which :func:`clear` is called), so switching an
+indicator costs a dictionary lookup plus the indicator computation, not a
+database round trip.
+
+:func:`configure` binds the store: ``create_app(store)`` calls it, so tests
+can point the whole app at a temporary database.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
+
+import pandas as pd
+import shapely
+
+from dashboard.figures import Bounds
+from dashboard.urlstate import Catalog
+from dorpenmonitor.settings import DRENTHE, GEMEENTEN
+from dorpenmonitor.store import Store, get_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: name → loader; the registry tests and the docs list (vizro's data_manager idea).
+LOADERS: dict[str, Callable[..., Any]] = {}
+_STORE: Store | None = None
+
+#: Boundary vintage per level; buurten have two, chosen per year by code overlap.
+VINTAGES: dict[str, tuple[str, ...]] = {"gemeente": ("2022",), "wijk": ("2022",), "buurt": ("2024-benaderd", "2019")}
+APPROXIMATE_NOTE = (
+    "Let op: de buurtgrenzen {vintage} zijn benaderd (afgeleid, niet de officiële CBS-kaart); "
+    "ze kunnen 100 tot 400 meter afwijken. Gebruik de kaart voor het beeld, niet voor de grens van een perceel."
+)
+
+
+def configure(store: Store | None = None) -> Store:
+    """Bind the store all loaders read from and empty the caches."""
+    global _STORE
+    _STORE = store or get_store()
+    clear()
+    return _STORE
+
+
+def store() -> Store:
+    return _STORE if _STORE is not None else configure()
+
+
+def clear() -> None:
+    """Forget every cached result (after a data refresh)."""
+    for fn in LOADERS.values():
+        fn.cache_clear()  # type: ignore[attr-defined]
+
+
+def loader(maxsize: int = 256) -> Callable[[F], F]:
+    """Register a memoised loader under its function name."""
+
+    def deco(fn: F) -> F:
+        cached = lru_cache(maxsize=maxsize)(fn)
+        LOADERS[fn.__name__] = cached
+        return wraps(fn)(cached)  # type: ignore[return-value]
+
+    return deco
+
+
+def _api():
+    # Imported late: the indicator package is heavier than the app shell.
+    from indicators import api
+
+    return api
+
+
+def _registry():
+    from indicators import REGISTRY, THEMES
+
+    return REGISTRY, THEMES
+
+
+# -- metadata -----------------------------------------------------------------
+
+@loader(maxsize=1)
+def snapshot_date() -> str:
+    """Date of the data on screen: when the snapshot was built (or the last refresh)."""
+    meta = store().meta()
+    return meta.get("last_refresh") or meta.get("snapshot_built") or "onbekend"
+
+
+@loader(maxsize=1)
+def areas() -> pd.DataFrame:
+    """All areas: code, naam, niveau (gemeente/wijk/buurt/dorp), gemeente_code, gemeente_naam."""
+    return _api().areas(store()).reset_index(drop=True)
+
+
+@loader(maxsize=1)
+def area_index() -> dict[str, tuple[str, str]]:
+    df = areas()
+    return {c: (n, lv) for c, n, lv in zip(df["code"], df["naam"], df["niveau"], strict=True)}
+
+
+@loader(maxsize=1)
+def region_names() -> dict[str, str]:
+    """Name of every CBS region in the database (also old buurt codes), plus villages."""
+    regs = store().regions()
+    out = dict(zip(regs["code"], regs["name"], strict=True))
+    out.update({c: n for c, (n, _) in area_index().items()})
+    return out
+
+
+def gemeente_of_area(code: str) -> str | None:
+    """GM code of any area code, villages included."""
+    if code.startswith("DP"):
+        df = areas()
+        hit = df.loc[df["code"] == code, "gemeente_code"]
+        return str(hit.iloc[0]) if len(hit) else None
+    return gemeente_of(code)
+
+
+@loader(maxsize=1)
+def search_options() -> list[dict[str, str]]:
+    """Options for the area search: villages first (what people look for), then the rest."""
+    df = areas()
+    order = {"dorp": 0, "gemeente": 1, "wijk": 2, "buurt": 3}
+    words = {"dorp": "dorp", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
+    df = df.assign(_o=df["niveau"].map(order).fillna(9)).sort_values(["_o", "naam"])
+    out = []
+    for code, naam, niveau, gnaam in zip(df["code"], df["naam"], df["niveau"], df["gemeente_naam"], strict=True):
+        where = "" if niveau == "gemeente" else f", {gnaam}"
+        out.append({"label": f"{naam} ({words.get(niveau, niveau)}{where})", "value": code})
+    return out
+
+
+@loader(maxsize=1)
+def indicator_options() -> list[dict[str, str]]:
+    reg, themes = _registry()
+    order = {t: i for i, t in enumerate(themes)}
+    items = sorted(reg.values(), key=lambda m: order.get(m.theme, 99))
+    return [{"label": m.title, "value": m.id, "theme": m.theme} for m in items]
+
+
+def indicator(indicator_id: str):
+    """The metadata record of one indicator (``indicators.REGISTRY`` entry)."""
+    return _registry()[0][indicator_id]
+
+
+def themes() -> tuple[str, ...]:
+    return tuple(_registry()[1])
+
+
+@loader(maxsize=1024)
+def years(indicator_id: str, niveau: str) -> tuple[int, ...]:
+    return tuple(sorted(int(y) for y in _api().years(store(), indicator_id, niveau)))
+
+
+@loader(maxsize=1)
+def catalog() -> Catalog:
+    reg, th = _registry()
+    return Catalog(
+        titles={k: m.title for k, m in reg.items()},
+        themes_of={k: m.theme for k, m in reg.items()},
+        themes=tuple(th),
+        years=years,
+        areas=area_index(),
+        gemeenten=dict(GEMEENTEN),
+    )
+
+
+# -- values -------------------------------------------------------------------
+
+@loader(maxsize=512)
+def values(indicator_id: str, niveau: str, jaar: int, gemeente: str | None = None) -> pd.DataFrame:
+    """code, naam, gemeente_code, waarde, status, rank_in_gemeente, note (one row per area)."""
+    return _api().values(store(), indicator_id, niveau, jaar, gemeente=gemeente)
+
+
+@loader(maxsize=256)
+def trend(indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """code, naam, jaar, waarde, status, bron, breuk for ``codes`` over all years."""
+    if not codes:
+        return pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk"])
+    return _api().trend(store(), indicator_id, list(codes))
+
+
+@loader(maxsize=512)
+def benchmarks(indicator_id: str, code: str, jaar: int) -> dict[str, Any]:
+    return dict(_api().benchmarks(store(), indicator_id, code, jaar))
+
+
+@loader(maxsize=64)
+def drenthe_trend(indicator_id: str) -> pd.DataFrame:
+    """Drenthe (12 gemeenten, aggregated by the indicator's rule) per year, as trend rows with soort='drenthe'."""
+    rows = []
+    gm = DRENTHE[0]
+    series = trend(indicator_id, (gm,))
+    bron = dict(zip(series["jaar"], series["bron"], strict=True)) if len(series) else {}
+    for jaar in years(indicator_id, "gemeente"):
+        b = benchmarks(indicator_id, gm, jaar).get("drenthe") or {}
+        # A total over only part of the 12 gemeenten (early years) is not Drenthe: leave the point out.
+        complete = b.get("dekking") is None or b.get("dekking") >= 0.999
+        rows.append({"code": "PV22", "naam": "Drenthe (12 gemeenten)", "jaar": jaar,
+                     "waarde": b.get("waarde") if complete else None,
+                     "status": b.get("status", "ontbreekt"), "bron": bron.get(jaar, ""), "breuk": False,
+                     "soort": "drenthe"})
+    return pd.DataFrame(rows, columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+
+
+@loader(maxsize=1)
+def source_titles() -> dict[str, str]:
+    """CBS table id → title, for hover and footnotes."""
+    df = store().sources()
+    return {str(t): str(title) for t, title in zip(df["table_id"], df["title"], strict=True)}
+
+
+# -- geometry -----------------------------------------------------------------
+
+@loader(maxsize=8)
+def _boundaries(niveau: str, vintage: str) -> pd.DataFrame:
+    return store().boundaries(niveau, vintage, web=True)
+
+
+@loader(maxsize=16)
+def vintage_for(niveau: str, jaar: int | None, indicator_id: str | None = None) -> str:
+    """The boundary vintage whose areas cover most of the year's areas (newest on a tie)."""
+    options = VINTAGES[niveau]
+    if len(options) == 1 or jaar is None or indicator_id is None:
+        return options[0]
+    codes = set(values(indicator_id, niveau, jaar)["code"])
+    scored = [(len(codes & set(_boundaries(niveau, v)["region_code"])), -i, v) for i, v in enumerate(options)]
+    return max(scored)[2]
+
+
+@loader(maxsize=8)
+def geometry(niveau: str, vintage: str) -> dict[str, Any]:
+    """FeatureCollection (feature id = region code) plus the names and bounds the map needs.
+
+    Returns ``{"geojson", "locations", "names", "bounds", "gemeente_bounds", "approximate"}``.
+    """
+    bnd = _boundaries(niveau, vintage)
+    names = region_names()
+    feats = [{"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geom)}
+             for code, geom in zip(bnd["region_code"], bnd["geometry"], strict=True)]
+    shapes = shapely.from_geojson(bnd["geometry"].tolist())
+    gm = bnd["region_code"].map(gemeente_of)
+    gb: dict[str, Bounds] = {}
+    for code, idx in gm.groupby(gm).groups.items():
+        b = shapely.total_bounds(shapes[list(bnd.index.get_indexer(idx))])
+        gb[str(code)] = tuple(float(v) for v in b)  # type: ignore[assignment]
+    return {
+        "geojson": {"type": "FeatureCollection", "features": feats},
+        "locations": bnd["region_code"].tolist(),
+        "names": [names.get(c, c) for c in bnd["region_code"]],
+        "bounds": tuple(float(v) for v in shapely.total_bounds(shapes)),
+        "gemeente_bounds": gb,
+        "approximate": bool(bnd["approximate"].any()) if len(bnd) else False,
+        "features": {f["id"]: f for f in feats},
+    }
+
+
+@dataclass(frozen=True)
+class GeoFile:
+    """One level's GeoJSON as served: plain and gzipped bytes, and the ETag of the content."""
+
+    raw: bytes
+    gzip: bytes
+    etag: str
+
+
+@loader(maxsize=8)
+def geo_file(niveau: str, vintage: str) -> GeoFile:
+    """The static map file of one level and vintage, built once from the store's web geometry.
+
+    Features carry ``id`` = region code (the map's ``featureidkey``),
+    ``properties.naam``, which the hover reads, so no figure has to carry
+    names or shapes, and ``properties.i``, the position in
+    ``geometry(...)["locations"]``, by which the patched traces address
+    areas. The geometry is already compact GeoJSON text in the store; it is
+    pasted in, not parsed and re-serialised. Raises ``KeyError``
+    for a level or vintage the app does not draw.
+    """
+    if vintage not in VINTAGES.get(niveau, ()):
+        raise KeyError(f"{niveau}-{vintage}")
+    bnd = _boundaries(niveau, vintage)
+    names = region_names()
+    feats = [
+        f'{{"type":"Feature","id":{json.dumps(code)},"properties":{{"i":{i},"naam":'
+        f'{json.dumps(names.get(code, code), ensure_ascii=False)}}},"geometry":{geom}}}'
+        for i, (code, geom) in enumerate(zip(bnd["region_code"], bnd["geometry"], strict=True))
+    ]
+    raw = ('{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}").encode()
+    # mtime=0: the same content always gives the same bytes (stable ETag across restarts).
+    return GeoFile(raw=raw, gzip=gzip.compress(raw, 9, mtime=0), etag=hashlib.sha256(raw).hexdigest()[:24])
+
+
+def geo_url(niveau: str, vintage: str) -> str:
+    """URL of :func:`geo_file` for plotly's ``geojson``; ``v`` changes with the content, so caches never go stale."""
+    return f"/geo/{niveau}-{vintage}.geojson?v={geo_file(niveau, vintage).etag[:12]}"
+
+
+def gemeente_outline() -> tuple[str, list[str]]:
+    """(URL, codes) of the municipal borders drawn over wijk/buurt maps for orientation."""
+    vintage = VINTAGES["gemeente"][0]
+    return geo_url("gemeente", vintage), geometry("gemeente", vintage)["locations"]
+
+
+def gemeente_of(code: str) -> str:
+    """GM code of any GM/WK/BU code (the 4 digits after the prefix are the municipality)."""
+    return "GM" + str(code)[2:6]
+
+
+def drenthe_codes() -> tuple[str, ...]:
+    return DRENTHE
+
+
+def warm(niveaus: tuple[str, ...] = ("gemeente", "wijk", "buurt")) -> None:
+    """Fill the caches a first visitor would otherwise wait for (years per indicator, benchmarks per year).
+
+    Cold, the Drenthe benchmark series costs ~30 s (every year's gemeente
+    aggregates); :func:`app.main` runs this in a background thread at start-up.
+    """
+    cat = catalog()
+    for ind in cat.titles:
+        for niveau in niveaus:
+            years(ind, niveau)
+    search_options()
+    # The longest gemeente series touches every year, so every year's benchmark rows get cached.
+    longest = max(cat.titles, key=lambda i: len(years(i, "gemeente")), default=None)
+    if longest:
+        drenthe_trend(longest)

@@ -1,0 +1,413 @@
+"""Download builders: CSV, Excel and the PDF of an area profile.
+
+Pure functions from frames (or a :class:`dashboard.briefing.Profile`) to bytes,
+so callbacks only wrap them in ``dcc.send_bytes`` and tests can read the bytes
+back. Every file carries the attribution CBS's CC BY 4.0 licence asks for
+("Bron: CBS"): the Excel files in a sheet "Bronnen", the PDF in its footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover - imported for type hints only
+    from dashboard.briefing import Profile
+
+ATTRIBUTION = "Bron: CBS"
+LICENCE_NOTE = (
+    "Cijfers: Centraal Bureau voor de Statistiek (CBS), open data onder licentie CC BY 4.0 "
+    "(https://creativecommons.org/licenses/by/4.0/deed.nl). Bewerking: Dorpenmonitor."
+)
+#: Columns of store.sources() shown to users, with their Dutch headers.
+SOURCE_COLUMNS: dict[str, str] = {
+    "table_id": "Tabel",
+    "title": "Titel",
+    "publisher": "Uitgever",
+    "republisher": "Via (herpublicatie)",
+    "periods": "Perioden",
+    "licence": "Licentie",
+    "url": "URL",
+    "retrieved": "Opgehaald",
+    "notes": "Opmerkingen",
+}
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def slug(text: str) -> str:
+    """File-name-safe lower-case ASCII ('Nieuw-Amsterdam' → 'nieuw-amsterdam')."""
+    import unicodedata
+
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "export"
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """store.sources() with Dutch headers, in a fixed column order (missing columns left empty)."""
+    out = sources.reindex(columns=list(SOURCE_COLUMNS)).astype(object).fillna("")
+    return out.rename(columns=SOURCE_COLUMNS).reset_index(drop=True)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark.
+
+    Comma-separated with a decimal point, so scripts read it as is; the BOM makes
+    Excel show é/ë correctly when someone opens it by double-click.
+    """
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _cell(value: object) -> object:
+    """A value openpyxl can write (no NaN, no pandas NA, no numpy scalars)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalar → Python
+    return value
+
+
+def excel_bytes(
+    sheets: Mapping[str, pd.DataFrame],
+    sources: pd.DataFrame | None = None,
+    title: str = "Dorpenmonitor",
+    notes: Sequence[str] = (),
+    number_formats: Mapping[str, Mapping[str, str]] | None = None,
+) -> bytes:
+    """An .xlsx with one sheet per frame plus a sheet "Bronnen".
+
+    ``number_formats`` maps sheet → column → Excel format (e.g. ``'0.0'``) so
+    values keep their full precision but show the indicator's decimals.
+    The "Bronnen" sheet starts with "Bron: CBS", the licence and ``notes``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor="1F4E79")
+    formats = number_formats or {}
+
+    def write(ws, frame: pd.DataFrame, start_row: int = 1, fmt: Mapping[str, str] | None = None) -> None:
+        cols = [str(c) for c in frame.columns]
+        for j, name in enumerate(cols, start=1):
+            c = ws.cell(row=start_row, column=j, value=name)
+            c.font, c.fill = head_font, head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
+            for j, value in enumerate(row, start=1):
+                c = ws.cell(row=i, column=j, value=_cell(value))
+                if fmt and cols[j - 1] in fmt and isinstance(c.value, (int, float)):
+                    c.number_format = fmt[cols[j - 1]]
+        for j, name in enumerate(cols, start=1):
+            longest = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, j - 1].tolist()])
+            ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, longest + 2))
+        ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(_sheet_name(name))
+        write(ws, frame, fmt=formats.get(name))
+
+    ws = wb.create_sheet("Bronnen")
+    lines = [ATTRIBUTION, LICENCE_NOTE, f"{title} — gemaakt op {dt.date.today():%d-%m-%Y}", *notes]
+    for i, line in enumerate(lines, start=1):
+        ws.cell(row=i, column=1, value=line).font = Font(bold=(i == 1))
+    if sources is not None and not sources.empty:
+        write(ws, sources_table(sources), start_row=len(lines) + 2)
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 14)
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    # Excel forbids []:*?/\ in sheet names and cuts them at 31 characters.
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Blad"
+
+
+# -- PDF of an area profile ---------------------------------------------------------
+
+_INK = (33, 37, 41)
+_MUTED = (96, 103, 112)
+_ACCENT = (31, 78, 121)
+_LINE = (210, 214, 220)
+_FILL = (241, 245, 250)
+
+
+def _pdf_class():
+    from fpdf import FPDF
+
+    class ProfilePDF(FPDF):
+        """A4 with a running footer carrying the attribution and page numbers."""
+
+        footer_text = ATTRIBUTION
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(self.body_font, "", 7.5)
+            self.set_text_color(*_MUTED)
+            self.cell(0, 5, self.footer_text, align="L")
+            self.set_x(self.l_margin)
+            self.cell(0, 5, f"pagina {self.page_no()} van {{nb}}", align="R")
+
+    return ProfilePDF
+
+
+def _setup_fonts(pdf) -> str:
+    """Register DejaVu Sans (full Unicode: ë, é, €, ², −) when Debian's fonts-dejavu-core is there."""
+    regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
+    if regular.exists() and bold.exists():
+        pdf.add_font("DejaVu", "", str(regular))
+        pdf.add_font("DejaVu", "B", str(bold))
+        oblique = DEJAVU_DIR / "DejaVuSans-Oblique.ttf"
+        pdf.add_font("DejaVu", "I", str(oblique if oblique.exists() else regular))
+        return "DejaVu"
+    return "helvetica"
+
+
+def _text(pdf, s: str) -> str:
+    """Text the chosen font can draw: core fonts only know Latin-1, so replace the rest."""
+    if pdf.body_font != "helvetica":
+        return s
+    for a, b in (("€", "EUR"), ("•", "-"), ("−", "-"), ("–", "-"), ("—", "-"), ("’", "'"), ("…", "...")):
+        s = s.replace(a, b)
+    return s.encode("latin-1", "replace").decode("latin-1")
+
+
+def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
+    """Bar chart (area, gemeente, Drenthe) of the profile's percentages, as PNG via kaleido; None if unavailable.
+
+    Rendering needs a local Chromium; when it is missing or slow the PDF is
+    simply made without the chart rather than failing.
+    """
+    figs = [f for f in profile.figures if f.eenheid.strip() == "%" and f.has_value and f.status == "ok"][:8]
+    if len(figs) < 2:
+        return None
+    try:
+        import concurrent.futures as cf
+
+        import plotly.graph_objects as go
+
+        labels = [f.titel.replace("Aandeel ", "").capitalize() for f in figs][::-1]
+        fig = go.Figure()
+        series = [(profile.naam, [f.waarde for f in figs], "#1f4e79")]
+        if profile.niveau != "gemeente" and profile.gemeente_naam:
+            series.append((f"Gemeente {profile.gemeente_naam}", [f.gemeente for f in figs], "#9db4cc"))
+        series.append(("Drenthe", [f.drenthe for f in figs], "#d5d9de"))
+        for name, vals, color in series[::-1]:
+            fig.add_trace(go.Bar(y=labels, x=vals[::-1], name=name, orientation="h", marker_color=color,
+                                 text=[fmt_pct(v) for v in vals[::-1]], textposition="outside", cliponaxis=False))
+        fig.update_layout(
+            barmode="group", width=900, height=80 + 62 * len(figs), margin={"l": 10, "r": 40, "t": 30, "b": 10},
+            font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13, "color": "#212529"},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "reversed"},
+            xaxis={"ticksuffix": "%", "gridcolor": "#e6e6e6", "rangemode": "tozero"}, yaxis={"automargin": True},
+            plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", separators=",.", bargap=0.25,
+        )
+        # Not a `with` block: leaving it would wait for a hung renderer and defeat the timeout.
+        ex = cf.ThreadPoolExecutor(max_workers=1)
+        try:
+            return ex.submit(fig.to_image, format="png", scale=2).result(timeout=timeout)
+        finally:
+            ex.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # noqa: BLE001 - any rendering problem means: no chart, still a PDF
+        return None
+
+
+def fmt_pct(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:.0f}%".replace(".", ",")
+
+
+def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
+    """The profile as an A4 PDF: header, highlights, optional chart, figures per theme, notes, sources."""
+    from dashboard.briefing import fmt, status_text
+
+    pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
+    pdf.body_font = _setup_fonts(pdf)
+    pdf.set_margins(15, 14, 15)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_title(f"Gebiedsprofiel {profile.naam}")
+    pdf.set_author("Dorpenmonitor Drenthe")
+    pdf.set_creator("Dorpenmonitor Drenthe (fpdf2)")
+    pdf.footer_text = _text(pdf, f"{ATTRIBUTION} (CC BY 4.0) · Dorpenmonitor Drenthe · gegevensstand "
+                                 f"{profile.gegevensstand or 'onbekend'}")
+    f_ = pdf.body_font
+    T = lambda s: _text(pdf, s)  # noqa: E731 - short local alias keeps the layout code readable
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.add_page()
+
+    # Header band.
+    pdf.set_fill_color(*_ACCENT)
+    pdf.rect(0, 0, pdf.w, 34, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_xy(15, 8)
+    pdf.set_font(f_, "", 9)
+    pdf.cell(0, 4, T("DORPENMONITOR DRENTHE · GEBIEDSPROFIEL"))
+    pdf.set_xy(15, 13)
+    pdf.set_font(f_, "B", 20)
+    pdf.cell(0, 10, T(profile.naam))
+    pdf.set_xy(15, 24)
+    pdf.set_font(f_, "", 10)
+    pdf.cell(0, 5, T(f"{profile.subtitle} · code {profile.code} · gemaakt op {dt.date.today():%d-%m-%Y}"))
+    pdf.set_text_color(*_INK)
+    pdf.set_y(40)
+
+    def heading(text: str) -> None:
+        if pdf.get_y() > pdf.h - 40:
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.set_font(f_, "B", 12.5)
+        pdf.set_text_color(*_ACCENT)
+        pdf.cell(0, 7, T(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_draw_color(*_ACCENT)
+        pdf.set_line_width(0.4)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+        pdf.ln(1.5)
+        pdf.set_text_color(*_INK)
+
+    def bullets(items: Sequence[str], size: float = 9.5) -> None:
+        pdf.set_font(f_, "", size)
+        for item in items:
+            pdf.set_x(pdf.l_margin)
+            pdf.cell(4, 5, T("•"))
+            pdf.multi_cell(width - 4, 5, T(item), new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.ln(0.6)
+
+    if profile.highlights:
+        heading("Opvallend")
+        bullets(profile.highlights, 10)
+
+    if chart_png:
+        heading("Percentages vergeleken")
+        img_w = width
+        img_h = img_w * (80 + 62 * 8) / 900  # upper bound; fpdf keeps the aspect ratio from the image
+        if pdf.get_y() + min(img_h, 120) > pdf.h - 20:
+            pdf.add_page()
+        pdf.image(io.BytesIO(chart_png), x=pdf.l_margin, w=img_w)
+        pdf.ln(2)
+
+    # Figures per theme.
+    is_gm = profile.niveau == "gemeente"
+    short = profile.naam if len(profile.naam) <= 16 else profile.naam[:15] + "…"
+    bench_names = ("Drenthe", "Monitor") if is_gm else ("Gemeente", "Drenthe")
+    cols = [("Indicator", 58), ("Eenheid", 34), ("Jaar", 10), (short, 23), (bench_names[0], 21),
+            (bench_names[1], 21), ("Trend", 17)]
+    scale = width / sum(w for _, w in cols)
+    cols = [(n, w * scale) for n, w in cols]
+    aligns = ["L", "L", "R", "R", "R", "R", "C"]
+
+    def fit(text: str, w: float) -> str:
+        # Shortened to one line so the table keeps a steady rhythm.
+        while pdf.get_string_width(T(text)) > w - 1.5 and len(text) > 6:
+            text = text[:-2].rstrip() + "…"
+        return text
+
+    def table_head() -> None:
+        pdf.set_font(f_, "B", 7.8)
+        pdf.set_fill_color(*_FILL)
+        pdf.set_text_color(*_MUTED)
+        for (name, w), align in zip(cols, aligns, strict=True):
+            pdf.cell(w, 6, T(fit(name, w)), fill=True, align=align)
+        pdf.ln(6)
+        pdf.set_text_color(*_INK)
+
+    for theme, figs in profile.by_theme():
+        heading(theme.capitalize())
+        table_head()
+        for k in figs:
+            extra = status_text(k) if not k.has_value else (k.note if k.note else "")
+            row_h = 6.0 + (3.8 if extra else 0.0)
+            if pdf.get_y() + row_h > pdf.h - 20:
+                pdf.add_page()
+                table_head()
+            y = pdf.get_y()
+            bench = [k.drenthe, k.monitor] if is_gm else [k.gemeente, k.drenthe]
+            unit = "" if k.eenheid in ("", "aantal") else k.eenheid
+            cells = [k.titel, unit, str(k.jaar or ""), fmt(k.waarde, k, unit=False) if k.has_value else "–",
+                     *(fmt(b, k, unit=False) for b in bench)]
+            for j, (text, (_, w)) in enumerate(zip(cells, cols, strict=False)):
+                pdf.set_font(f_, "B" if j == 3 else "", 8.4 if j != 1 else 7.6)
+                pdf.set_text_color(*(_MUTED if j == 1 else _INK))
+                pdf.cell(w, 6, T(fit(text, w)), align=aligns[j])
+            pdf.set_text_color(*_INK)
+            # Sparkline drawn as vector lines: sharp in print, no image needed.
+            sw = cols[-1][1]
+            pts = [(x, v) for x, v, _ in k.trend]
+            if len(pts) >= 2:
+                x0, x1 = pts[0][0], pts[-1][0]
+                vs = [v for _, v in pts]
+                lo, hi = min(vs), max(vs)
+                px0 = pdf.l_margin + width - sw + 2.5
+                pw, ph = sw - 5, 3.6
+
+                def xy(x, v, px0=px0, pw=pw, ph=ph, x0=x0, x1=x1, lo=lo, hi=hi, y=y):
+                    return (px0 + (x - x0) / ((x1 - x0) or 1) * pw,
+                            y + 1.2 + ph - ((v - lo) / ((hi - lo) or 1)) * ph if hi > lo else y + 3)
+
+                pdf.set_draw_color(*_ACCENT)
+                pdf.set_line_width(0.3)
+                for (xa, va), (xb, vb) in zip(pts, pts[1:], strict=False):
+                    pdf.line(*xy(xa, va), *xy(xb, vb))
+                cx, cy = xy(*pts[-1])
+                pdf.set_fill_color(*_ACCENT)
+                pdf.circle(cx, cy, 0.6, style="F")
+            pdf.ln(6)
+            if extra:
+                pdf.set_x(pdf.l_margin + 2)
+                pdf.set_font(f_, "I", 7.2)
+                pdf.set_text_color(*_MUTED)
+                note = extra if len(extra) < 120 else extra[:117] + "…"
+                pdf.cell(width - 2, 3.8, T(note))
+                pdf.ln(3.8)
+                pdf.set_text_color(*_INK)
+            pdf.set_draw_color(*_LINE)
+            pdf.set_line_width(0.15)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+
+    heading("Over deze cijfers")
+    notes = list(profile.notes)
+    if profile.leden:
+        notes.append("Buurten in dit dorp: " + ", ".join(f"{n} ({c})" for c, n in profile.leden) + ".")
+    notes.append("Gemeente en Drenthe zijn berekend met dezelfde regels als het gebied zelf (aantallen opgeteld, "
+                 "percentages uit de opgetelde aantallen). Drenthe = de 12 Drentse gemeenten, zonder Hardenberg; "
+                 "monitor = alle 13 gemeenten.")
+    notes.append(LICENCE_NOTE)
+    bullets(notes, 8.6)
+    srcs = sorted({b.strip() for k in profile.figures for b in k.bron.split(",") if b.strip()})
+    if srcs:
+        pdf.ln(1)
+        pdf.set_font(f_, "", 8.6)
+        pdf.multi_cell(width, 4.6, T("CBS-tabellen: " + ", ".join(srcs) + "."), new_x="LMARGIN", new_y="NEXT",
+                       align="L")
+
+    return bytes(pdf.output())
+
+
+def profile_excel(profile: Profile, sources: pd.DataFrame | None = None) -> bytes:
+    """The profile as .xlsx: sheet "Profiel" (all figures), "Opvallend" (highlights and notes), "Bronnen"."""
+    from dashboard.briefing import profile_frame
+
+    text = pd.DataFrame({"Soort": ["Opvallend"] * len(profile.highlights) + ["Kwaliteit"] * len(profile.notes),
+                         "Tekst": [*profile.highlights, *profile.notes]})
+    return excel_bytes(
+        {"Profiel": profile_frame(profile), "Opvallend": text}, sources,
+        title=f"Gebiedsprofiel {profile.naam} ({profile.code})",
+    )

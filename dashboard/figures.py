@@ -1,0 +1,567 @@
+"""Shared figure builders: choropleth, trend lines, ranking bars.
+
+Pure functions: frames and metadata in, plotly figures (or the parts of one
+that a :class:`dash.Patch` updates) out. No database, no Dash callbacks.
+
+The choropleth is split in three on purpose. The geometry never travels in a
+figure: it is a static, cacheable GeoJSON file per level (served by
+``app.py``) that the traces name by URL. :func:`base_map` is the skeleton sent
+once per level; :func:`map_values` computes only what changes when the
+indicator, year or classes change (values, ranks, a stepped colourscale and
+the short geheim/onbetrouwbaar lists), and :func:`apply_values` writes it into
+either a full figure or a ``Patch`` through the same paths, so the two can
+never drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale, sequential
+
+CLASS_METHODS: dict[str, str] = {
+    "kwantielen": "Kwantielen (gelijke aantallen)",
+    "gelijk": "Gelijke intervallen",
+    "jenks": "Natuurlijke grenzen (Jenks)",
+}
+DEFAULT_CLASSES = 5
+
+#: Not drawn with the palette: suppressed by CBS vs. not published / not in the snapshot.
+MISSING_COLORS: dict[str, str] = {"geheim": "#8c8c8c", "ontbreekt": "#e4e4e4"}
+MISSING_LABELS: dict[str, str] = {"geheim": "geheim (CBS)", "ontbreekt": "geen gegevens",
+                                  "onbetrouwbaar": "onbetrouwbaar (kleine aantallen)"}
+
+#: Okabe–Ito: distinguishable with the common forms of colour blindness.
+LINE_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+BENCHMARK_STYLE: dict[str, dict[str, str]] = {
+    "gemeente": {"color": "#555555", "dash": "dash"},
+    "drenthe": {"color": "#222222", "dash": "dot"},
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+class IndicatorMeta(Protocol):
+    """What the builders read from an indicator record (``indicators.REGISTRY`` values)."""
+
+    id: str
+    title: str
+    unit: str
+    direction: str
+    decimals: int
+    sources: tuple[str, ...]
+
+
+# -- numbers ----------------------------------------------------------------
+
+def fmt_number(value: float | None, decimals: int = 0) -> str:
+    """Dutch number format: 1.234,5 (thousands dot, decimal comma); '–' for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{max(decimals, 0)}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_value(value: float | None, meta: IndicatorMeta) -> str:
+    """Value with unit, e.g. '12,3 %' or '1.234 inwoners per km²'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    unit = meta.unit.strip()
+    if unit in ("", "aantal"):
+        return fmt_number(value, meta.decimals)
+    if unit == "euro":
+        return f"€ {fmt_number(value, meta.decimals)}"
+    if unit.startswith("×"):  # '× 1.000 euro' reads best in front: '€ 312 × 1.000'
+        return f"{fmt_number(value, meta.decimals)} ({unit})"
+    sep = "" if unit == "%" else " "
+    return f"{fmt_number(value, meta.decimals)}{sep}{unit}"
+
+
+def source_label(meta: IndicatorMeta) -> str:
+    tables = ", ".join(s.split("@")[0] for s in meta.sources)
+    return f"CBS {tables}" if tables else "CBS"
+
+
+# -- classification -----------------------------------------------------------
+
+def classify(values: Sequence[float] | np.ndarray, method: str = "kwantielen", k: int = DEFAULT_CLASSES) -> np.ndarray:
+    """Class edges (ascending, ``len = classes + 1``) for the finite ``values``.
+
+    Fewer than ``k`` classes come back when there are fewer distinct values,
+    because empty or duplicate classes would only confuse the legend.
+    """
+    x = np.asarray(values, dtype="float64")
+    x = np.sort(x[np.isfinite(x)])
+    if x.size == 0:
+        return np.array([])
+    uniq = np.unique(x)
+    if uniq.size <= k:
+        # One class per distinct value: edges halfway between them.
+        if uniq.size == 1:
+            return np.array([uniq[0], uniq[0]])
+        mids = (uniq[:-1] + uniq[1:]) / 2
+        return np.concatenate([[uniq[0]], mids, [uniq[-1]]])
+    if method == "gelijk":
+        edges = np.linspace(x[0], x[-1], k + 1)
+    elif method == "jenks":
+        edges = _jenks(x, k)
+    else:
+        edges = np.quantile(x, np.linspace(0, 1, k + 1))
+    edges = np.unique(edges)
+    return edges if edges.size >= 2 else np.array([x[0], x[-1]])
+
+
+def _jenks(x: np.ndarray, k: int, max_n: int = 800) -> np.ndarray:
+    """Fisher–Jenks natural breaks by dynamic programming on sorted ``x``.
+
+    Above ``max_n`` values it runs on evenly spaced order statistics: the
+    n×n cost matrix would otherwise grow quadratically (national scale).
+    """
+    if x.size > max_n:
+        x = x[np.linspace(0, x.size - 1, max_n).round().astype(int)]
+    n = x.size
+    cs = np.concatenate([[0.0], np.cumsum(x)])
+    cs2 = np.concatenate([[0.0], np.cumsum(x * x)])
+    i = np.arange(n + 1)[:, None]
+    j = np.arange(n + 1)[None, :]
+    m = np.where(j > i, j - i, 1)
+    s = cs[j] - cs[i]
+    ssd = np.where(j > i, (cs2[j] - cs2[i]) - s * s / m, np.inf)  # cost of segment x[i:j]
+    cost = ssd[0].copy()  # one class covering x[0:j]
+    back = np.zeros((k, n + 1), dtype=int)
+    for c in range(1, k):
+        total = cost[:, None] + ssd
+        back[c] = np.argmin(total, axis=0)
+        cost = total[back[c], np.arange(n + 1)]
+    cuts, end = [], n
+    for c in range(k - 1, 0, -1):
+        end = back[c][end]
+        cuts.append(end)
+    starts = sorted(cuts)
+    return np.array([x[0], *[x[s - 1] for s in starts], x[-1]])
+
+
+def class_of(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Class index per value (0-based; NaN stays -1). Upper edges are inclusive."""
+    out = np.full(values.shape, -1, dtype=int)
+    ok = np.isfinite(values)
+    if edges.size >= 2:
+        idx = np.searchsorted(edges[1:-1], values[ok], side="left")
+        out[ok] = np.clip(idx, 0, edges.size - 2)
+    return out
+
+
+def palette(direction: str, k: int) -> list[str]:
+    """``k`` colours, lightest first, such that *worse* is always darker and warmer.
+
+    Evaluative indicators use ColorBrewer YlOrRd (colour-blind safe); for
+    'hoger is beter' it is reversed, so low (bad) values are dark red.
+    Neutral indicators use ColorBrewer Blues: no judgement, just 'more'.
+    """
+    if k <= 0:
+        return []
+    scale = sequential.Blues if direction == "neutraal" else sequential.YlOrRd
+    points = [0.5] if k == 1 else list(np.linspace(0.12, 1.0, k))
+    colors = sample_colorscale(scale, points, colortype="rgb")
+    return colors[::-1] if direction == "hoger is beter" else colors
+
+
+# -- choropleth ---------------------------------------------------------------
+
+#: Fixed trace order of the map, so patches can address traces by index. Later traces are drawn on top and, in
+#: plotly's 'closest' hover on a geo subplot, the topmost trace that contains the pointer gives the label.
+TRACE_LEEG, TRACE_GEHEIM, TRACE_WAARDEN, TRACE_ONBETROUWBAAR, TRACE_GRENZEN, TRACE_SELECTIE = range(6)
+MAP_TRACES: tuple[str, ...] = ("geen gegevens", "geheim", "waarden", "onbetrouwbaar", "gemeentegrenzen", "selectie")
+ONBETROUWBAAR_LABEL = "onbetrouwbaar: kleine aantallen"
+#: Magenta (ColorBrewer PiYG): apart from both palettes (YlOrRd, Blues) and from the dark gemeente borders.
+ONBETROUWBAAR_LINE = {"color": "#c51b7d", "width": 1.4}
+TRANSPARENT_SCALE: list[list[Any]] = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+
+
+@dataclass
+class LegendItem:
+    label: str
+    color: str
+    count: int
+    kind: str = "klasse"  # klasse | onbetrouwbaar | geheim | ontbreekt
+
+
+@dataclass
+class MapValues:
+    """Everything that changes on an indicator, year or classes switch (and nothing else).
+
+    ``z`` and ``customdata`` run parallel to the level's fixed ``locations``
+    (geometry order), so no codes travel with them: ``z`` is the value rounded
+    to the indicator's decimals (None where there is none, so the grey traces
+    underneath show), ``customdata`` the rank in the gemeente (None if unranked).
+    Colours come from a stepped colourscale over [zmin, zmax], so the browser
+    applies the classes itself. ``geheim`` and ``onbetrouwbaar`` are positions
+    in ``locations`` (the GeoJSON's ``properties.i``): '123' is a third of a
+    quoted buurt code, and these lists can run to hundreds of areas.
+    """
+
+    z: list[float | int | None]
+    customdata: list[int | None]
+    colorscale: list[list[Any]]
+    zmin: float
+    zmax: float
+    hovertemplate: str
+    geheim: list[int]
+    onbetrouwbaar: list[int]
+    legend: list[LegendItem] = field(default_factory=list)
+    edges: list[float] = field(default_factory=list)
+
+    def paths(self) -> dict[tuple[int, str], Any]:
+        """(trace index, attribute) → new value: the complete contents of a switch Patch."""
+        return {
+            (TRACE_WAARDEN, "z"): self.z,
+            (TRACE_WAARDEN, "customdata"): self.customdata,
+            (TRACE_WAARDEN, "colorscale"): self.colorscale,
+            (TRACE_WAARDEN, "zmin"): self.zmin,
+            (TRACE_WAARDEN, "zmax"): self.zmax,
+            (TRACE_WAARDEN, "hovertemplate"): self.hovertemplate,
+            (TRACE_GEHEIM, "locations"): self.geheim,
+            (TRACE_ONBETROUWBAAR, "locations"): self.onbetrouwbaar,
+        }
+
+
+def stepped_colorscale(
+    z: np.ndarray, cls: np.ndarray, edges: np.ndarray, colors: Sequence[str]
+) -> tuple[list[list[Any]], float, float]:
+    """(colourscale, zmin, zmax) that paints every value in ``z`` exactly in its class colour.
+
+    ``z`` are the finite values as sent, ``cls`` their class index. Each step
+    sits halfway between the highest value of the lower classes and the lowest
+    of the higher ones, not on the class edge itself: quantile edges are data
+    values, and plotly puts a value lying exactly on a step in the upper colour
+    while the legend counts it in the lower class.
+    """
+    if z.size == 0 or not colors:
+        return [[0, MISSING_COLORS["ontbreekt"]], [1, MISSING_COLORS["ontbreekt"]]], 0.0, 1.0
+    zmin, zmax = float(edges[0]), float(edges[-1])
+    if zmax <= zmin:
+        return [[0, colors[0]], [1, colors[0]]], zmin, zmin + 1.0
+    scale: list[list[Any]] = [[0, colors[0]]]
+    for j in range(1, len(colors)):
+        below, above = z[cls < j], z[cls >= j]
+        step = (below.max() + above.min()) / 2 if below.size and above.size else edges[j]
+        t = round(float((step - zmin) / (zmax - zmin)), 10)  # 10 digits: steps between values 1 € apart on 10⁶
+        scale += [[t, colors[j - 1]], [t, colors[j]]]
+    scale.append([1, colors[-1]])
+    return scale, zmin, zmax
+
+
+def value_template(meta: IndicatorMeta) -> str:
+    """The value as a plotly d3-format placeholder, written like :func:`fmt_value` (with ``separators=',.'``)."""
+    number = f"%{{z:,.{max(meta.decimals, 0)}f}}"
+    unit = _escape(meta.unit.strip())
+    if unit in ("", "aantal"):
+        return number
+    if unit == "euro":
+        return f"€ {number}"
+    if unit.startswith("×"):
+        return f"{number} ({unit})"
+    return f"{number}{'' if unit == '%' else ' '}{unit}"
+
+
+def map_hovertemplate(meta: IndicatorMeta, jaar: int | None, niveau: str = "buurt") -> str:
+    """Hover of the value trace: name (from the GeoJSON), value, rank, source. Rank None → the trace's fallback."""
+    rank = "Rang onder de gemeenten" if niveau == "gemeente" else "Rang in gemeente"
+    return (
+        "<b>%{properties.naam}</b><br>"
+        f"{_escape(meta.title)}: {value_template(meta)}<br>"
+        f"{rank} (1 = hoogste): %{{customdata}}<br>"
+        f"Bron: {_escape(source_label(meta))}, {jaar if jaar is not None else '–'}"
+        "<extra></extra>"
+    )
+
+
+def map_values(
+    locations: Sequence[str],
+    values: pd.DataFrame,
+    meta: IndicatorMeta,
+    jaar: int | None,
+    method: str = "kwantielen",
+    k: int = DEFAULT_CLASSES,
+    niveau: str = "buurt",
+) -> MapValues:
+    """Values, ranks, colours and the geheim/onbetrouwbaar lists for the areas in ``locations`` (geometry order).
+
+    ``values`` is the frame of ``indicators.api.values`` (code, naam,
+    gemeente_code, waarde, status, rank_in_gemeente, note). Areas without a row
+    are 'geen gegevens'. Vectorised: at national scale (~15,000 areas) this runs
+    on every switch.
+    """
+    locs = pd.Index(locations)
+    df = values.drop_duplicates("code").set_index("code").reindex(locs)
+    status = df["status"].fillna("ontbreekt").astype(str).to_numpy()
+    waarde = pd.to_numeric(df["waarde"], errors="coerce").to_numpy(dtype="float64")
+    decimals = max(int(meta.decimals), 0)
+    waarde = np.round(waarde, decimals)  # what the hover shows is what is classified and coloured
+    has_value = np.isfinite(waarde) & np.isin(status, ["ok", "onbetrouwbaar"])
+    geheim = (status == "geheim") & ~has_value
+    onbetrouwbaar = has_value & (status == "onbetrouwbaar")
+
+    edges = classify(waarde[has_value], method, k)
+    n_classes = max(edges.size - 1, 0)
+    colors = palette(meta.direction, n_classes)
+    cls = class_of(np.where(has_value, waarde, np.nan), edges)
+    scale, zmin, zmax = stepped_colorscale(waarde[has_value], cls[has_value], edges, colors)
+
+    # Plain Python numbers (ints when there are no decimals: '1234' not '1234.0'); None becomes JSON null.
+    as_num = int if decimals == 0 else float
+    z = [as_num(v) if ok else None for v, ok in zip(waarde.tolist(), has_value.tolist(), strict=True)]
+    rank = pd.to_numeric(df["rank_in_gemeente"], errors="coerce").to_numpy(dtype="float64")
+    ranked = np.isfinite(rank) & has_value
+    customdata = [int(r) if ok else None for r, ok in zip(rank.tolist(), ranked.tolist(), strict=True)]
+
+    legend = [LegendItem(_class_label(edges, i, meta), colors[i], int((cls == i).sum())) for i in range(n_classes)]
+    legend += [
+        LegendItem(MISSING_LABELS["onbetrouwbaar"], "transparent", int(onbetrouwbaar.sum()), "onbetrouwbaar"),
+        LegendItem(MISSING_LABELS["geheim"], MISSING_COLORS["geheim"], int(geheim.sum()), "geheim"),
+        LegendItem(MISSING_LABELS["ontbreekt"], MISSING_COLORS["ontbreekt"],
+                   int((~has_value & ~geheim).sum()), "ontbreekt"),
+    ]
+    return MapValues(
+        z=z,
+        customdata=customdata,
+        colorscale=scale,
+        zmin=zmin,
+        zmax=zmax,
+        hovertemplate=map_hovertemplate(meta, jaar, niveau),
+        geheim=np.flatnonzero(geheim).tolist(),
+        onbetrouwbaar=np.flatnonzero(onbetrouwbaar).tolist(),
+        legend=legend,
+        edges=[float(e) for e in edges],
+    )
+
+
+def _escape(text: str) -> str:
+    # Plotly hovertemplates treat %{...} as a placeholder and accept a small HTML subset.
+    return text.replace("%{", "% {").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _class_label(edges: np.ndarray, i: int, meta: IndicatorMeta) -> str:
+    # Numbers only: the unit stands once above the legend, so the labels stay on one line.
+    lo, hi = edges[i], edges[i + 1]
+    d = meta.decimals
+    if fmt_number(lo, d) == fmt_number(hi, d):
+        return fmt_number(lo, d)
+    return f"{fmt_number(lo, d)} – {fmt_number(hi, d)}"
+
+
+def apply_values(fig: MutableMapping[str, Any], mv: MapValues) -> None:
+    """Write ``mv`` into a figure dict or a :class:`dash.Patch` (same paths, so the two cannot drift apart)."""
+    for (trace, key), value in mv.paths().items():
+        fig["data"][trace][key] = value
+
+
+Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy (lon/lat)
+
+
+def view_layout(bounds: Bounds | None, pad: float = 0.04) -> dict[str, Any]:
+    """Layout entries that frame ``bounds`` (used in the full figure and in zoom patches).
+
+    ``None`` means the whole map: then plotly fits the areas to the plot size
+    itself, which also works on a narrow phone screen.
+    """
+    if bounds is None:
+        return {"geo": {"fitbounds": "locations", "lonaxis": {"range": None}, "lataxis": {"range": None}}}
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) or 0.01, (maxy - miny) or 0.01
+    return {
+        "geo": {
+            "fitbounds": False,
+            "lonaxis": {"range": [minx - pad * dx, maxx + pad * dx]},
+            "lataxis": {"range": [miny - pad * dy, maxy + pad * dy]},
+        }
+    }
+
+
+def base_map(
+    geojson_url: str,
+    locations: Sequence[str],
+    bounds: Bounds | None,
+    outline_url: str | None = None,
+    outline_locations: Sequence[str] = (),
+    line_width: float = 0.4,
+) -> go.Figure:
+    """The map skeleton for one level; the traces are in the order of :data:`MAP_TRACES`.
+
+    The geometry is not in the figure: every trace names the same GeoJSON URL
+    (a cached static file, see ``app.py``), which plotly.js fetches once and
+    shares; area names come from the features' ``properties.naam``. Traces
+    whose ``locations`` a Patch replaces (geheim, onbetrouwbaar, selectie) get
+    a constant ``z`` as long as the level: plotly draws min(len(locations),
+    len(z)) areas, so a switch only has to send the codes. The map is a plain
+    SVG projection without a basemap: nothing comes from the internet.
+    """
+    n = len(locations)
+    pad = [0] * n
+
+    def flat(color: str) -> list[list[Any]]:
+        return [[0, color], [1, color]]
+
+    common: dict[str, Any] = {"geojson": geojson_url, "featureidkey": "id", "showscale": False}
+    # The patched lists address areas by position in the file, not by code (see MapValues).
+    by_index: dict[str, Any] = {**common, "featureidkey": "properties.i"}
+    white_line = {"line": {"color": "#ffffff", "width": line_width}}
+    traces = [
+        go.Choropleth(**common, name=MAP_TRACES[TRACE_LEEG], locations=list(locations), z=pad,
+                      colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=white_line,
+                      hovertemplate="<b>%{properties.naam}</b><br>Geen gegevens<extra></extra>"),
+        go.Choropleth(**by_index, name=MAP_TRACES[TRACE_GEHEIM], locations=[], z=pad,
+                      colorscale=flat(MISSING_COLORS["geheim"]), marker=white_line,
+                      hovertemplate="<b>%{properties.naam}</b><br>Geheim (CBS): niet gepubliceerd om de privacy "
+                                    "te beschermen<extra></extra>"),
+        go.Choropleth(**common, name=MAP_TRACES[TRACE_WAARDEN], locations=list(locations), z=[None] * n,
+                      zmin=0, zmax=1, colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=white_line,
+                      hovertemplate="<b>%{properties.naam}</b><extra></extra>"),
+        # Outline only, drawn over the colours. Being on top it also gives the hover of these areas: the warning
+        # matters more than the number, which the area card shows on a click (with the denominator).
+        go.Choropleth(**by_index, name=MAP_TRACES[TRACE_ONBETROUWBAAR], locations=[], z=pad,
+                      colorscale=TRANSPARENT_SCALE, marker={"line": ONBETROUWBAAR_LINE},
+                      hovertemplate=f"<b>%{{properties.naam}}</b><br>Waarde {ONBETROUWBAAR_LABEL}<br>"
+                                    "<i>Klik voor de waarde en de toelichting</i><extra></extra>"),
+        go.Choropleth(geojson=outline_url or geojson_url, featureidkey="id", showscale=False,
+                      name=MAP_TRACES[TRACE_GRENZEN], locations=list(outline_locations),
+                      z=[0] * len(outline_locations), colorscale=TRANSPARENT_SCALE,
+                      marker={"line": {"color": "#333333", "width": 1.1}}, hoverinfo="skip"),
+        go.Choropleth(**common, name=MAP_TRACES[TRACE_SELECTIE], locations=[], z=[0], colorscale=TRANSPARENT_SCALE,
+                      marker={"line": {"color": "#000000", "width": 3}}, hoverinfo="skip"),
+    ]
+    fig = go.Figure(traces)
+    layout: dict[str, Any] = {
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "separators": ",.",  # Dutch decimal comma and thousands dot in every d3-format placeholder
+        "font": {"family": FONT, "size": 13},
+        "hoverlabel": {"bgcolor": "#ffffff", "font": {"family": FONT, "size": 13}},
+        "uirevision": "kaart",  # keep the user's pan/zoom across value patches
+        "dragmode": "pan",
+        "showlegend": False,
+    }
+    layout["geo"] = {
+        "visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
+        "showframe": False, "fitbounds": False,
+    }
+    fig.update_layout(layout)
+    fig.update_layout(view_layout(bounds))
+    return fig
+
+
+def selection_paths(code: str | None) -> dict[tuple[int, str], Any]:
+    """Patch paths that outline one selected area (or none): only its code, the geometry is in the browser."""
+    return {(TRACE_SELECTIE, "locations"): [code] if code else []}
+
+
+# -- trends -------------------------------------------------------------------
+
+def trend_figure(
+    trend: pd.DataFrame,
+    meta: IndicatorMeta,
+    benchmarks: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Lines per area over the years, benchmarks dashed, series breaks marked.
+
+    ``trend``: code, naam, jaar, waarde, status, bron, breuk (``breuk`` true
+    where the series is not comparable with the previous point: a new source
+    or boundary). ``benchmarks`` has the same columns plus ``soort``
+    ('gemeente' | 'drenthe'). Across a break the line is dotted and the point
+    gets an open marker, so nobody reads a definition change as a trend.
+    """
+    fig = go.Figure()
+    series: list[tuple[pd.DataFrame, dict[str, Any], bool]] = []
+    for i, (_, g) in enumerate(trend.groupby("code", sort=False)):
+        series.append((g, {"color": LINE_COLORS[i % len(LINE_COLORS)], "dash": "solid", "width": 2.6}, False))
+    if benchmarks is not None and not benchmarks.empty:
+        for _, g in benchmarks.groupby("code", sort=False):
+            style = BENCHMARK_STYLE.get(str(g["soort"].iloc[0]), BENCHMARK_STYLE["gemeente"])
+            series.append((g, {"color": style["color"], "dash": style["dash"], "width": 1.8}, True))
+
+    for g, line, is_bench in series:
+        g = g.sort_values("jaar")
+        g = g[pd.to_numeric(g["waarde"], errors="coerce").notna()]
+        if g.empty:
+            continue
+        name = str(g["naam"].iloc[0])
+        x = g["jaar"].astype(int).tolist()
+        y = g["waarde"].astype(float).tolist()
+        bron = g["bron"].fillna("").astype(str).tolist() if "bron" in g else [""] * len(x)
+        breuk = g["breuk"].fillna(False).astype(bool).tolist() if "breuk" in g else [False] * len(x)
+        status = g["status"].fillna("ok").astype(str).tolist() if "status" in g else ["ok"] * len(x)
+        custom = [[fmt_value(v, meta), b or "–", "onbetrouwbaar" if s == "onbetrouwbaar" else ""]
+                  for v, b, s in zip(y, bron, status, strict=True)]
+        # Solid line with a gap at each break; the dotted connectors bridge the gaps.
+        xs: list[Any] = []
+        ys: list[Any] = []
+        cds: list[Any] = []
+        symbols: list[str] = []
+        for j, (xx, yy, cd) in enumerate(zip(x, y, custom, strict=True)):
+            if j and breuk[j]:
+                xs.append(None)
+                ys.append(None)
+                cds.append(["", "", ""])
+                symbols.append("circle")
+                fig.add_trace(go.Scatter(
+                    x=[x[j - 1], xx], y=[y[j - 1], yy], mode="lines", showlegend=False, hoverinfo="skip",
+                    line={"color": line["color"], "dash": "dot", "width": 1.4}, legendgroup=name,
+                ))
+            xs.append(xx)
+            ys.append(yy)
+            cds.append(cd)
+            symbols.append("circle-open" if j and breuk[j] else "circle")
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, customdata=cds, mode="lines+markers", name=name, legendgroup=name,
+            line=line, connectgaps=False,
+            marker={"size": 6 if is_bench else 8, "symbol": symbols, "color": line["color"],
+                    "line": {"width": 2, "color": line["color"]}},
+            hovertemplate=(f"<b>{_escape(name)}</b><br>%{{x}}: %{{customdata[0]}} %{{customdata[2]}}<br>"
+                           "Bron: %{customdata[1]}<extra></extra>"),
+        ))
+    breaks = sorted({int(j) for j in trend.loc[trend.get("breuk", pd.Series(False, index=trend.index))
+                                              .fillna(False).astype(bool), "jaar"]}) if "breuk" in trend else []
+    for b in breaks:
+        fig.add_vline(x=b - 0.5, line={"color": "#999999", "width": 1, "dash": "dot"})
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff",
+        separators=",.", font={"family": FONT, "size": 13},
+        hovermode="closest", hoverlabel={"bgcolor": "#ffffff"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        xaxis={"title": None, "showgrid": False, "tickformat": "d", "nticks": 14},
+        yaxis={"title": {"text": meta.unit}, "gridcolor": "#e6e6e6", "zeroline": False,
+               "separatethousands": True},
+    )
+    return fig
+
+
+def ranking_bars(values: pd.DataFrame, meta: IndicatorMeta, highlight: Sequence[str] = (), top: int = 40) -> go.Figure:
+    """Horizontal bars of ``values`` (code, naam, waarde, status), highest on top.
+
+    Only areas with a value are drawn (at most ``top``); highlighted codes are
+    dark, the rest light, in the indicator's palette direction.
+    """
+    df = values[values["status"].isin(["ok", "onbetrouwbaar"]) & values["waarde"].notna()]
+    df = df.sort_values("waarde", ascending=False).head(top).iloc[::-1]
+    direction = "hoger is slechter" if meta.direction == "hoger is beter" else meta.direction
+    light, dark = palette(direction, 5)[1], "#173f6b"
+    colors = [dark if c in set(highlight) else light for c in df["code"]]
+    fig = go.Figure(go.Bar(
+        x=df["waarde"], y=df["naam"], orientation="h",
+        marker={"color": colors, "line": {"color": "#666", "width": 0.5}},
+        customdata=[[fmt_value(v, meta)] for v in df["waarde"]],
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<extra></extra>",
+    ))
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=max(240, 22 * len(df) + 60),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff", separators=",.",
+        font={"family": FONT, "size": 13}, xaxis={"title": {"text": meta.unit}, "gridcolor": "#e6e6e6"},
+        yaxis={"automargin": True},
+    )
+    return fig

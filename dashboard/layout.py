@@ -1,0 +1,153 @@
+"""The frame around every page: skip link, navbar with area search, footer.
+
+Also small shared pieces pages use: the Dutch message box (``alert``), a
+labelled control wrapper and the approximate-boundaries note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import dash
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from dashboard import data
+
+APP_TITLE = "Dorpenmonitor Drenthe"
+
+
+def alert(messages: Sequence[str], id_: str | None = None) -> html.Div:
+    """A plain, screen-reader-announced message box (empty and hidden without messages)."""
+    kwargs = {"id": id_} if id_ else {}
+    if not messages:
+        return html.Div([], className="melding melding-leeg", **kwargs)
+    body = html.P(messages[0]) if len(messages) == 1 else html.Ul([html.Li(m) for m in messages])
+    return html.Div([html.Strong("Let op: "), body], className="melding", role="alert", **kwargs)
+
+
+#: Dutch texts for dcc.Dropdown's built-in buttons and messages.
+DROPDOWN_LABELS = {
+    "search": "Zoeken",
+    "clear_search": "Zoekterm wissen",
+    "clear_selection": "Keuze wissen",
+    "no_options_found": "Niets gevonden",
+    "select_all": "Alles kiezen",
+    "deselect_all": "Niets kiezen",
+    "selected_count": "{num_selected} gekozen",
+}
+
+
+def dropdown(id_: str | dict, **kwargs) -> dcc.Dropdown:
+    """A dcc.Dropdown with Dutch built-in texts."""
+    kwargs.setdefault("labels", DROPDOWN_LABELS)
+    return dcc.Dropdown(id=id_, **kwargs)
+
+
+def control(label: str, component, id_: str, hint: str | None = None) -> html.Div:
+    """A control with a visible label tied to it (``htmlFor``), optionally a hint."""
+    children = [html.Label(label, htmlFor=id_, className="veld-label"), component]
+    if hint:
+        children.append(html.Small(hint, className="veld-hint"))
+    return html.Div(children, className="veld")
+
+
+def _nav_links() -> list:
+    links = []
+    for page in dash.page_registry.values():
+        if page.get("nav", True) is False:
+            continue
+        links.append(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
+                              id={"type": "nav-link", "path": page["path"]}))
+    return links
+
+
+def navbar() -> html.Header:
+    return html.Header(
+        html.Div(
+            [
+                dcc.Link(
+                    [html.Span("Dorpenmonitor", className="merk-naam"), html.Span(" Drenthe", className="merk-sub")],
+                    href="/", className="merk", title="Naar de kaart",
+                ),
+                html.Nav(_nav_links(), className="nav", **{"aria-label": "Hoofdmenu"}),
+                html.Div(
+                    [
+                        html.Label("Zoek een gebied", htmlFor="zoek-gebied", className="visueel-verborgen"),
+                        dropdown(
+                            "zoek-gebied", options=data.search_options(), placeholder="Zoek dorp, wijk of buurt…",
+                            searchable=True, clearable=True, optionHeight=36, className="zoek",
+                            maxHeight=360,
+                        ),
+                    ],
+                    className="zoek-wrap", role="search",
+                ),
+            ],
+            className="kop-binnen",
+        ),
+        className="kop",
+    )
+
+
+def footer() -> html.Footer:
+    return html.Footer(
+        html.Div(
+            [
+                html.P([
+                    "Bron: CBS (CC BY 4.0)",
+                    html.Span(" · ", **{"aria-hidden": "true"}),
+                    f"Gegevensstand: {data.snapshot_date()}",
+                    html.Span(" · ", **{"aria-hidden": "true"}),
+                    dcc.Link("Over de gegevens", href="/over"),
+                ]),
+                html.P("Kerncijfers wijken en buurten en aanvullende CBS-tabellen voor de 12 Drentse gemeenten "
+                       "en Hardenberg. Geheimgehouden cijfers worden niet geschat.", className="voet-klein"),
+            ],
+            className="voet-binnen",
+        ),
+        className="voet",
+    )
+
+
+def app_layout() -> html.Div:
+    """The whole app shell; evaluated per page load so the snapshot date stays current."""
+    return html.Div(
+        [
+            html.A("Naar de inhoud", href="#inhoud", className="skip-link"),
+            navbar(),
+            html.Main(dash.page_container, id="inhoud", tabIndex="-1", className="inhoud"),
+            footer(),
+        ],
+        className="app",
+    )
+
+
+def profile_href(code: str) -> str:
+    return "/profiel?" + urlencode({"code": code})
+
+
+# Mark the current page in the menu without a server round trip.
+clientside_callback(
+    """function(path, ids) {
+        return ids.map(function(id) {
+            var here = id.path === '/' ? path === '/' : (path || '').indexOf(id.path) === 0;
+            return here ? 'nav-link actief' : 'nav-link';
+        });
+    }""",
+    Output({"type": "nav-link", "path": ALL}, "className"),
+    Input("_pages_location", "pathname"),
+    State({"type": "nav-link", "path": ALL}, "id"),
+)
+
+
+@callback(
+    Output("_pages_location", "href", allow_duplicate=True),
+    Output("zoek-gebied", "value"),
+    Input("zoek-gebied", "value"),
+    prevent_initial_call=True,
+)
+def go_to_area(code: str | None):
+    """Choosing an area in the search opens its profile (then the box clears for the next search)."""
+    if not code:
+        return no_update, no_update
+    return profile_href(code), None

@@ -1,0 +1,347 @@
+"""What the page callbacks compute, as plain functions (tested without a browser).
+
+Callbacks in ``pages/`` only unpack inputs and call these; everything here
+reads data through the named loaders in :mod:`dashboard.data`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Patch, html
+
+from dashboard import data
+from dashboard.figures import (
+    MapValues,
+    apply_values,
+    base_map,
+    fmt_value,
+    map_values,
+    selection_paths,
+    source_label,
+    trend_figure,
+    view_layout,
+)
+from dashboard.urlstate import NIVEAUS, KaartState, TrendsState
+
+NIVEAU_WORD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten", "dorp": "dorpen"}
+DIRECTION_HINT = {
+    "hoger is beter": "donkerder = ongunstiger (lager)",
+    "hoger is slechter": "donkerder = ongunstiger (hoger)",
+    "neutraal": "donkerder = hoger",
+}
+#: Key figures in the short profile beside the map (shown when the indicator exists).
+KEY_FIGURES = ("inwoners", "aandeel_65plus", "woz_gemiddeld", "inkomen_per_inwoner", "afstand_huisarts")
+
+
+# -- kaart ----------------------------------------------------------------------
+
+def geo_key(state: KaartState) -> str:
+    """Identifies the geometry in the browser: same key = send values only."""
+    vintage = data.vintage_for(state.niveau, state.jaar, state.indicator)
+    return f"{state.niveau}|{vintage}"
+
+
+def _bounds(geom: dict[str, Any], gemeente: str | None):
+    """Bounds of the gemeente to zoom to, or None for the whole map (plotly fits it)."""
+    return geom["gemeente_bounds"].get(gemeente) if gemeente else None
+
+
+def map_values_for(state: KaartState, locations: Sequence[str]) -> MapValues | None:
+    if not state.indicator or state.jaar is None:
+        return None
+    meta = data.indicator(state.indicator)
+    vals = data.values(state.indicator, state.niveau, state.jaar)
+    return map_values(locations, vals, meta, state.jaar, state.klassen, niveau=state.niveau)
+
+
+MapUpdate = tuple[go.Figure | Patch, dict[str, Any], MapValues | None]
+
+
+def map_update(state: KaartState, previous: dict[str, Any] | None) -> MapUpdate:
+    """The base figure when the level or vintage in the browser differs, else a Patch with only the values.
+
+    ``previous`` is what the browser holds (``{"key", "url", "gemeente", "code"}`` from
+    the page's dcc.Store). Returns (figure or Patch, new store data, values).
+    Neither ever contains geometry: the traces name the level's GeoJSON URL.
+    """
+    key = geo_key(state)
+    niveau, vintage = key.split("|")
+    geom = data.geometry(niveau, vintage)
+    mv = map_values_for(state, geom["locations"])
+    code = state.code if state.code in geom["features"] else None
+    url = data.geo_url(niveau, vintage)  # changes when a data refresh changes the shapes
+    info = {"key": key, "url": url, "gemeente": state.gemeente, "code": code}
+    if previous and previous.get("key") == key and previous.get("url") == url:
+        patch = Patch()
+        if mv is not None:
+            apply_values(patch, mv)
+        if previous.get("gemeente") != state.gemeente:
+            # Only re-frame on a gemeente change: re-sending the view would undo the user's own zoom.
+            for name, value in view_layout(_bounds(geom, state.gemeente)).items():
+                patch["layout"][name].update(value)
+        if previous.get("code") != code:
+            _set_paths(patch, selection_paths(code))
+        return patch, info, mv
+    outline_url, outline_codes = data.gemeente_outline() if niveau != "gemeente" else (None, [])
+    fig = base_map(url, geom["locations"], _bounds(geom, state.gemeente),
+                   outline_url=outline_url, outline_locations=outline_codes,
+                   line_width=0.8 if niveau == "gemeente" else 0.35)
+    fig_dict = fig.to_plotly_json()
+    if mv is not None:
+        apply_values(fig_dict, mv)
+    _set_paths(fig_dict, selection_paths(code))
+    return go.Figure(fig_dict), info, mv
+
+
+def _set_paths(fig, paths: dict[tuple[int, str], Any]) -> None:
+    for (trace, name), value in paths.items():
+        fig["data"][trace][name] = value
+
+
+def clicked_area(click: dict[str, Any] | None, geo: dict[str, Any] | None) -> str | None:
+    """Region code of a clicked area, whichever trace took the click.
+
+    Most traces name areas by code; the geheim and onbetrouwbaar traces by
+    their position in the level's GeoJSON (``properties.i``), so an integer
+    is looked up in the geometry the browser holds (``geo["key"]``).
+    """
+    points = (click or {}).get("points") or []
+    loc = points[0].get("location") if points else None
+    if isinstance(loc, str):
+        return loc
+    niveau, _, vintage = str((geo or {}).get("key", "")).partition("|")
+    if isinstance(loc, int) and vintage in data.VINTAGES.get(niveau, ()):
+        locations = data.geometry(niveau, vintage)["locations"]
+        return locations[loc] if 0 <= loc < len(locations) else None
+    return None
+
+
+def selection_patch(code: str | None, state: KaartState) -> Patch:
+    """Outline the selected area without touching anything else."""
+    key = geo_key(state)
+    niveau, vintage = key.split("|")
+    known = data.geometry(niveau, vintage)["features"]
+    patch = Patch()
+    _set_paths(patch, selection_paths(code if code in known else None))
+    return patch
+
+
+def legend(mv: MapValues | None, state: KaartState) -> list:
+    """The HTML legend: classes in the indicator's unit, then 'onbetrouwbaar', 'geheim' and 'geen gegevens'."""
+    if mv is None:
+        return [html.H2("Legenda", className="vak-titel"), html.P("Geen gegevens om te tonen.")]
+    meta = data.indicator(state.indicator)
+    # Lean markup (bare label text, no per-item ids or titles): the legend travels with every switch.
+    items = [
+        html.Li([html.Span(className="swatch", style={"background": item.color}), item.label,
+                 html.Small(item.count)], className=f"legenda-item legenda-{item.kind}")
+        for item in mv.legend if item.kind == "klasse" or item.count
+    ]
+    method = {"kwantielen": "kwantielen", "gelijk": "gelijke intervallen", "jenks": "natuurlijke grenzen"}
+    return [
+        html.H2("Legenda", className="vak-titel"),
+        html.P([html.Strong(meta.unit), f" · {DIRECTION_HINT.get(meta.direction, '')}"], className="legenda-sub"),
+        html.Ul(items, className="legenda", **{"aria-label": "Klassen van de kaart met aantal gebieden"}),
+        html.P(f"Indeling: {method.get(state.klassen, state.klassen)}. Rechts: aantal {NIVEAU_WORD[state.niveau]}.",
+               className="klein"),
+    ]
+
+
+def map_title(state: KaartState) -> str:
+    if not state.indicator:
+        return "Geen indicator beschikbaar"
+    meta = data.indicator(state.indicator)
+    return f"{meta.title} · {NIVEAU_WORD[state.niveau]} · {state.jaar if state.jaar else '–'}"
+
+
+def map_note(state: KaartState) -> list:
+    """Disclosures under the map: approximate boundaries, source, online map."""
+    key = geo_key(state)
+    niveau, vintage = key.split("|")
+    geom = data.geometry(niveau, vintage)
+    notes = []
+    if geom["approximate"]:
+        notes.append(html.P(data.APPROXIMATE_NOTE.format(vintage=vintage.replace("-benaderd", "")),
+                            className="noot noot-benaderd", role="note"))
+    elif niveau == "buurt":
+        notes.append(html.P(f"Buurtgrenzen {vintage} (CBS-indeling van dat jaar).", className="noot"))
+    if state.indicator:
+        meta = data.indicator(state.indicator)
+        caveat = getattr(meta, "caveat", "")
+        notes.append(html.P(f"Bron: {source_label(meta)}, {state.jaar}. {caveat}".strip(), className="noot"))
+    return notes
+
+
+def _bench_text(b: dict[str, Any] | None, meta) -> str:
+    if not b or b.get("waarde") is None:
+        return "–"
+    return fmt_value(b["waarde"], meta)
+
+
+def area_card(code: str | None, state: KaartState) -> list:
+    """Short profile of the selected area: indicator value with benchmarks, key figures, links."""
+    if not code:
+        return [html.H2("Gebied", className="vak-titel"),
+                html.P("Klik op een gebied in de kaart of kies het hierboven bij ‘Gebied’ om de kerncijfers te zien.",
+                       className="klein")]
+    names = data.region_names()
+    naam = names.get(code, code)
+    gm = data.gemeente_of(code)
+    gm_naam = data.region_names().get(gm, gm)
+    rows: list = []
+    if state.indicator and state.jaar is not None:
+        meta = data.indicator(state.indicator)
+        b = data.benchmarks(state.indicator, code, state.jaar)
+        waarde = b.get("waarde")
+        status = b.get("status", "ontbreekt")
+        value_text = fmt_value(waarde, meta) if waarde is not None else (
+            "geheim (CBS)" if status == "geheim" else "geen gegevens")
+        rang = (f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']} in {gm_naam}"
+                if b.get("rang_in_gemeente") else "–")
+        rows += [
+            html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text)),
+            html.Dt("Rang in gemeente (1 = hoogste)"), html.Dd(rang),
+            html.Dt(f"Gemeente {gm_naam}"), html.Dd(_bench_text(b.get("gemeente"), meta)),
+            html.Dt("Drenthe (12 gemeenten)"), html.Dd(_bench_text(b.get("drenthe"), meta)),
+        ]
+    niveau = state.niveau
+    for ind_id in KEY_FIGURES:
+        if ind_id == state.indicator:
+            continue
+        try:
+            meta = data.indicator(ind_id)
+        except KeyError:
+            continue
+        yrs = data.years(ind_id, niveau)
+        if not yrs:
+            continue
+        vals = data.values(ind_id, niveau, yrs[-1])
+        hit = vals[vals["code"] == code]
+        if hit.empty:
+            continue
+        r = hit.iloc[0]
+        text = fmt_value(r["waarde"], meta) if r["status"] in ("ok", "onbetrouwbaar") and pd.notna(r["waarde"]) else (
+            "geheim (CBS)" if r["status"] == "geheim" else "geen gegevens")
+        rows += [html.Dt(f"{meta.title} ({yrs[-1]})"), html.Dd(text)]
+    trend_q = urlencode({"indicator": state.indicator or "", "codes": code}, safe=",")
+    return [
+        html.H2(naam, className="vak-titel", id="kaart-profiel-naam"),
+        html.P(f"{niveau.capitalize()} in {gm_naam} · {code}", className="klein"),
+        html.Dl(rows, className="kerncijfers"),
+        html.Div([
+            html.A("Volledig profiel →", href=f"/profiel?{urlencode({'code': code})}", className="knop knop-primair",
+                   id="kaart-profiel-link"),
+            html.A("Trend →", href=f"/trends?{trend_q}", className="knop"),
+        ], className="knoppen"),
+    ]
+
+
+def kaart_csv(state: KaartState) -> tuple[str, str]:
+    """(csv text, file name) of the values on the map: semicolon and decimal comma for Dutch Excel."""
+    cols = ["code", "naam", "gemeente", "niveau", "indicator", "eenheid", "jaar", "waarde", "status",
+            "rang_in_gemeente", "opmerking", "bron"]
+    if not state.indicator or state.jaar is None:
+        return pd.DataFrame(columns=cols).to_csv(index=False, sep=";"), "dorpenmonitor.csv"
+    meta = data.indicator(state.indicator)
+    vals = data.values(state.indicator, state.niveau, state.jaar)
+    if state.gemeente:
+        vals = vals[vals["gemeente_code"] == state.gemeente]
+    names = data.region_names()
+    out = pd.DataFrame({
+        "code": vals["code"], "naam": vals["naam"], "gemeente": vals["gemeente_code"].map(names),
+        "niveau": state.niveau, "indicator": meta.title, "eenheid": meta.unit, "jaar": state.jaar,
+        "waarde": vals["waarde"], "status": vals["status"], "rang_in_gemeente": vals["rank_in_gemeente"],
+        "opmerking": vals["note"], "bron": source_label(meta),
+    })[cols]
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, sep=";", decimal=",")
+    gm = f"_{state.gemeente}" if state.gemeente else ""
+    return buf.getvalue(), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
+
+
+def indicator_options(thema: str | None) -> list[dict[str, str]]:
+    return [{"label": o["label"], "value": o["value"]} for o in data.indicator_options()
+            if not thema or o["theme"] == thema]
+
+
+def year_options(indicator_id: str | None, niveau: str) -> list[dict[str, Any]]:
+    return [{"label": str(y), "value": y} for y in (data.years(indicator_id, niveau) if indicator_id else ())]
+
+
+def area_options(niveau: str) -> list[dict[str, str]]:
+    df = data.areas()
+    df = df[df["niveau"] == niveau].sort_values("naam")
+    names = data.region_names()
+    if niveau == "gemeente":
+        return [{"label": n, "value": c} for c, n in zip(df["code"], df["naam"], strict=True)]
+    return [{"label": f"{n} ({names.get(g, g)})", "value": c}
+            for c, n, g in zip(df["code"], df["naam"], df["gemeente_code"], strict=True)]
+
+
+# -- trends ---------------------------------------------------------------------
+
+def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(area series, benchmark series) for the trends chart and its CSV."""
+    if not state.indicator or not state.codes:
+        empty = pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+        return empty, empty
+    tr = data.trend(state.indicator, tuple(state.codes))
+    parts = []
+    gms = sorted({data.gemeente_of_area(c) for c in state.codes} - set(state.codes) - {None})
+    if "gemeente" in state.vergelijk and gms:
+        g = data.trend(state.indicator, tuple(gms))
+        g = g.assign(soort="gemeente", naam="Gemeente " + g["naam"].astype(str))
+        parts.append(g)
+    if "drenthe" in state.vergelijk:
+        parts.append(data.drenthe_trend(state.indicator))
+    bench = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+    return tr, bench
+
+
+def trend_view(state: TrendsState) -> tuple[go.Figure, list]:
+    """Figure plus notes (breaks, missing values) for the trends page."""
+    if not state.indicator:
+        return go.Figure(), [html.P("Geen indicator beschikbaar.")]
+    meta = data.indicator(state.indicator)
+    tr, bench = trend_data(state)
+    fig = trend_figure(tr, meta, bench)
+    notes: list = []
+    if not state.codes:
+        notes.append(html.P("Kies hierboven één of meer gebieden om hun ontwikkeling te zien.", className="klein"))
+    breaks = tr[tr["breuk"].fillna(False).astype(bool)] if len(tr) else tr
+    for _, r in breaks.iterrows():
+        notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])}: de gebiedsindeling is gewijzigd; "
+                            "de stippellijn verbindt niet-vergelijkbare punten.", className="noot"))
+    missing = tr[~tr["status"].isin(["ok", "onbetrouwbaar"])] if len(tr) else tr
+    for naam, g in missing.groupby("naam"):
+        jaren = ", ".join(str(int(j)) for j in g["jaar"])
+        notes.append(html.P(f"{naam}: geen waarde (geheim of niet gepubliceerd) in {jaren}.", className="noot"))
+    if len(tr):
+        bronnen = sorted({b.strip() for s in tr["bron"].dropna() for b in str(s).split(",") if b.strip()})
+        notes.append(html.P(f"Bron: CBS {', '.join(bronnen)} (per punt in de tooltip).", className="noot"))
+    return fig, notes
+
+
+def trends_csv(state: TrendsState) -> tuple[str, str]:
+    tr, bench = trend_data(state)
+    frame = pd.concat([tr.assign(soort="gebied"), bench], ignore_index=True)
+    cols = ["soort", "code", "naam", "jaar", "waarde", "status", "bron", "breuk"]
+    frame = frame.reindex(columns=cols)
+    if state.indicator:
+        meta = data.indicator(state.indicator)
+        frame.insert(3, "indicator", meta.title)
+        frame.insert(4, "eenheid", meta.unit)
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, sep=";", decimal=",")
+    return buf.getvalue(), f"dorpenmonitor_trend_{state.indicator or 'leeg'}.csv"
+
+
+def niveau_options() -> list[dict[str, str]]:
+    return [{"label": label, "value": value} for value, label in NIVEAUS.items()]

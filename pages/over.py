@@ -1,0 +1,253 @@
+"""Over de data: sources and licence, data date and loads, coverage, indicator catalogue, boundaries.
+
+Everything on this page is read from the database (``store.sources()``,
+``meta()``, ``load_runs()``, ``coverage()``, ``boundary_vintages()``) and the
+indicator registry, so it cannot drift from what the monitor actually shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import about, data
+from dorpenmonitor.settings import GEMEENTEN
+
+dash.register_page(__name__, path="/over", name="Over de data", title="Over de data · Dorpenmonitor Drenthe",
+                   order=9)
+
+LEVEL_WORDS = {"gemeente": "Gemeenten", "wijk": "Wijken", "buurt": "Buurten"}
+#: Columns shown without thousands separators (years, run numbers).
+PLAIN_COLUMNS = ("Jaar", "Nr.")
+META_LABELS = {"snapshot_sha256": "Controlegetal momentopname (SHA-256)", "last_refresh": "Laatste verversing",
+               "refresh_scope": "Omvang laatste verversing"}
+STATUS_WORDS = {"ok": "gelukt", "failed": "mislukt", "running": "bezig"}
+
+
+def layout(**_: Any) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Over de data", className="pagina-titel"),
+            html.Nav(html.Ul([html.Li(html.A(t, href=f"#{a}")) for a, t in (
+                ("over-bronnen", "Bronnen en licentie"), ("over-stand", "Gegevensstand"),
+                ("over-dekking", "Dekking"), ("over-indicatoren", "Indicatoren"), ("over-grenzen", "Grenzen"),
+                ("over-dorpen", "Dorpen"))]), className="inhoudsopgave niet-printen",
+                **{"aria-label": "Op deze pagina"}),
+            _licence(),
+            _sources(),
+            _status(),
+            _coverage(),
+            _catalogue(),
+            _boundaries(),
+            _villages(),
+        ],
+        className="pagina pagina-over",
+    )
+
+
+def _table(df: pd.DataFrame, id_: str, numeric: tuple[str, ...] = (), caption: str | None = None) -> html.Div:
+    """A plain, accessible HTML table (prints well, no JavaScript)."""
+    head = html.Tr([html.Th(c, scope="col", className="getal" if c in numeric else None) for c in df.columns])
+    body = [html.Tr([html.Td("" if pd.isna(v) else _cell(v, c), className="getal" if c in numeric else None)
+                     for c, v in zip(df.columns, row, strict=True)]) for row in df.itertuples(index=False)]
+    parts = ([html.Caption(caption)] if caption else []) + [html.Thead(head), html.Tbody(body)]
+    return html.Div(html.Table(parts, className="tabel over-tabel", id=id_), className="tabel-scroll")
+
+
+def _cell(v: Any, column: str = "") -> Any:
+    if column in PLAIN_COLUMNS:
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}".replace(",", ".")
+    text = str(v)
+    if text.startswith(("http://", "https://")):
+        return html.A(text.split("//", 1)[1][:40] + ("…" if len(text) > 48 else ""), href=text, title=text)
+    return text
+
+
+def _licence() -> html.Section:
+    return html.Section([
+        html.H2("Bronnen en licentie", className="vak-titel", id="over-bronnen"),
+        html.P([html.Strong("Bron: CBS. "),
+                "Alle cijfers komen van het Centraal Bureau voor de Statistiek (CBS), meestal uit de Kerncijfers "
+                "wijken en buurten. CBS-open data valt onder de licentie ",
+                html.A("Creative Commons Naamsvermelding 4.0 (CC BY 4.0)",
+                       href="https://creativecommons.org/licenses/by/4.0/deed.nl"),
+                ": u mag de cijfers gebruiken en bewerken, als u de bron vermeldt (\u201eBron: CBS\u201d)."]),
+        html.P("Tabellen uit de CBS-catalogus \u201eOpen data van derden\u201d (dataderden) publiceert CBS namens een "
+               "andere instantie (zoals het ministerie van BZK of de Politie); ook daar is bronvermelding verplicht. "
+               "Gezondheidscijfers zijn modelschattingen van RIVM, GGD'en en CBS. Grenzen: CBS / Kadaster."),
+        html.P("De cijfers hebben ons niet rechtstreeks van CBS bereikt maar via openbare herpublicaties "
+               "(kolom \u201eVia\u201d); daarbij is alleen gefilterd op de 13 gemeenten, niet gerekend. Bij een "
+               "verversing haalt de monitor de tabellen rechtstreeks bij CBS op.", className="klein"),
+        html.P(f"Gemeenten in de monitor: {', '.join(GEMEENTEN.values())} (de 12 Drentse gemeenten en Hardenberg). "
+               "\u201eDrenthe\u201d als vergelijking is de 12 Drentse gemeenten samen, zonder Hardenberg.",
+               className="klein"),
+    ], className="paneel")
+
+
+def _sources() -> html.Section:
+    src = about.sources()
+    rows = []
+    for r in src.itertuples(index=False):
+        title = html.A(r.title, href=r.url) if str(r.url).startswith("http") else r.title
+        # "owner/repo (github.com/… path @ commit)": the name reads first, the exact place below it.
+        name, _, detail = str(r.republisher).partition(" (github.com")
+        detail = "github.com" + detail if detail else ""
+        rows.append(html.Tr([
+            html.Th([html.Strong(r.table_id), html.Br(), title], scope="row"),
+            html.Td(r.publisher),
+            html.Td(r.periods, className="getal"),
+            html.Td(r.licence),
+            html.Td([name, html.Span(detail.rstrip(")"), className="cel-noot") if detail else None]),
+            html.Td(r.notes, className="bron-cel"),
+        ]))
+    head = html.Tr([html.Th(h, scope="col") for h in ("Tabel", "Uitgever", "Perioden", "Licentie",
+                                                      "Via (herpublicatie)", "Opmerkingen")])
+    retrieved = sorted({str(x) for x in src.get("retrieved", []) if str(x).strip()})
+    return html.Section([
+        html.H3("Gebruikte tabellen", className="sub-titel"),
+        html.Div(html.Table([html.Thead(head), html.Tbody(rows)], className="tabel over-tabel bronnen-tabel",
+                            id="over-bronnen-tabel"), className="tabel-scroll"),
+        html.P(f"Opgehaald: {', '.join(retrieved)}. Controlegetallen (SHA-256) per bestand staan in "
+               "data/snapshot/sources.json." if retrieved else "", className="noot"),
+    ], className="paneel")
+
+
+def _status() -> html.Section:
+    m = about.meta()
+    runs = about.load_runs()
+    origin = {"snapshot": "de meegeleverde momentopname (offline)", "live": "rechtstreeks bij CBS opgehaald"}
+    items = [
+        ("Momentopname gemaakt", m.get("snapshot_built", "onbekend")),
+        ("In de database geladen", _when(m.get("snapshot_loaded"))),
+        ("Herkomst", origin.get(m.get("data_origin", ""), m.get("data_origin", "onbekend"))),
+    ]
+    if m.get("last_refresh"):
+        items.append(("Laatste verversing bij CBS", _when(m["last_refresh"])))
+    extra = [(k, v) for k, v in m.items() if k not in ("snapshot_built", "snapshot_loaded", "data_origin",
+                                                        "last_refresh")]
+    extra = [(META_LABELS.get(k, k), v) for k, v in extra]
+    dl = html.Dl([x for k, v in items + extra for x in (html.Dt(k), html.Dd(v))], className="stand-lijst")
+    body: list = [html.H2("Gegevensstand", className="vak-titel", id="over-stand"), dl]
+    if not runs.empty:
+        df = pd.DataFrame({
+            "Nr.": runs["id"], "Soort": runs["kind"], "Omvang": runs["scope"],
+            "Begonnen": runs["started_at"].map(_when), "Klaar": runs["finished_at"].map(_when),
+            "Resultaat": runs["status"].map(lambda s: STATUS_WORDS.get(s, s)), "Rijen": runs["rows"],
+            "Melding": runs["message"],
+        })
+        body += [html.H3("Laadgeschiedenis (laatste 10)", className="sub-titel"),
+                 _table(df, "over-laadrondes", numeric=("Nr.", "Rijen"))]
+    return html.Section(body, className="paneel")
+
+
+def _when(ts: Any) -> str:
+    """ISO timestamp (UTC) as Dutch date and time."""
+    if ts is None or (isinstance(ts, float) and pd.isna(ts)) or not str(ts).strip():
+        return "–"
+    try:
+        t = pd.Timestamp(str(ts))
+    except ValueError:
+        return str(ts)
+    if t.tzinfo is not None:
+        t = t.tz_convert("Europe/Amsterdam")
+    return t.strftime("%d-%m-%Y %H:%M") if (t.hour or t.minute) else t.strftime("%d-%m-%Y")
+
+
+def _coverage() -> html.Section:
+    cov = about.coverage()
+    themes = data.themes()
+    body: list = [
+        html.H2("Dekking per jaar en niveau", className="vak-titel", id="over-dekking"),
+        html.P("Aantal gebieden met minstens één gepubliceerd cijfer, per thema. Niet elk jaar heeft elk thema: de "
+               "momentopname bevat vooral 2024 (alle niveaus), 2022 (wijken en gemeenten), reeksen per gemeente "
+               "vanaf 1997 en enkele buurtreeksen (gezondheid, misdrijven, SES-WOA). \u201eGeheim\u201d telt de "
+               "cijfers die CBS niet publiceert omdat ze tot personen herleidbaar zouden zijn.", className="klein"),
+    ]
+    for level in ("gemeente", "wijk", "buurt"):
+        piv = about.coverage_pivot(cov, level, themes)
+        if piv.empty:
+            continue
+        numeric = tuple(c for c in piv.columns if c != "Jaar")
+        # A dash for "none" lets the years and themes that do have data stand out.
+        piv = piv.astype(object).where(piv.ne(0), "–")
+        body.append(html.H3(LEVEL_WORDS[level], className="sub-titel"))
+        body.append(_table(piv, f"over-dekking-{level}", numeric=numeric))
+    return html.Section(body, className="paneel")
+
+
+def _catalogue() -> html.Section:
+    from indicators import REGISTRY, THEMES
+
+    titles = data.source_titles()
+    body: list = [
+        html.H2("Indicatoren", className="vak-titel", id="over-indicatoren"),
+        html.P(f"{len(REGISTRY)} indicatoren in {len(THEMES)} thema's. Voor dorpen worden de buurtcijfers "
+               "samengevoegd: aantallen opgeteld, gemiddelden en percentages gewogen (zie \u201eSamenvoegen\u201d). "
+               "Ligt de noemer onder het minimum, dan heet het cijfer \u201eonzeker\u201d.", className="klein"),
+    ]
+    for theme in THEMES:
+        inds = [m for m in REGISTRY.values() if m.theme == theme]
+        if not inds:
+            continue
+        rows = []
+        for m in inds:
+            # Table ids only; the title is in the tooltip (the full list is under "Bronnen" above).
+            srcs = []
+            for i, t in enumerate(m.sources):
+                srcs += ([", "] if i else []) + [html.Abbr(t, title=titles.get(t, t))]
+            extra = [html.Br(), html.Span(m.caveat, className="cel-noot")] if m.caveat else []
+            rows.append(html.Tr([
+                html.Th([m.title, html.Br(), html.Code(m.id, className="cel-noot")], scope="row"),
+                html.Td([m.description, *extra]),
+                html.Td(m.formula),
+                html.Td(m.unit),
+                html.Td(m.direction),
+                html.Td(m.aggregation_label),
+                html.Td(f"{m.min_denominator:g}" if m.min_denominator else "–", className="getal"),
+                html.Td(srcs, className="bron-cel"),
+            ]))
+        head = html.Tr([html.Th(h, scope="col") for h in ("Indicator", "Omschrijving", "Berekening", "Eenheid",
+                                                          "Richting", "Samenvoegen", "Min. noemer", "Bron")])
+        body += [html.H3(theme.capitalize(), className="sub-titel"),
+                 html.Div(html.Table([html.Thead(head), html.Tbody(rows)], className="tabel over-tabel catalogus",
+                                     id=f"over-catalogus-{theme.split()[0]}"), className="tabel-scroll")]
+    return html.Section(body, className="paneel")
+
+
+def _boundaries() -> html.Section:
+    bv = about.boundary_vintages()
+    df = pd.DataFrame({
+        "Niveau": bv["level"].map(lambda lv: LEVEL_WORDS.get(lv, lv)), "Jaargang": bv["vintage"],
+        "Benaderd": bv["approximate"].map(lambda a: "ja" if bool(a) else "nee"), "Gebieden": bv["n"],
+    })
+    return html.Section([
+        html.H2("Grenzen", className="vak-titel", id="over-grenzen"),
+        html.P("De kaart gebruikt gegeneraliseerde CBS/Kadaster-grenzen (vereenvoudigd voor het scherm). Buurten "
+               "hebben twee jaargangen: de officiële indeling 2019 en een benaderde indeling 2024."),
+        html.P([html.Strong("Benaderd"), " betekent: de buurtgrenzen van 2024 zijn teruggerekend uit een schematische "
+                "kaart (SVG-paden) naar echte coördinaten. Ze wijken 100 tot 400 meter af van de officiële grens "
+                "en zijn alleen bedoeld voor een kaart op gemeenteschaal. De cijfers per buurt zijn wél die van CBS; "
+                "alleen de tekening is bij benadering."], className="melding-zacht"),
+        _table(df, "over-grenzen-tabel", numeric=("Gebieden",)),
+    ], className="paneel")
+
+
+def _villages() -> html.Section:
+    s = about.village_summary()
+    return html.Section([
+        html.H2("Dorpen", className="vak-titel", id="over-dorpen"),
+        html.P(f"CBS publiceert geen cijfers per dorp. De monitor stelt {s['dorpen']} dorpen samen uit buurten, op "
+               "grond van de namen van buurten, wijken en de CBS-woonplaatsen (tabel 86097NED): een buurt "
+               "\u201eAnnen\u201d of \u201eVerspreide huizen Annen\u201d hoort bij Annen. "
+               f"{s['zonder_dorp']} van de {s['buurten']} buurten (bedrijventerreinen, buitengebied) horen bij geen "
+               "dorp. Per dorp staat op het gebiedsprofiel welke buurten meetellen."),
+        html.P(["De indeling is aan te passen in ", html.Code("config/dorpen.toml"), "."], className="klein"),
+        dcc.Link("Naar een voorbeeld: het profiel van Annen", href="/profiel?code=DP1680_annen"),
+    ], className="paneel")

@@ -1,0 +1,214 @@
+"""Gebiedsprofiel: one page per area (gemeente, wijk, buurt or dorp), printable and downloadable.
+
+State in the URL: ``/profiel?code=DP1680_annen``. Without a code, or with an
+unknown one, the page explains that in Dutch and offers the search instead.
+The content comes from :func:`dashboard.briefing.profile`; the same record
+feeds the PDF and Excel downloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import briefing, data
+from dashboard.compare import resolve_code
+from dashboard.export import profile_chart_png, profile_excel, profile_pdf, slug
+from dashboard.layout import alert, dropdown
+from dashboard.urlstate import first
+
+dash.register_page(__name__, path="/profiel", name="Gebiedsprofiel", title="Gebiedsprofiel · Dorpenmonitor Drenthe",
+                   order=3)
+
+#: Offered when no (valid) code is given: a village, a town, a buurt and a gemeente.
+EXAMPLES: tuple[str, ...] = ("DP1680_annen", "DP0114_nieuw-amsterdam", "GM0106", "DP1730_zuidlaren")
+
+
+def parse_code(query: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The area code from the query string, or None with a Dutch message saying why."""
+    raw = first(query.get("code"))
+    if raw is None:
+        return None, []
+    code = resolve_code(raw, data.area_index())
+    if code is None:
+        return None, [f"Gebied '{raw}' bestaat niet in de Dorpenmonitor. Zoek hieronder een dorp, wijk, buurt "
+                      "of gemeente."]
+    return code, []
+
+
+def layout(**query: Any) -> html.Div:
+    code, msgs = parse_code(query)
+    if code is None:
+        return _chooser(msgs)
+    naam = data.area_index()[code][0]
+    return html.Div(
+        [
+            dcc.Store(id="profiel-code", data=code),
+            html.Div([
+                html.Div([
+                    html.P("Gebiedsprofiel", className="bovenkop"),
+                    html.H1(naam, className="pagina-titel", id="profiel-titel"),
+                    html.P(id="profiel-ondertitel", className="ondertitel"),
+                ]),
+                html.Div([
+                    html.Button("Download PDF", id="profiel-pdf-knop", className="knop knop-primair", n_clicks=0),
+                    html.Button("Download Excel", id="profiel-excel-knop", className="knop", n_clicks=0),
+                    html.Button("Afdrukken", id="profiel-print-knop", className="knop", n_clicks=0),
+                    dcc.Download(id="profiel-download"),
+                ], className="knoppen niet-printen"),
+            ], className="profiel-kop"),
+            dcc.Loading(html.Div(id="profiel-inhoud", className="profiel-inhoud"), type="dot", color="#173f6b",
+                        delay_show=200),
+        ],
+        className="pagina pagina-profiel",
+    )
+
+
+def _chooser(msgs: list[str]) -> html.Div:
+    """No or unknown code: say so, and offer the search and a few examples (never an error page)."""
+    index = data.area_index()
+    links = [html.Li(dcc.Link(index[c][0] + f" ({index[c][1]})", href=_href(c))) for c in EXAMPLES if c in index]
+    return html.Div(
+        [
+            html.H1("Gebiedsprofiel", className="pagina-titel"),
+            alert(msgs, "profiel-melding"),
+            html.Section([
+                html.Label("Zoek een dorp, wijk, buurt of gemeente", htmlFor="profiel-zoek", className="veld-label"),
+                dropdown("profiel-zoek", options=data.search_options(), placeholder="Typ een naam…",
+                         searchable=True, clearable=True),
+                html.P("Of kijk bij een van deze voorbeelden:", className="klein"),
+                html.Ul(links, className="voorbeelden"),
+            ], className="paneel kiezer"),
+        ],
+        className="pagina pagina-profiel",
+    )
+
+
+def _href(code: str) -> str:
+    return "/profiel?" + urlencode({"code": code})
+
+
+@callback(
+    Output("_pages_location", "href", allow_duplicate=True),
+    Input("profiel-zoek", "value"),
+    prevent_initial_call=True,
+)
+def choose(code: str | None):
+    return _href(code) if code else dash.no_update
+
+
+@callback(
+    Output("profiel-inhoud", "children"),
+    Output("profiel-ondertitel", "children"),
+    Input("profiel-code", "data"),
+)
+def render(code: str):
+    """The profile body; built in a callback so a slow first computation shows a spinner, not a blank page."""
+    p = briefing.profile(code)
+    if p is None:  # the area vanished after a data refresh
+        return alert([f"Gebied '{code}' bestaat niet (meer) in de Dorpenmonitor."]), ""
+    return profile_body(p), f"{p.subtitle} · code {p.code} · gegevensstand {p.gegevensstand}"
+
+
+def profile_body(p: briefing.Profile) -> list:
+    """Highlights, figures per theme, notes and sources of one profile (pure layout)."""
+    links = [dcc.Link("Vergelijk met andere gebieden", href="/vergelijken?" + urlencode({"codes": p.code})),
+             dcc.Link("Trend van de inwoners", href="/trends?" + urlencode({"indicator": "inwoners", "codes": p.code}))]
+    if p.niveau in ("gemeente", "wijk", "buurt"):
+        links.insert(0, dcc.Link("Op de kaart", href="/?" + urlencode({"niveau": p.niveau, "code": p.code})))
+    elif p.gemeente_code:
+        links.insert(0, dcc.Link("Buurten op de kaart", href="/?" + urlencode({"niveau": "buurt",
+                                                                                "gemeente": p.gemeente_code})))
+    out: list = [html.Nav([html.Span(lk, className="profiel-link") for lk in links],
+                          className="profiel-links niet-printen", **{"aria-label": "Verder met dit gebied"})]
+    if p.highlights:
+        out.append(html.Section([
+            html.H2("Opvallend", className="vak-titel"),
+            html.Ul([html.Li(h) for h in p.highlights], className="opvallend-lijst"),
+        ], className="paneel opvallend", id="profiel-opvallend"))
+    is_gm = p.niveau == "gemeente"
+    bench_heads = ["Drenthe", "13 gemeenten"] if is_gm else [f"Gemeente {p.gemeente_naam}", "Drenthe"]
+    for theme, figs in p.by_theme():
+        rows = []
+        for f in figs:
+            bench = [f.drenthe, f.monitor] if is_gm else [f.gemeente, f.drenthe]
+            extra = briefing.status_text(f) if not f.has_value else f.note
+            svg = briefing.sparkline_svg(f.trend)
+            first_year = f.trend[0][0] if f.trend else None
+            rows.append(html.Tr([
+                html.Th([f.titel, html.Span(extra, className="cel-noot") if extra else None], scope="row"),
+                html.Td(briefing.fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
+                *(html.Td(briefing.fmt_short(b, f), className="getal") for b in bench),
+                html.Td(briefing.unit_label(f), className="eenheid"),
+                html.Td(str(f.jaar or ""), className="getal jaar"),
+                html.Td(html.Img(src=briefing.svg_data_uri(svg), alt=f"Trend {f.titel} {first_year}–{f.jaar}",
+                                 title=f"{first_year}–{f.jaar}", className="sparkline") if svg else "",
+                        className="trend-cel"),
+            ]))
+        out.append(html.Section([
+            html.H2(theme.capitalize(), className="vak-titel"),
+            html.Div(html.Table([
+                html.Thead(html.Tr([html.Th("Indicator", scope="col"), html.Th(p.naam, scope="col", className="getal"),
+                                    *(html.Th(h, scope="col", className="getal") for h in bench_heads),
+                                    html.Th("Eenheid", scope="col"), html.Th("Jaar", scope="col", className="getal"),
+                                    html.Th("Trend", scope="col")])),
+                html.Tbody(rows),
+            ], className="tabel profiel-tabel"), className="tabel-scroll"),
+        ], className="paneel thema-vak"))
+    notes: list = [html.Li(n) for n in p.notes]
+    if p.leden:
+        notes.append(html.Li(["Buurten in dit dorp: ", *_joined(
+            [dcc.Link(n, href=_href(c)) for c, n in p.leden])]))
+    titles = data.source_titles()
+    tables = sorted({b.strip() for f in p.figures for b in f.bron.split(",") if b.strip()})
+    out.append(html.Section([
+        html.H2("Over deze cijfers", className="vak-titel"),
+        html.Ul(notes, className="noten-lijst", id="profiel-noten"),
+        html.P(["Bron: CBS (CC BY 4.0). Tabellen: ",
+                *_joined([html.Span(f"{t} {titles.get(t, '')}".strip()) for t in tables]), ". ",
+                dcc.Link("Meer over de gegevens", href="/over"), "."], className="klein"),
+    ], className="paneel"))
+    return out
+
+
+def _joined(items: list, sep: str = ", ") -> list:
+    out: list = []
+    for i, it in enumerate(items):
+        if i:
+            out.append(sep)
+        out.append(it)
+    return out
+
+
+clientside_callback(
+    "function(n) { if (n) { window.print(); } return 'Druk dit profiel af'; }",
+    Output("profiel-print-knop", "title"),
+    Input("profiel-print-knop", "n_clicks"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("profiel-download", "data"),
+    Input("profiel-pdf-knop", "n_clicks"),
+    Input("profiel-excel-knop", "n_clicks"),
+    State("profiel-code", "data"),
+    prevent_initial_call=True,
+)
+def download(_pdf, _xlsx, code):
+    return build_download(code, pdf=dash.ctx.triggered_id == "profiel-pdf-knop")
+
+
+def build_download(code: str, pdf: bool) -> dict[str, Any] | None:
+    """The dcc.Download payload (PDF or Excel) of a profile; a plain function for tests."""
+    p = briefing.profile(code)
+    if p is None:
+        return None
+    stem = f"gebiedsprofiel-{slug(p.naam)}-{slug(p.code)}"
+    if pdf:
+        return dcc.send_bytes(profile_pdf(p, profile_chart_png(p)), f"{stem}.pdf", type="application/pdf")
+    return dcc.send_bytes(profile_excel(p, data.store().sources()), f"{stem}.xlsx",
+                          type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,112 @@
+"""Trends: selected areas over all available years, against their gemeente and Drenthe.
+
+State in the URL: ``/trends?indicator=inwoners&codes=GM0106,DP1680_gieten``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import data, views
+from dashboard.layout import alert, control, dropdown
+from dashboard.urlstate import MAX_TREND_AREAS, TrendsState, parse_trends, trends_query
+
+dash.register_page(__name__, path="/trends", name="Trends", title="Trends · Dorpenmonitor Drenthe", order=1)
+
+GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
+                                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+#: Shown when a link names no area: the largest town and a village, so the page is never empty.
+DEFAULT_CODES = ("GM0106",)
+
+
+def layout(**query: Any) -> html.Div:
+    state = parse_trends(query, data.catalog())
+    if not state.codes and "codes" not in query:
+        state = TrendsState(state.indicator, DEFAULT_CODES, state.vergelijk, state.messages)
+    fig, notes = views.trend_view(state)
+    meta_title = data.indicator(state.indicator).title if state.indicator else ""
+    return html.Div(
+        [
+            dcc.Location(id="trends-url", refresh=False),
+            html.H1("Trends", className="pagina-titel"),
+            alert(list(state.messages), "trends-melding"),
+            html.Div(
+                [
+                    html.Section(
+                        [
+                            html.H2("Kies", className="visueel-verborgen"),
+                            control("Indicator", dropdown("trends-indicator", options=views.indicator_options(None),
+                                                          value=state.indicator, clearable=False), "trends-indicator"),
+                            control("Gebieden", dropdown("trends-gebieden", options=data.search_options(),
+                                                         value=list(state.codes), multi=True,
+                                                         placeholder="Zoek dorp, wijk, buurt of gemeente…"),
+                                    "trends-gebieden", hint=f"Hoogstens {MAX_TREND_AREAS} gebieden."),
+                            html.Fieldset([
+                                html.Legend("Vergelijk met", className="veld-label"),
+                                dcc.Checklist(id="trends-vergelijk",
+                                              options=[{"label": " eigen gemeente", "value": "gemeente"},
+                                                       {"label": " Drenthe (12 gemeenten)", "value": "drenthe"}],
+                                              value=list(state.vergelijk), className="radio-kolom",
+                                              inputClassName="radio-input", labelClassName="radio-label"),
+                            ], className="veld"),
+                            html.Button("Download CSV", id="trends-download-knop", className="knop", n_clicks=0),
+                            dcc.Download(id="trends-download"),
+                        ],
+                        className="paneel bediening", **{"aria-label": "Keuzes voor de trend"},
+                    ),
+                    html.Section(
+                        [
+                            html.H2(meta_title, id="trends-titel", className="vak-titel"),
+                            dcc.Graph(id="trends-graph", figure=fig, config=GRAPH_CONFIG, className="trend-graph"),
+                            html.P("Doorgetrokken lijn: vergelijkbare jaren. Stippellijn en open punt: trendbreuk "
+                                   "(indeling of bron veranderd). Gestreept: gemeente; gestippeld: Drenthe.",
+                                   className="noot"),
+                            html.Div(notes, id="trends-noten"),
+                        ],
+                        className="paneel trend-vak", **{"aria-label": "Trendgrafiek"},
+                    ),
+                ],
+                className="trend-grid",
+            ),
+        ],
+        className="pagina pagina-trends",
+    )
+
+
+def _state(indicator, codes, vergelijk) -> TrendsState:
+    query = {"indicator": indicator, "codes": ",".join(codes or []), "vergelijk": ",".join(vergelijk or []) or "geen"}
+    return parse_trends(query, data.catalog())
+
+
+@callback(
+    Output("trends-graph", "figure"),
+    Output("trends-noten", "children"),
+    Output("trends-titel", "children"),
+    Output("trends-melding", "children"),
+    Output("trends-url", "search"),
+    Input("trends-indicator", "value"),
+    Input("trends-gebieden", "value"),
+    Input("trends-vergelijk", "value"),
+    prevent_initial_call=True,
+)
+def update(indicator, codes, vergelijk):
+    state = _state(indicator, codes, vergelijk)
+    fig, notes = views.trend_view(state)
+    title = data.indicator(state.indicator).title if state.indicator else ""
+    return fig, notes, title, alert(list(state.messages)).children, trends_query(state)
+
+
+@callback(
+    Output("trends-download", "data"),
+    Input("trends-download-knop", "n_clicks"),
+    State("trends-indicator", "value"),
+    State("trends-gebieden", "value"),
+    State("trends-vergelijk", "value"),
+    prevent_initial_call=True,
+)
+def download(n_clicks, indicator, codes, vergelijk):
+    text, name = views.trends_csv(_state(indicator, codes, vergelijk))
+    return {"content": "\ufeff" + text, "filename": name, "type": "text/csv"}

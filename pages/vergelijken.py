@@ -1,0 +1,220 @@
+"""Vergelijken: up to 8 areas of any level side by side, with benchmarks and "lijkt op".
+
+State in the URL: ``/vergelijken?codes=DP1680_annen,BU01140600&indicatoren=aandeel_65plus,woz_gemiddeld``
+(optional ``basis=<code>``: the chosen area for which "lijkt op" is shown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, dash_table, dcc, html
+
+from dashboard import compare, data
+from dashboard.export import csv_bytes, excel_bytes, slug
+from dashboard.figures import FONT, fmt_number
+from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown, profile_href
+from dorpenmonitor.settings import GEMEENTEN
+
+dash.register_page(__name__, path="/vergelijken", name="Vergelijken", title="Vergelijken · Dorpenmonitor Drenthe",
+                   order=2)
+
+#: "4 selected" is not in the shared Dutch labels (yet); until then it is added here.
+LABELS = {**DROPDOWN_LABELS, "selected_count": "{num_selected} gekozen"}
+GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
+                                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+EXAMPLE = "?codes=DP1680_annen,DP0114_nieuw-amsterdam,DP1730_zuidlaren&indicatoren=" + ",".join(
+    compare.DEFAULT_INDICATORS)
+
+
+def layout(**query: Any) -> html.Div:
+    state = compare.parse_vergelijken(query, data.catalog())
+    return html.Div(
+        [
+            dcc.Location(id="vergelijken-url", refresh=False),
+            html.H1("Vergelijken", className="pagina-titel"),
+            html.P("Zet tot acht dorpen, wijken, buurten of gemeenten naast elkaar. Elk cijfer komt uit het nieuwste "
+                   "jaar met gegevens voor dat gebied; het jaar staat erbij.", className="intro"),
+            alert(list(state.messages), "vergelijken-melding"),
+            html.Section(
+                [
+                    html.H2("Kies", className="visueel-verborgen"),
+                    html.Div([
+                        control("Gebieden", dropdown("vergelijken-gebieden", options=data.search_options(),
+                                                     value=list(state.codes), multi=True, labels=LABELS,
+                                                     placeholder="Zoek dorp, wijk, buurt of gemeente…"),
+                                "vergelijken-gebieden", hint=f"Hoogstens {compare.MAX_AREAS} gebieden."),
+                        control("Indicatoren", dropdown("vergelijken-indicatoren", options=_indicator_options(),
+                                                        value=list(state.indicatoren), multi=True, labels=LABELS,
+                                                        placeholder="Kies indicatoren…"),
+                                "vergelijken-indicatoren", hint=f"Hoogstens {compare.MAX_INDICATORS}."),
+                    ], className="vergelijken-keuzes"),
+                    html.Div([
+                        html.Button("Download CSV", id="vergelijken-csv-knop", className="knop", n_clicks=0),
+                        html.Button("Download Excel", id="vergelijken-excel-knop", className="knop", n_clicks=0),
+                        dcc.Download(id="vergelijken-download"),
+                    ], className="knoppen"),
+                ],
+                className="paneel bediening niet-printen", **{"aria-label": "Keuzes voor de vergelijking"},
+            ),
+            dcc.Loading(html.Div(_content(state), id="vergelijken-inhoud"), type="dot", color="#173f6b",
+                        delay_show=300),
+        ],
+        className="pagina pagina-vergelijken",
+    )
+
+
+def _indicator_options() -> list[dict[str, str]]:
+    # Theme in the label so the long list stays scannable when searching.
+    return [{"label": f"{o['label']} · {o['theme']}", "value": o["value"]} for o in data.indicator_options()]
+
+
+def _content(state: compare.VergelijkState) -> list:
+    """Table, small multiples and 'lijkt op' for ``state`` (or a friendly empty state)."""
+    if not state.codes:
+        return [html.Div([
+            html.H2("Nog geen gebieden gekozen", className="vak-titel"),
+            html.P("Kies hierboven gebieden om te vergelijken, of begin met een voorbeeld:"),
+            dcc.Link("Annen, Nieuw-Amsterdam en Zuidlaren vergelijken", href="/vergelijken" + EXAMPLE,
+                     id="vergelijken-voorbeeld"),
+        ], className="paneel leeg-vak")]
+    tidy = compare.compare_frame(state.codes, state.indicatoren)
+    metas = {i: data.indicator(i) for i in state.indicatoren}
+    wide = compare.wide_table(tidy)
+    refs = compare.benchmark_rows(tidy)
+    columns = [{"name": "Gebied", "id": "Gebied"}, {"name": "Soort", "id": "Soort"},
+               *({"name": f"{metas[i].title} ({metas[i].unit})", "id": i} for i in state.indicatoren)]
+    table_rows = [*wide.to_dict("records"), *refs.to_dict("records")]
+    n_areas = len(wide)
+    return [
+        html.Section([
+            html.H2("Tabel", className="vak-titel"),
+            dash_table.DataTable(
+                id="vergelijken-tabel", columns=columns, data=table_rows, sort_action="none",
+                style_table={"overflowX": "auto"}, cell_selectable=False,
+                style_cell={"fontFamily": FONT, "fontSize": "0.92rem", "padding": "6px 10px",
+                            "textAlign": "right", "whiteSpace": "normal", "height": "auto", "minWidth": "90px"},
+                style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "left"} for c in ("Gebied", "Soort")],
+                style_header={"backgroundColor": "#e7eef6", "fontWeight": "600", "whiteSpace": "normal",
+                              "textAlign": "left"},
+                style_data_conditional=[
+                    {"if": {"row_index": list(range(n_areas, len(table_rows)))},
+                     "backgroundColor": "#f4f6f8", "color": "#4a4a4a", "fontStyle": "italic"},
+                ],
+            ),
+            html.P("Tussen haakjes het jaar van het cijfer. * = onzeker (kleine aantallen of lage dekking). "
+                   "'geheim' = door CBS niet gepubliceerd om herleidbaarheid te voorkomen. Grijze rijen: "
+                   "referenties (eigen gemeente, Drenthe zonder Hardenberg, alle 13 gemeenten).", className="noot"),
+        ], className="paneel"),
+        html.Section([
+            html.H2("Per indicator", className="vak-titel"),
+            dcc.Graph(id="vergelijken-grafiek", figure=compare.small_multiples(tidy, metas), config=GRAPH_CONFIG),
+            html.P("Zwart streepje: de eigen gemeente van het gebied. Gestippeld: Drenthe; streep-stip: de 13 "
+                   "gemeenten van de monitor samen.", className="noot"),
+        ], className="paneel"),
+        _similar_section(state),
+    ]
+
+
+def _similar_section(state: compare.VergelijkState) -> html.Section:
+    basis = state.basis or state.codes[0]
+    index = data.area_index()
+    naam, niveau = index.get(basis, (basis, ""))
+    res = compare.similar_to(basis, state.indicatoren)
+    options = [{"label": index.get(c, (c, ""))[0], "value": c} for c in state.codes]
+    if res.empty:
+        body: Any = html.P(f"Te weinig gegevens om gebieden te vinden die op {naam} lijken.", className="klein")
+    else:
+        head = html.Tr([html.Th("Gebied"), html.Th("Gemeente"), html.Th("Afstand", className="getal"),
+                        html.Th("Vergeleken op", className="getal"), html.Th("")])
+        rows = []
+        for r in res.itertuples(index=False):
+            add = list(dict.fromkeys([*state.codes, r.code]))[: compare.MAX_AREAS]
+            href = "/vergelijken" + compare.vergelijken_query(compare.VergelijkState(tuple(add), state.indicatoren,
+                                                                                     state.basis))
+            rows.append(html.Tr([
+                html.Td(dcc.Link(r.naam, href=profile_href(r.code))), html.Td(r.gemeente),
+                html.Td(fmt_number(r.afstand, 2), className="getal"),
+                html.Td(f"{r.gedeeld} van {len(state.indicatoren)}", className="getal"),
+                html.Td(dcc.Link("+ vergelijk", href=href, className="klein-link")
+                        if r.code not in state.codes else "al gekozen"),
+            ]))
+        body = html.Table([html.Thead(head), html.Tbody(rows)], className="tabel lijkt-op-tabel",
+                          id="vergelijken-lijkt-op-tabel")
+    return html.Section([
+        html.H2(f"Lijkt op {naam}", className="vak-titel", id="vergelijken-lijkt-op-titel"),
+        html.Div(control("Gebied", dropdown("vergelijken-basis", options=options, value=basis, clearable=False),
+                         "vergelijken-basis"), className="basis-keuze niet-printen"),
+        html.P(f"De {compare.TOP_SIMILAR} {niveau}{'en' if niveau != 'gemeente' else 'n'} die het meest op {naam} "
+               "lijken op de gekozen indicatoren. Afstand: standaard-Euclidische afstand op z-scores (0 = gelijk; "
+               "elke indicator telt even zwaar, gemeten in standaarddeviaties over alle gebieden van dit niveau, "
+               "nieuwste jaar).", className="noot"),
+        body,
+    ], className="paneel", id="vergelijken-lijkt-op")
+
+
+def _state(codes, indicatoren, basis) -> compare.VergelijkState:
+    query = {"codes": ",".join(codes or []), "indicatoren": ",".join(indicatoren or []), "basis": basis}
+    return compare.parse_vergelijken({k: v for k, v in query.items() if v}, data.catalog())
+
+
+@callback(
+    Output("vergelijken-inhoud", "children"),
+    Output("vergelijken-melding", "children"),
+    Output("vergelijken-url", "search"),
+    Input("vergelijken-gebieden", "value"),
+    Input("vergelijken-indicatoren", "value"),
+    prevent_initial_call=True,
+)
+def update(codes, indicatoren):
+    """Any change of areas or indicators redraws the content and rewrites the URL."""
+    state = _state(codes, indicatoren, None)
+    return _content(state), alert(list(state.messages)).children, compare.vergelijken_query(state)
+
+
+@callback(
+    Output("vergelijken-lijkt-op", "children"),
+    Output("vergelijken-url", "search", allow_duplicate=True),
+    Input("vergelijken-basis", "value"),
+    State("vergelijken-gebieden", "value"),
+    State("vergelijken-indicatoren", "value"),
+    prevent_initial_call=True,
+)
+def update_basis(basis, codes, indicatoren):
+    """Choosing another area for 'lijkt op' redraws only that section."""
+    state = _state(codes, indicatoren, basis)
+    return _similar_section(state).children, compare.vergelijken_query(state)
+
+
+@callback(
+    Output("vergelijken-download", "data"),
+    Input("vergelijken-csv-knop", "n_clicks"),
+    Input("vergelijken-excel-knop", "n_clicks"),
+    State("vergelijken-gebieden", "value"),
+    State("vergelijken-indicatoren", "value"),
+    prevent_initial_call=True,
+)
+def download(_csv, _xlsx, codes, indicatoren):
+    state = _state(codes, indicatoren, None)
+    return build_download(state, excel=dash.ctx.triggered_id == "vergelijken-excel-knop")
+
+
+def build_download(state: compare.VergelijkState, excel: bool) -> dict[str, Any]:
+    """The dcc.Download payload for ``state`` (a plain function, so tests call it without a browser)."""
+    tidy = compare.export_frame(compare.compare_frame(state.codes, state.indicatoren))
+    index = data.area_index()
+    stem = "vergelijking-" + slug("-".join(index.get(c, (c, ""))[0] for c in state.codes[:3]) or "leeg")
+    if not excel:
+        return dash.dcc.send_bytes(csv_bytes(tidy), f"{stem}.csv", type="text/csv")
+    wide = compare.wide_table(compare.compare_frame(state.codes, state.indicatoren))
+    wide = wide.rename(columns={i: data.indicator(i).title for i in state.indicatoren})
+    payload = excel_bytes(
+        {"Waarden": tidy, "Overzicht": wide, "Indicatoren": compare.indicator_sheet(state.indicatoren)},
+        data.store().sources(), title="Vergelijking Dorpenmonitor Drenthe",
+        notes=[f"Gebieden: {', '.join(index.get(c, (c, ''))[0] for c in state.codes)}",
+               "Drenthe = de 12 Drentse gemeenten; monitor = 12 Drentse gemeenten en Hardenberg.",
+               f"Gemeenten in de monitor: {', '.join(GEMEENTEN.values())}"],
+    )
+    return dash.dcc.send_bytes(payload, f"{stem}.xlsx",
+                               type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

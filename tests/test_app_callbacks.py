@@ -1,0 +1,413 @@
+"""The dashboard's logic as plain functions: URL state, classification, map patches, views, callbacks.
+
+No browser: callbacks are called directly; data comes from the session's
+snapshot database (``store`` fixture in conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import Patch
+
+from dashboard import figures
+from dashboard.urlstate import Catalog, KaartState, kaart_query, parse_kaart, parse_trends, trends_query
+
+# -- pure: figures ------------------------------------------------------------------
+
+class Meta:
+    id = "x"
+    title = "Testindicator"
+    unit = "%"
+    direction = "hoger is slechter"
+    decimals = 1
+    sources = ("85984NED",)
+
+
+def test_fmt_number_is_dutch():
+    assert figures.fmt_number(1234.5, 1) == "1.234,5"
+    assert figures.fmt_number(float("nan")) == "–"
+    assert figures.fmt_value(12.34, Meta()) == "12,3%"
+
+
+@pytest.mark.parametrize("method", ["kwantielen", "gelijk", "jenks"])
+def test_classify_gives_ascending_edges_covering_the_data(method):
+    x = np.array([1, 2, 2, 3, 10, 11, 12, 30, 31, 100], dtype=float)
+    edges = figures.classify(x, method, 5)
+    assert edges[0] == 1 and edges[-1] == 100
+    assert np.all(np.diff(edges) > 0)
+    assert len(edges) - 1 <= 5
+
+
+def test_jenks_finds_obvious_groups():
+    x = np.array([1, 1.1, 1.2, 50, 51, 52, 100, 101, 102], dtype=float)
+    edges = figures.classify(x, "jenks", 3)
+    cls = figures.class_of(x, edges)
+    assert list(cls) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+def test_classify_few_distinct_values_and_empty():
+    assert len(figures.classify([5, 5, 5], "kwantielen")) == 2
+    assert len(figures.classify([1, 2], "kwantielen")) == 3
+    assert figures.classify([], "kwantielen").size == 0
+
+
+def test_palette_worse_is_darker_whatever_the_direction():
+    up = figures.palette("hoger is slechter", 5)
+    down = figures.palette("hoger is beter", 5)
+    assert up == down[::-1]  # for 'hoger is beter' the lowest class gets the darkest colour
+    assert figures.palette("neutraal", 5) != up
+
+
+def _frame(**cols) -> pd.DataFrame:
+    n = len(cols["code"])
+    base = {"naam": [c.lower() for c in cols["code"]], "gemeente_code": ["G"] * n, "note": [""] * n}
+    return pd.DataFrame({**base, **cols})
+
+
+def test_map_values_marks_secret_and_missing_and_ranks():
+    vals = _frame(code=["A", "B", "C", "D"], waarde=[1.04, 2.0, np.nan, 3.0],
+                  status=["ok", "ok", "geheim", "onbetrouwbaar"], rank_in_gemeente=[2, 1, pd.NA, pd.NA])
+    mv = figures.map_values(["A", "B", "C", "D", "E"], vals, Meta(), 2024)
+    assert mv.z == [1.0, 2.0, None, 3.0, None]  # rounded to the indicator's decimals; None shows the grey underlay
+    assert mv.customdata == [2, 1, None, None, None]  # flat ranks, parallel to the locations
+    assert mv.geheim == [2] and mv.onbetrouwbaar == [3]  # positions in the locations (properties.i)
+    assert "%{z:,.1f}%" in mv.hovertemplate and "%{properties.naam}" in mv.hovertemplate
+    assert "Rang in gemeente (1 = hoogste): %{customdata}" in mv.hovertemplate
+    assert "CBS 85984NED, 2024" in mv.hovertemplate
+    counts = {i.kind: i.count for i in mv.legend if i.kind != "klasse"}
+    assert counts == {"onbetrouwbaar": 1, "geheim": 1, "ontbreekt": 1}
+    assert sum(i.count for i in mv.legend if i.kind == "klasse") == 3  # onbetrouwbaar values are classified too
+
+
+def _plotly_color(scale: list, zmin: float, zmax: float, z: float) -> str:
+    """The colour plotly.js gives ``z``: piecewise linear over the scale (d3 bisectRight on the positions)."""
+    import bisect
+
+    t = (z - zmin) / (zmax - zmin)
+    pos = [p for p, _ in scale]
+    i = min(max(bisect.bisect_right(pos, t) - 1, 0), len(scale) - 2)
+    lo, hi = scale[i], scale[i + 1]
+    assert lo[1] == hi[1] or hi[0] == lo[0], f"{z} falls in a gradient, not a step"
+    return lo[1]
+
+
+@pytest.mark.parametrize("method", ["kwantielen", "gelijk", "jenks"])
+def test_stepped_colorscale_paints_each_value_in_its_legend_class(method):
+    rng = np.random.default_rng(3)
+    x = np.round(rng.gamma(2, 10, 300), 1)  # many ties, values lying exactly on quantile edges
+    codes = [f"A{i}" for i in range(x.size)]
+    vals = _frame(code=codes, waarde=x, status=["ok"] * x.size, rank_in_gemeente=[1] * x.size)
+    mv = figures.map_values(codes, vals, Meta(), 2024, method)
+    edges = np.array(mv.edges)
+    cls = figures.class_of(x, edges)
+    colors = [i.color for i in mv.legend if i.kind == "klasse"]
+    for value, c in zip(x, cls, strict=True):
+        assert _plotly_color(mv.colorscale, mv.zmin, mv.zmax, value) == colors[c], (value, c)
+    assert mv.colorscale[0][0] == 0 and mv.colorscale[-1][0] == 1
+    assert all(a[0] <= b[0] for a, b in zip(mv.colorscale, mv.colorscale[1:], strict=False))
+
+
+def test_value_template_matches_fmt_value_units():
+    class Euro(Meta):
+        unit, decimals = "euro", 0
+
+    class Thousands(Meta):
+        unit, decimals = "× 1.000 euro", 0
+
+    assert figures.value_template(Euro()) == "€ %{z:,.0f}"
+    assert figures.value_template(Thousands()) == "%{z:,.0f} (× 1.000 euro)"
+    assert figures.value_template(Meta()) == "%{z:,.1f}%"
+
+
+def test_apply_values_writes_the_same_paths_into_a_patch_and_a_figure():
+    vals = _frame(code=["A"], waarde=[1.0], status=["ok"], rank_in_gemeente=[1])
+    mv = figures.map_values(["A"], vals, Meta(), 2024)
+    fig = figures.base_map("/geo/buurt-x.geojson", ["A"], (6, 52, 7, 53))
+    fig_dict = fig.to_plotly_json()
+    figures.apply_values(fig_dict, mv)
+    patch = Patch()
+    figures.apply_values(patch, mv)
+    ops = patch.to_plotly_json()["operations"]
+    assert {tuple(op["location"]) for op in ops} == {("data", t, k) for t, k in mv.paths()}
+    assert fig_dict["data"][figures.TRACE_WAARDEN]["z"] == mv.z
+    assert [t["name"] for t in fig_dict["data"]] == list(figures.MAP_TRACES)
+
+
+# -- pure: URL state ------------------------------------------------------------------
+
+def _catalog() -> Catalog:
+    years = {("a", "buurt"): (2022, 2024), ("a", "gemeente"): (2024,), ("b", "buurt"): (2024,),
+             ("b", "wijk"): (2024,), ("b", "gemeente"): (2024,), ("a", "wijk"): (2024,)}
+    return Catalog(
+        titles={"a": "Indicator A", "b": "Indicator B"}, themes_of={"a": "demografie", "b": "wonen"},
+        themes=("demografie", "wonen"), years=lambda i, n: years.get((i, n), ()),
+        areas={"BU1": ("Buurt 1", "buurt"), "GM0106": ("Assen", "gemeente"), "DP1": ("Dorp", "dorp")},
+        gemeenten={"GM0106": "Assen"}, preferred=("a",),
+    )
+
+
+def test_parse_kaart_defaults_and_round_trip():
+    state, msgs = parse_kaart({}, _catalog())
+    assert msgs == []
+    assert state == KaartState(niveau="buurt", thema="demografie", indicator="a", jaar=2024)
+    again, msgs = parse_kaart(dict(p.split("=") for p in kaart_query(state)[1:].split("&")), _catalog())
+    assert again == state and msgs == []
+
+
+@pytest.mark.parametrize(("query", "expected_msg", "field", "value"), [
+    ({"niveau": "provincie"}, "Niveau 'provincie' bestaat niet", "niveau", "buurt"),
+    ({"niveau": "dorp"}, "Dorpen hebben geen eigen grenzen", "niveau", "buurt"),
+    ({"indicator": "zz"}, "Indicator 'zz' is onbekend", "indicator", "a"),
+    ({"indicator": "a", "jaar": "1900"}, "Jaar '1900' heeft geen gegevens", "jaar", 2024),
+    ({"jaar": "twee"}, "Jaar 'twee'", "jaar", 2024),
+    ({"code": "BU999"}, "Gebied 'BU999' uit de link is onbekend", "code", None),
+    ({"gemeente": "GM0363"}, "Gemeente 'GM0363' hoort niet bij deze monitor", "gemeente", None),
+    ({"klassen": "raar"}, "Indeling 'raar' is onbekend", "klassen", "kwantielen"),
+    ({"thema": "sport"}, "Thema 'sport' is onbekend", "thema", "demografie"),
+])
+def test_parse_kaart_bad_values_give_dutch_message_and_fallback(query, expected_msg, field, value):
+    state, msgs = parse_kaart(query, _catalog())
+    assert any(expected_msg in m for m in msgs), msgs
+    assert getattr(state, field) == value
+
+
+def test_parse_kaart_indicator_without_data_on_level_falls_back():
+    cat = Catalog(titles={"a": "A", "b": "B"}, themes_of={"a": "t", "b": "t"}, themes=("t",),
+                  years=lambda i, n: (2024,) if i == "b" else (), areas={}, gemeenten={})
+    state, msgs = parse_kaart({"indicator": "a", "niveau": "wijk"}, cat)
+    assert state.indicator == "b" and "geen gegevens op wijkniveau" in msgs[0]
+
+
+def test_parse_kaart_area_only_link_uses_area_level():
+    state, _ = parse_kaart({"code": "gm0106"}, _catalog())
+    assert state.code == "GM0106" and state.niveau == "gemeente"
+
+
+def test_parse_trends_drops_unknown_and_limits():
+    state = parse_trends({"indicator": "b", "codes": "GM0106,XX1,BU1,GM0106"}, _catalog())
+    assert state.codes == ("GM0106", "BU1")
+    assert any("XX1" in m for m in state.messages)
+    assert trends_query(state) == "?indicator=b&codes=GM0106,BU1"
+    assert parse_trends({"vergelijk": "geen"}, _catalog()).vergelijk == ()
+
+
+# -- integration: views and callbacks on the snapshot database ----------------------
+
+@pytest.fixture(scope="module")
+def app(store):
+    from tests.test_browser import session_app
+
+    return session_app(store)  # shared with the browser tests: see session_app for why
+
+
+def test_app_has_title_pages_and_compression(app):
+    import dash
+
+    assert app.title == "Dorpenmonitor Drenthe"
+    paths = {p["path"] for p in dash.page_registry.values()}
+    assert {"/", "/trends"} <= paths
+    client = app.server.test_client()
+    resp = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert resp.status_code == 200 and resp.headers.get("Content-Encoding") == "gzip"
+    assert b'lang="nl"' in resp.get_data() or resp.headers.get("Content-Encoding") == "gzip"
+
+
+def test_every_callback_id_exists_in_a_page_layout(app):
+    """suppress_callback_exceptions is on (to keep the HTML small), so check the ids here instead."""
+    import dash
+
+    from dashboard.layout import app_layout
+
+    def ids(component) -> set:
+        found = set()
+        stack = [component]
+        while stack:
+            c = stack.pop()
+            if isinstance(c, list | tuple):
+                stack.extend(c)
+                continue
+            if not hasattr(c, "_prop_names"):
+                continue
+            cid = getattr(c, "id", None)
+            if cid is not None:
+                found.add(json.dumps(cid, sort_keys=True) if isinstance(cid, dict) else cid)
+            for prop in c._prop_names:  # components may sit in any prop, not only children
+                value = getattr(c, prop, None)
+                if hasattr(value, "_prop_names") or isinstance(value, list | tuple):
+                    stack.append(value)
+        return found
+
+    known = ids(app_layout()) | {"_pages_location", "_pages_content", "_pages_store", "_pages_dummy"}
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        known |= ids(layout() if callable(layout) else layout)
+    client = app.server.test_client()
+    client.get("/")  # registers the callbacks
+    # Ids of this file's pages must exist at load; other pages may create components in callbacks.
+    mine = ("kaart-", "trends-", "zoek-")
+    for dep in client.get("/_dash-dependencies").get_json():
+        for item in [*dep["inputs"], *dep["state"]]:
+            if item["id"].startswith(mine):
+                assert item["id"] in known, item["id"]
+
+
+SWITCH_PATHS = {("data", figures.TRACE_WAARDEN, k) for k in ("z", "customdata", "colorscale", "zmin", "zmax",
+                                                              "hovertemplate")} | {
+    ("data", figures.TRACE_GEHEIM, "locations"), ("data", figures.TRACE_ONBETROUWBAAR, "locations")}
+
+
+def test_map_update_never_sends_geometry_and_patches_only_the_values(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "buurt", "indicator": "bevolkingsdichtheid", "jaar": "2024"}, data.catalog())
+    fig, info, mv = views.map_update(state, None)
+    full = fig.to_plotly_json()
+    assert "coordinates" not in fig.to_json()  # the base figure names the geometry by URL
+    urls = {t["geojson"] for t in full["data"]}
+    assert all(u.startswith("/geo/") for u in urls) and any(u.startswith("/geo/buurt-") for u in urls)
+    assert len(full["data"][figures.TRACE_WAARDEN]["locations"]) == 753
+    assert full["layout"]["separators"] == ",."
+    for ind in ("aandeel_65plus", "woz_gemiddeld", "misdrijven_per_1000"):
+        other, _ = parse_kaart({"niveau": "buurt", "indicator": ind, "jaar": "2024"}, data.catalog())
+        patch, info2, mv2 = views.map_update(other, info)
+        assert isinstance(patch, Patch)
+        ops = patch.to_plotly_json()["operations"]
+        assert {tuple(op["location"]) for op in ops} == SWITCH_PATHS
+        body = json.dumps(patch.to_plotly_json())
+        assert "geojson" not in body and "coordinates" not in body and "BU0" not in body  # no codes either
+        assert info2 == info
+    assert mv2.onbetrouwbaar and all(isinstance(i, int) for i in mv2.onbetrouwbaar)
+
+
+def test_map_update_classes_switch_is_a_patch_too(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "buurt", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
+    _, info, mv = views.map_update(state, None)
+    jenks, _ = parse_kaart({"niveau": "buurt", "indicator": "aandeel_65plus", "jaar": "2024", "klassen": "jenks"},
+                           data.catalog())
+    patch, _, mv2 = views.map_update(jenks, info)
+    assert {tuple(op["location"]) for op in patch.to_plotly_json()["operations"]} == SWITCH_PATHS
+    assert mv2.z == mv.z and mv2.colorscale != mv.colorscale
+
+
+def test_map_update_new_level_sends_full_figure(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "buurt"}, data.catalog())
+    _, info, _ = views.map_update(state, None)
+    wijk, _ = parse_kaart({"niveau": "wijk"}, data.catalog())
+    fig, info2, _ = views.map_update(wijk, info)
+    assert not isinstance(fig, Patch) and info2["key"].startswith("wijk|")
+    assert fig.data[figures.TRACE_WAARDEN].geojson.startswith("/geo/wijk-2022.geojson?v=")
+
+
+def test_geojson_route_serves_every_buurt_gzipped_and_cacheable(app):
+    import gzip
+
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "buurt", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
+    fig, _, _ = views.map_update(state, None)
+    url = fig.data[figures.TRACE_WAARDEN].geojson
+    client = app.server.test_client()
+    resp = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+    assert resp.headers["Content-Type"].startswith("application/geo+json")
+    assert "max-age=" in resp.headers["Cache-Control"] and resp.headers["Vary"] == "Accept-Encoding"
+    geo = json.loads(gzip.decompress(resp.get_data()))
+    assert geo["type"] == "FeatureCollection"
+    codes = [f["id"] for f in geo["features"]]
+    assert len(codes) == 753 and set(codes) == set(fig.data[figures.TRACE_WAARDEN].locations)
+    assert all(c.startswith("BU") for c in codes)
+    assert [f["properties"]["i"] for f in geo["features"]] == list(range(753))
+    assert all(f["properties"]["naam"] and f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+               for f in geo["features"])
+    # Revalidation: the same ETag gives 304 without a body.
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304 and not again.get_data()
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert json.loads(plain.get_data()) == geo and plain.headers["ETag"] != resp.headers["ETag"]
+
+
+@pytest.mark.parametrize("name", ["provincie-2022", "buurt-1999", "gemeente", "wijk-2022-benaderd"])
+def test_geojson_route_unknown_level_or_vintage_is_404_in_dutch(app, name):
+    resp = app.server.test_client().get(f"/geo/{name}.geojson")
+    assert resp.status_code == 404
+    text = resp.get_data(as_text=True)
+    assert f"Kaartlaag '{name}' bestaat niet" in text and "buurt-2019" in text
+
+
+def test_click_on_any_trace_gives_the_area_code(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "buurt", "indicator": "misdrijven_per_1000", "jaar": "2024"}, data.catalog())
+    _, geo, mv = views.map_update(state, None)
+    locations = data.geometry(*geo["key"].split("|"))["locations"]
+    i = mv.onbetrouwbaar[0]
+    click = {"points": [{"curveNumber": figures.TRACE_ONBETROUWBAAR, "location": i}]}
+    assert views.clicked_area(click, geo) == locations[i]
+    assert views.clicked_area({"points": [{"location": "BU01060000"}]}, geo) == "BU01060000"
+    assert views.clicked_area({"points": [{"location": 10**6}]}, geo) is None
+    assert views.clicked_area({"points": [{"location": 3}]}, {"key": "x|y"}) is None
+    assert views.clicked_area(None, geo) is None
+
+
+def test_kaart_callbacks_as_functions(app):
+    import pages.kaart as kaart
+
+    fig, geo, legend, title, note = kaart.draw_map("gemeente", "inwoners", 2024, "kwantielen", "", None, None)
+    assert "Inwoners" in title and geo["key"].startswith("gemeente|")
+    assert legend and note
+    options, value = kaart.pick_theme("wonen", "inwoners", "buurt")
+    assert value != "inwoners" and all(o["value"] != "inwoners" for o in options)
+    assert kaart.click_area({"points": [{"location": "GM0106"}]}, geo) == "GM0106"
+    search = kaart.sync_url("buurt", "aandeel_65plus", 2024, "jenks", "GM0106", "BU01060000")
+    assert search == "?niveau=buurt&indicator=aandeel_65plus&jaar=2024&klassen=jenks&gemeente=GM0106&code=BU01060000"
+
+
+def test_area_card_has_profile_link_and_benchmarks(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "buurt", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
+    card = json.dumps(views.area_card("BU01060000", state), default=lambda c: c.to_plotly_json())
+    assert "/profiel?code=BU01060000" in card
+    assert "Drenthe (12 gemeenten)" in card and "Rang in gemeente" in card
+
+
+def test_kaart_csv_is_dutch_excel_friendly(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "gemeente", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
+    text, name = views.kaart_csv(state)
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("code;naam;gemeente") and len(lines) == 14
+    assert name == "dorpenmonitor_aandeel_65plus_gemeente_2024.csv"
+    assert "," in lines[1].split(";")[7]  # decimal comma
+
+
+def test_trend_view_has_benchmarks_and_sources(app):
+    from dashboard import data, views
+
+    state = parse_trends({"indicator": "inwoners", "codes": "GM0106,BU01060000"}, data.catalog())
+    fig, notes = views.trend_view(state)
+    names = {t.name for t in fig.data if t.name}
+    assert "Drenthe (12 gemeenten)" in names and "Assen" in names
+    assert any("Bron: %{customdata[1]}" in (t.hovertemplate or "") for t in fig.data)
+    text, _ = views.trends_csv(state)
+    assert text.splitlines()[0].startswith("soort;code;naam")
+
+
+def test_pages_render_with_bad_query_without_error(app):
+    import pages.kaart as kaart
+    import pages.trends as trends
+
+    div = kaart.layout(niveau="x", indicator="y", jaar="z", code="q")
+    assert "Let op" in json.dumps(div.to_plotly_json(), default=lambda c: c.to_plotly_json())
+    div = trends.layout(indicator="y", codes="NOPE")
+    assert "onbekend" in json.dumps(div.to_plotly_json(), default=lambda c: c.to_plotly_json())

@@ -1,0 +1,295 @@
+"""Browser tests: start the app in a thread and drive headless Chromium with Selenium.
+
+Marked ``browser``; skipped (or failed under DORPENMONITOR_REQUIRE_ALL=1) when
+chromium or chromedriver is missing. Every page is opened with an empty
+console log (no errors, no failed requests: the app must work offline).
+
+Layout of this file: fixtures first (``chrome_options`` is the session-wide
+Chromium configuration other test modules can reuse), then one section per
+page. Add tests for new pages in their own section.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+# -- fixtures ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chrome_options():
+    """Headless Chromium flags that work as root, offline, in a container; fresh profile per session."""
+    if not CHROMIUM or not CHROMEDRIVER:
+        skip_or_fail("chromium and chromedriver not found (apt-get install chromium chromium-driver)")
+    try:
+        from selenium import webdriver
+    except ImportError:  # pragma: no cover - dependency of dash[testing]
+        skip_or_fail("selenium not installed (pip install dash[testing])")
+    profile = tempfile.mkdtemp(prefix="dm-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--disable-quic", "--window-size=1400,1000", f"--user-data-dir={profile}"):
+        opts.add_argument(flag)
+    # Selenium 3 reads the browser log through this capability.
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    yield opts
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+_APPS: dict[int, object] = {}
+
+
+def session_app(store):
+    """One Dash app per store for the whole test session.
+
+    Dash moves callbacks registered at import time (the menu's clientside
+    callback in dashboard/layout.py) into the first app that serves a request
+    and clears its global list, so a second ``create_app`` in the same process
+    would run without them. Test modules that need an app share this one.
+    """
+    from app import create_app
+
+    if id(store) not in _APPS:
+        _APPS[id(store)] = create_app(store)
+    return _APPS[id(store)]
+
+
+@pytest.fixture(scope="session")
+def live_app(store) -> Iterator[str]:
+    """The app on the session's snapshot database, served on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    from dashboard import data
+
+    app = session_app(store)
+    data.warm()  # the first trends page would otherwise need ~30 s of cold benchmark computations
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser(chrome_options):
+    from selenium import webdriver
+    from selenium.webdriver.remote.remote_connection import RemoteConnection
+
+    # Selenium 3.141 passes socket's "default timeout" sentinel to urllib3 2.x, which rejects it.
+    RemoteConnection.set_timeout(120)
+    driver = webdriver.Chrome(executable_path=CHROMEDRIVER, options=chrome_options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30, what: str = "condition") -> object:
+    """Poll ``condition`` until it returns something truthy (Selenium 3 has no nice waits for this)."""
+    deadline = time.time() + timeout
+    last_error: Exception | None = None
+    while time.time() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - elements come and go while Dash renders
+            last_error = exc
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}" + (f": {last_error}" if last_error else ""))
+
+
+def console_errors(driver) -> list[str]:
+    """Browser log entries of level SEVERE/WARNING (Dash errors, failed requests, plotly warnings)."""
+    return [f"{e['level']}: {e['message']}" for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+
+
+def open_page(driver, url: str, ready_css: str) -> None:
+    driver.get(url)
+    wait_for(lambda: driver.find_elements_by_css_selector(ready_css), what=ready_css)
+
+
+TRACE_PATHS_JS = """
+    var name = arguments[0];
+    var groups = Array.from(document.querySelectorAll('#kaart-graph .trace.choropleth'))
+        .filter(function(g) { return g.__data__ && g.__data__[0].trace.name === name; });
+    return groups.length ? Array.from(groups[0].querySelectorAll('path.choroplethlocation'))
+        .filter(function(p) { return p.getAttribute('d'); }) : [];
+"""
+
+
+def trace_paths(driver, name: str = "waarden") -> list:
+    """Drawn areas of one map trace, by its name (figures.MAP_TRACES); d3 binds the trace to its SVG group."""
+    return driver.execute_script(TRACE_PATHS_JS, name)
+
+
+def map_fills(driver) -> list[str]:
+    """Computed fill colour of every drawn value area (plotly sets it as a style, not an attribute)."""
+    return driver.execute_script("return arguments[0].map(function(e) { return getComputedStyle(e).fill; });",
+                                 trace_paths(driver))
+
+
+def map_ready(driver, minimum: int = 100) -> bool:
+    """The choropleth has drawn its areas (the geometry file arrived and the values trace is painted)."""
+    return len(trace_paths(driver)) >= minimum
+
+
+def hover_text(driver, element, needle: str) -> str:
+    """Hover label over ``element`` once it contains ``needle`` (the previous label may linger for a moment)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).move_to_element(element).perform()
+    return wait_for(lambda: (lambda t: t if t and needle in t else None)(driver.execute_script(
+        "var h = document.querySelector('#kaart-graph .hoverlayer'); return h && h.textContent;")),
+        what=f"hover label with {needle!r}")
+
+
+def largest(elements):
+    return max(elements, key=lambda e: e.size["width"] * e.size["height"])
+
+
+# -- kaart -------------------------------------------------------------------------
+
+def test_kaart_opens_clean_and_url_reproduces_state(browser, live_app, store):
+    from dashboard import data
+
+    open_page(browser, f"{live_app}/?niveau=buurt&indicator=aandeel_65plus&jaar=2024", "#kaart-graph")
+    vals = data.values("aandeel_65plus", "buurt", 2024)
+    with_value = int((vals["status"].isin(["ok", "onbetrouwbaar"]) & vals["waarde"].notna()).sum())
+    assert with_value >= 700
+    wait_for(lambda: len(trace_paths(browser)) == with_value, what=f"{with_value} coloured buurten")
+    assert len(browser.find_elements_by_css_selector("#kaart-graph path.choroplethlocation")) >= 753
+    title = browser.find_element_by_id("kaart-titel").text
+    assert "Aandeel 65-plussers" in title and "2024" in title
+    assert "benaderd" in browser.find_element_by_id("kaart-noot").text  # approximate boundaries disclosed
+    assert browser.find_elements_by_css_selector("#kaart-legenda .legenda-item")
+    # plotly.js fetched each geometry file itself, once, although several traces name it.
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(function(e) { return e.name; })"
+        ".filter(function(n) { return n.indexOf('/geo/') >= 0; });")
+    assert any("/geo/buurt-" in u for u in fetched) and len(fetched) == len(set(fetched)) == 2, fetched
+    assert console_errors(browser) == []
+
+
+def test_kaart_hover_is_dutch(browser, live_app):
+    open_page(browser, f"{live_app}/?niveau=buurt&indicator=woz_gemiddeld&jaar=2024", "#kaart-graph")
+    wait_for(lambda: map_ready(browser, 500), what="choropleth areas")
+    text = hover_text(browser, largest(trace_paths(browser)[:300]), "Gemiddelde WOZ-waarde: € ")
+    assert "Rang in gemeente (1 = hoogste): " in text
+    import re
+
+    assert re.search(r"€ \d{1,3}(\.\d{3})+(?!\d)", text), text  # thousands dot, no decimals
+    assert "Bron: CBS" in text
+    geheim = trace_paths(browser, "geheim")
+    assert geheim, "woz_gemiddeld has geheim buurten"
+    hover_text(browser, largest(geheim), "Geheim (CBS)")
+    assert console_errors(browser) == []
+
+
+def test_kaart_switch_indicator_updates_map_and_url(browser, live_app):
+    open_page(browser, f"{live_app}/?niveau=buurt&indicator=bevolkingsdichtheid&jaar=2024", "#kaart-graph")
+    wait_for(lambda: map_ready(browser, 700), what="choropleth areas")
+    fills_before = map_fills(browser)
+    # Keyboard-free but user-level: open the indicator dropdown and pick another option by its text.
+    browser.find_element_by_css_selector("#kaart-indicator").click()
+    option = wait_for(lambda: [o for o in browser.find_elements_by_css_selector("[role=option]")
+                               if o.text.strip() == "Aandeel 65-plussers"], what="indicator option")[0]
+    option.click()
+    wait_for(lambda: "Aandeel 65-plussers" in browser.find_element_by_id("kaart-titel").text, what="new title")
+    wait_for(lambda: "indicator=aandeel_65plus" in browser.current_url, what="URL update")
+    wait_for(lambda: map_fills(browser) != fills_before, what="recoloured map")
+    assert len(map_fills(browser)) >= 700
+    assert console_errors(browser) == []
+
+
+def test_kaart_unreliable_areas_are_outlined_and_clickable(browser, live_app):
+    open_page(browser, f"{live_app}/?niveau=buurt&indicator=misdrijven_per_1000&jaar=2024&gemeente=GM0106",
+              "#kaart-graph")
+    wait_for(lambda: map_ready(browser, 30), what="choropleth areas")  # zoomed in: areas outside are clipped
+    flagged = wait_for(lambda: trace_paths(browser, "onbetrouwbaar"), what="outlined areas")
+    target = largest([e for e in flagged if e.is_displayed()])
+    hover_text(browser, target, "onbetrouwbaar: kleine aantallen")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    # This trace names areas by position in the GeoJSON; the card must still get the code.
+    ActionChains(browser).move_to_element(target).click().perform()
+    name = wait_for(lambda: browser.find_elements_by_id("kaart-profiel-naam"), what="area card")[0].text
+    assert name and "code=BU" in browser.find_element_by_id("kaart-profiel-link").get_attribute("href")
+    wait_for(lambda: "code=BU" in browser.current_url, what="selection in URL")
+    assert len(trace_paths(browser, "selectie")) == 1
+    assert console_errors(browser) == []
+
+
+def test_kaart_click_area_shows_profile_and_links_through(browser, live_app):
+    open_page(browser, f"{live_app}/?niveau=gemeente&indicator=inwoners", "#kaart-graph")
+    wait_for(lambda: len(trace_paths(browser)) >= 13, what="gemeente areas")
+    # Click the middle of the largest drawn area (robust against projection details).
+    target = largest(trace_paths(browser))
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).move_to_element(target).click().perform()
+    link = wait_for(lambda: browser.find_elements_by_id("kaart-profiel-link"), what="profile link")[0]
+    code = parse_qs(urlparse(link.get_attribute("href")).query)["code"][0]
+    assert code.startswith("GM")
+    wait_for(lambda: f"code={code}" in browser.current_url, what="selection in URL")
+    link.click()
+    wait_for(lambda: urlparse(browser.current_url).path == "/profiel", what="profile page")
+    assert f"code={code}" in browser.current_url
+    errors = [e for e in console_errors(browser) if "/profiel" not in e]
+    assert errors == []
+
+
+def test_kaart_bad_link_shows_dutch_message(browser, live_app):
+    open_page(browser, f"{live_app}/?niveau=provincie&indicator=bestaatniet&jaar=1850&code=BU99999999",
+              "#kaart-melding")
+    text = wait_for(lambda: browser.find_element_by_id("kaart-melding").text, what="message")
+    assert "Niveau 'provincie' bestaat niet" in text
+    assert "Indicator 'bestaatniet' is onbekend" in text
+    assert "Gebied 'BU99999999'" in text
+    wait_for(lambda: map_ready(browser), what="fallback map")
+    assert console_errors(browser) == []
+
+
+# -- trends ------------------------------------------------------------------------
+
+def test_trends_opens_clean_with_benchmarks(browser, live_app):
+    open_page(browser, f"{live_app}/trends?indicator=inwoners&codes=GM0106,BU01060000", "#trends-graph")
+    wait_for(lambda: len(browser.find_elements_by_css_selector("#trends-graph .scatterlayer .trace")) >= 3,
+             what="trend lines")
+    legend = browser.find_element_by_css_selector("#trends-graph .legend").text
+    assert "Drenthe (12 gemeenten)" in legend
+    assert console_errors(browser) == []
+
+
+# -- navigation ----------------------------------------------------------------------
+
+def test_navbar_moves_between_pages_without_reload(browser, live_app):
+    open_page(browser, f"{live_app}/", "#kaart-graph")
+    wait_for(lambda: map_ready(browser), what="kaart settled")  # clicking while Dash still starts can be lost
+    wait_for(lambda: "actief" in browser.find_element_by_link_text("Kaart").get_attribute("class"),
+             what="Kaart marked active")
+    browser.find_element_by_link_text("Trends").click()
+    wait_for(lambda: browser.find_elements_by_id("trends-graph"), what="trends page")
+    wait_for(lambda: "actief" in browser.find_element_by_link_text("Trends").get_attribute("class"),
+             what="menu item marked active")
+    assert console_errors(browser) == []

@@ -1,0 +1,109 @@
+"""Browser tests for Vergelijken, Gebiedsprofiel and Over de data (headless Chromium).
+
+Reuses the session fixtures and helpers of ``tests/test_browser.py`` (the app
+on the snapshot database and one Chromium). Each page must open with an empty
+console log; the PDF download of a village profile is saved and checked.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests import test_browser as _tb
+from tests.test_browser import console_errors, open_page, wait_for
+
+# The session fixtures of test_browser.py, made visible here by name (pytest finds fixtures in module globals).
+# If they move to conftest.py these three lines can go.
+chrome_options = _tb.chrome_options
+live_app = _tb.live_app
+browser = _tb.browser
+
+pytestmark = pytest.mark.browser
+
+#: A cold profile computes every indicator for its level once; allow for that on the first page.
+SLOW = 120
+
+
+def test_vergelijken_opens_clean_with_bars_benchmarks_and_lookalikes(browser, live_app):
+    url = (f"{live_app}/vergelijken?codes=DP1680_annen,DP0114_nieuw-amsterdam,BU01060000"
+           "&indicatoren=aandeel_65plus,woz_gemiddeld")
+    open_page(browser, url, "#vergelijken-gebieden")
+    wait_for(lambda: browser.find_elements_by_css_selector("#vergelijken-lijkt-op-tabel tbody tr"), SLOW,
+             "lookalike table")
+    wait_for(lambda: len(browser.find_elements_by_css_selector("#vergelijken-grafiek .barlayer .trace")) >= 2,
+             what="small multiples")
+    legend = browser.find_element_by_css_selector("#vergelijken-grafiek .legend").text
+    assert "Drenthe (12 gemeenten)" in legend and "Eigen gemeente" in legend
+    table = browser.find_element_by_id("vergelijken-tabel").text
+    assert "Annen" in table and "Gemeente Emmen" in table and "(2024)" in table
+    assert len(browser.find_elements_by_css_selector("#vergelijken-lijkt-op-tabel tbody tr")) == 5
+    assert console_errors(browser) == []
+
+
+def test_vergelijken_add_lookalike_updates_url(browser, live_app):
+    open_page(browser, f"{live_app}/vergelijken?codes=DP1680_annen&indicatoren=aandeel_65plus,afstand_huisarts",
+              "#vergelijken-gebieden")
+    link = wait_for(lambda: browser.find_elements_by_link_text("+ vergelijk"), SLOW, "add link")[0]
+    link.click()
+    wait_for(lambda: len(parse_qs(urlparse(browser.current_url).query).get("codes", [""])[0].split(",")) == 2,
+             SLOW, "second area in the URL")
+    wait_for(lambda: len(browser.find_elements_by_css_selector("#vergelijken-grafiek .barlayer .point")) >= 4,
+             SLOW, "bars for two areas")
+    assert console_errors(browser) == []
+
+
+def test_profiel_opens_clean_with_highlights_and_notes(browser, live_app):
+    open_page(browser, f"{live_app}/profiel?code=DP1680_annen", "#profiel-titel")
+    notes = wait_for(lambda: browser.find_elements_by_id("profiel-noten"), SLOW, "profile body")[0]
+    assert browser.find_element_by_id("profiel-titel").text == "Annen"
+    assert "Dorp in de gemeente Aa en Hunze" in browser.find_element_by_id("profiel-ondertitel").text
+    assert browser.find_elements_by_css_selector("#profiel-opvallend li")
+    assert "samengesteld uit" in notes.text
+    assert browser.find_elements_by_css_selector("img.sparkline")  # trend where years exist
+    assert console_errors(browser) == []
+
+
+def test_profiel_unknown_code_shows_dutch_message(browser, live_app):
+    open_page(browser, f"{live_app}/profiel?code=BU99999999", "#profiel-melding")
+    assert "bestaat niet" in browser.find_element_by_id("profiel-melding").text
+    assert browser.find_elements_by_id("profiel-zoek")
+    assert console_errors(browser) == []
+
+
+def test_over_opens_clean(browser, live_app):
+    open_page(browser, f"{live_app}/over", "#over-dorpen")
+    text = browser.find_element_by_tag_name("main").text
+    for needle in ("Bron: CBS", "CC BY 4.0", "85984NED", "Laadgeschiedenis", "Benaderd"):
+        assert needle in text, needle
+    assert console_errors(browser) == []
+
+
+def _enable_downloads(driver) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="dm-downloads-"))
+    try:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    except Exception:  # noqa: BLE001 - older Chromium only knows the Page variant
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    return folder
+
+
+@pytest.mark.parametrize("code, name", [("DP0114_nieuw-amsterdam", "nieuw-amsterdam"), ("DP1680_annen", "annen")])
+def test_profiel_pdf_download(browser, live_app, code, name):
+    folder = _enable_downloads(browser)
+    open_page(browser, f"{live_app}/profiel?code={code}", "#profiel-titel")
+    wait_for(lambda: browser.find_elements_by_id("profiel-noten"), SLOW, "profile body")
+    browser.find_element_by_id("profiel-pdf-knop").click()
+
+    def done() -> list[Path]:
+        return [p for p in folder.glob("*.pdf") if not p.name.endswith(".crdownload")]
+
+    pdf = wait_for(done, SLOW, "downloaded PDF")[0]
+    time.sleep(0.3)  # let Chromium finish renaming/flushing
+    data = pdf.read_bytes()
+    assert pdf.name.startswith(f"gebiedsprofiel-{name}") and data.startswith(b"%PDF") and len(data) > 5000
+    assert console_errors(browser) == []
