@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import data
 from dashboard.figures import FONT, LINE_COLORS, fmt_number
-from dashboard.urlstate import Catalog, first
+from dashboard.urlstate import Catalog, first, resolve_code
 
 MAX_AREAS = 8
 MAX_INDICATORS = 8
@@ -47,15 +47,6 @@ class VergelijkState:
 def _split(raw: Any) -> list[str]:
     parts = raw if isinstance(raw, list | tuple) else [raw] if raw else []
     return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
-
-
-def resolve_code(raw: str, areas: Mapping[str, Any]) -> str | None:
-    """The known code ``raw`` means: CBS codes are upper case, village codes keep a lower-case slug."""
-    raw = raw.strip()
-    for cand in (raw, raw.upper(), "DP" + raw[2:] if raw[:2].upper() == "DP" else None):
-        if cand and cand in areas:
-            return cand
-    return None
 
 
 def parse_vergelijken(query: Mapping[str, Any], catalog: Catalog) -> VergelijkState:

@@ -92,16 +92,25 @@ def _label(catalog: Catalog, ind: str | None) -> str:
     return f"'{catalog.titles.get(ind, ind)}'" if ind else "geen indicator"
 
 
+def resolve_code(raw: str, areas: Mapping[str, Any]) -> str | None:
+    """The known area code ``raw`` means, ignoring case (links get retyped; village slugs are lower case)."""
+    raw = raw.strip()
+    if raw in areas:
+        return raw
+    low = raw.lower()
+    return next((code for code in areas if code.lower() == low), None)
+
+
 def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState, list[str]]:
     """Validated map state from ``query``; messages say what was replaced and by what."""
     msgs: list[str] = []
     niveau = first(query.get("niveau"))
     code = first(query.get("code"))
     if code:
-        code = code.upper()
-        if code not in catalog.areas:
+        known = resolve_code(code, catalog.areas)
+        if known is None:
             msgs.append(f"Gebied '{code}' uit de link is onbekend; er is geen gebied geselecteerd.")
-            code = None
+        code = known
     if niveau is None:
         # A link with only an area shows that area's own level, if the map has one.
         area_level = catalog.areas[code][1] if code else None
@@ -203,11 +212,12 @@ def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
     codes: list[str] = []
     for part in parts:
         for code in str(part).split(","):
-            code = code.strip().upper()
-            if not code:
+            raw_code = code.strip()
+            if not raw_code:
                 continue
-            if code not in catalog.areas:
-                msgs.append(f"Gebied '{code}' uit de link is onbekend en is weggelaten.")
+            code = resolve_code(raw_code, catalog.areas)
+            if code is None:
+                msgs.append(f"Gebied '{raw_code}' uit de link is onbekend en is weggelaten.")
             elif code not in codes:
                 codes.append(code)
     if len(codes) > MAX_TREND_AREAS:

@@ -288,10 +288,11 @@ def area_options(niveau: str) -> list[dict[str, str]]:
 
 def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(area series, benchmark series) for the trends chart and its CSV."""
-    if not state.indicator or not state.codes:
-        empty = pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+    empty = pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+    if not state.indicator:
         return empty, empty
-    tr = data.trend(state.indicator, tuple(state.codes))
+    # Without chosen areas the Drenthe line still gives the page something to read.
+    tr = data.trend(state.indicator, tuple(state.codes)) if state.codes else empty.drop(columns="soort")
     parts = []
     gms = sorted({data.gemeente_of_area(c) for c in state.codes} - set(state.codes) - {None})
     if "gemeente" in state.vergelijk and gms:

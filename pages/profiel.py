@@ -15,10 +15,9 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import briefing, data
-from dashboard.compare import resolve_code
 from dashboard.export import profile_chart_png, profile_excel, profile_pdf, slug
 from dashboard.layout import alert, dropdown
-from dashboard.urlstate import first
+from dashboard.urlstate import first, resolve_code
 
 dash.register_page(__name__, path="/profiel", name="Gebiedsprofiel", title="Gebiedsprofiel · Dorpenmonitor Drenthe",
                    order=3)
