@@ -361,7 +361,7 @@ def profile_frame(p: Profile) -> pd.DataFrame:
 
 # -- loader -------------------------------------------------------------------------
 
-def _num(x: object) -> float | None:
+def to_float(x: object) -> float | None:
     try:
         v = float(x)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -379,7 +379,8 @@ def _figure(ind, code: str, niveau: str) -> KeyFigure | None:
     for y in reversed(yrs):
         v = data.values(ind.id, niveau, y)
         hit = v[v["code"] == code]
-        if len(hit) and hit.iloc[0]["status"] in ("ok", "onbetrouwbaar") and _num(hit.iloc[0]["waarde"]) is not None:
+        usable = len(hit) and hit.iloc[0]["status"] in ("ok", "onbetrouwbaar")
+        if usable and to_float(hit.iloc[0]["waarde"]) is not None:
             chosen, row, vals = y, hit.iloc[0], v
             break
     if chosen is None:
@@ -404,11 +405,11 @@ def _figure(ind, code: str, niveau: str) -> KeyFigure | None:
         bron = ", ".join(s.split("@")[0] for s in ind.sources[:1])
     return KeyFigure(
         indicator=ind.id, titel=ind.title, thema=ind.theme, eenheid=ind.unit, decimals=ind.decimals,
-        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=_num(row["waarde"]),
+        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=to_float(row["waarde"]),
         status=str(row["status"]), note=str(row.get("note") or ""),
-        gemeente=_num((bench.get("gemeente") or {}).get("waarde")),
-        drenthe=_num((bench.get("drenthe") or {}).get("waarde")),
-        monitor=_num((bench.get("monitor") or {}).get("waarde")),
+        gemeente=to_float((bench.get("gemeente") or {}).get("waarde")),
+        drenthe=to_float((bench.get("drenthe") or {}).get("waarde")),
+        monitor=to_float((bench.get("monitor") or {}).get("waarde")),
         spreiding=spread, trend=trend, bron=bron,
         rang=bench.get("rang_in_gemeente"), aantal=int(bench.get("aantal_in_gemeente") or 0),
     )

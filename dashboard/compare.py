@@ -20,8 +20,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import data
+from dashboard.briefing import to_float
 from dashboard.figures import FONT, LINE_COLORS, fmt_number
-from dashboard.urlstate import Catalog, first, resolve_code
+from dashboard.urlstate import Catalog, first, parse_codes, resolve_code, split_list
 
 MAX_AREAS = 8
 MAX_INDICATORS = 8
@@ -44,27 +45,12 @@ class VergelijkState:
     messages: tuple[str, ...] = field(default=(), compare=False)
 
 
-def _split(raw: Any) -> list[str]:
-    parts = raw if isinstance(raw, list | tuple) else [raw] if raw else []
-    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
-
-
 def parse_vergelijken(query: Mapping[str, Any], catalog: Catalog) -> VergelijkState:
     """Validated state from a query string; unknown parts are dropped with a Dutch message."""
-    msgs: list[str] = []
-    codes: list[str] = []
-    for raw in _split(query.get("codes")):
-        code = resolve_code(raw, catalog.areas)
-        if code is None:
-            msgs.append(f"Gebied '{raw}' uit de link is onbekend en is weggelaten.")
-        elif code not in codes:
-            codes.append(code)
-    if len(codes) > MAX_AREAS:
-        msgs.append(f"Er kunnen hoogstens {MAX_AREAS} gebieden tegelijk; de eerste {MAX_AREAS} staan er.")
-        codes = codes[:MAX_AREAS]
+    codes, msgs = parse_codes(query.get("codes"), catalog.areas, MAX_AREAS)
 
     inds: list[str] = []
-    raw_inds = _split(query.get("indicatoren"))
+    raw_inds = split_list(query.get("indicatoren"))
     for ind in raw_inds:
         if ind not in catalog.titles:
             msgs.append(f"Indicator '{ind}' is onbekend en is weggelaten.")
@@ -109,14 +95,6 @@ def vergelijken_query(state: VergelijkState) -> str:
 
 # -- values -------------------------------------------------------------------
 
-def _num(x: object) -> float | None:
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
-
-
 @data.loader(maxsize=2048)
 def latest(indicator_id: str, code: str, niveau: str) -> tuple[int | None, float | None, str, str]:
     """(jaar, waarde, status, note) of the newest year in which ``code`` has a value (else the newest year)."""
@@ -128,7 +106,7 @@ def latest(indicator_id: str, code: str, niveau: str) -> tuple[int | None, float
         if hit.empty:
             continue
         r = hit.iloc[0]
-        val = _num(r["waarde"])
+        val = to_float(r["waarde"])
         row = (int(y), val, str(r["status"]), str(r.get("note") or ""))
         if val is not None and r["status"] in ("ok", "onbetrouwbaar"):
             return row
@@ -155,9 +133,10 @@ def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFr
                 "code": code, "naam": naam, "niveau": niveau, "gemeente": gm, "indicator": ind_id,
                 "titel": meta.title, "eenheid": meta.unit, "jaar": jaar, "waarde": waarde, "status": status,
                 "opmerking": note,
-                "gemeente_waarde": None if niveau == "gemeente" else _num((bench.get("gemeente") or {}).get("waarde")),
-                "drenthe_waarde": _num((bench.get("drenthe") or {}).get("waarde")),
-                "monitor_waarde": _num((bench.get("monitor") or {}).get("waarde")),
+                "gemeente_waarde": (None if niveau == "gemeente"
+                                    else to_float((bench.get("gemeente") or {}).get("waarde"))),
+                "drenthe_waarde": to_float((bench.get("drenthe") or {}).get("waarde")),
+                "monitor_waarde": to_float((bench.get("monitor") or {}).get("waarde")),
             })
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
 

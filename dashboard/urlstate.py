@@ -101,6 +101,28 @@ def resolve_code(raw: str, areas: Mapping[str, Any]) -> str | None:
     return next((code for code in areas if code.lower() == low), None)
 
 
+def split_list(raw: Any) -> list[str]:
+    """Comma-separated query values (one string or repeated parameters) as a clean list."""
+    parts = raw if isinstance(raw, list | tuple) else [raw] if raw else []
+    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
+
+
+def parse_codes(raw: Any, areas: Mapping[str, Any], limit: int) -> tuple[list[str], list[str]]:
+    """Known area codes from a link (unknown ones dropped, at most ``limit``) and the Dutch messages."""
+    msgs: list[str] = []
+    codes: list[str] = []
+    for raw_code in split_list(raw):
+        code = resolve_code(raw_code, areas)
+        if code is None:
+            msgs.append(f"Gebied '{raw_code}' uit de link is onbekend en is weggelaten.")
+        elif code not in codes:
+            codes.append(code)
+    if len(codes) > limit:
+        msgs.append(f"Er kunnen hoogstens {limit} gebieden tegelijk; de eerste {limit} staan er.")
+        codes = codes[:limit]
+    return codes, msgs
+
+
 def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState, list[str]]:
     """Validated map state from ``query``; messages say what was replaced and by what."""
     msgs: list[str] = []
@@ -207,22 +229,8 @@ def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
         indicator = fallback
     indicator = indicator or catalog.default_indicator("gemeente")
 
-    raw = query.get("codes")
-    parts = raw if isinstance(raw, list | tuple) else [raw] if raw else []
-    codes: list[str] = []
-    for part in parts:
-        for code in str(part).split(","):
-            raw_code = code.strip()
-            if not raw_code:
-                continue
-            code = resolve_code(raw_code, catalog.areas)
-            if code is None:
-                msgs.append(f"Gebied '{raw_code}' uit de link is onbekend en is weggelaten.")
-            elif code not in codes:
-                codes.append(code)
-    if len(codes) > MAX_TREND_AREAS:
-        msgs.append(f"Er kunnen hoogstens {MAX_TREND_AREAS} gebieden tegelijk; de eerste {MAX_TREND_AREAS} staan er.")
-        codes = codes[:MAX_TREND_AREAS]
+    codes, code_msgs = parse_codes(query.get("codes"), catalog.areas, MAX_TREND_AREAS)
+    msgs += code_msgs
 
     raw_ref = first(query.get("vergelijk"))
     vergelijk: tuple[str, ...] = ("gemeente", "drenthe")
