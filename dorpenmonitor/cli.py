@@ -96,7 +96,14 @@ def status_dict(store: Store) -> dict:
     return {
         "database": store.engine.url.render_as_string(hide_password=True),
         "meta": store.meta(),
-        "gebieden": {lvl: int((regions["level"] == lvl).sum()) for lvl in ("gemeente", "wijk", "buurt")},
+        # The current division: areas with figures in the latest year of their level.
+        "gebieden": {lvl: (years[max(years)]["gebieden"] if (years := obs_levels.get(lvl)) else 0)
+                     for lvl in ("gemeente", "wijk", "buurt")},
+        "laatste_jaar": {lvl: int(max(y)) if (y := obs_levels.get(lvl)) else None
+                         for lvl in ("gemeente", "wijk", "buurt")},
+        # Every code ever stored, older divisions included (e.g. buurten of the 2019 map).
+        "gebieden_alle_indelingen": {lvl: int((regions["level"] == lvl).sum())
+                                     for lvl in ("gemeente", "wijk", "buurt")},
         "dekking": obs_levels,
         "grenzen": store.boundary_vintages().to_dict("records"),
         "laadruns": json.loads(runs.to_json(orient="records")),
