@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale, sequential
+from plotly.colors import sample_colorscale, sequential, unlabel_rgb
 
 CLASS_METHODS: dict[str, str] = {
     "kwantielen": "Kwantielen (gelijke aantallen)",
@@ -167,8 +167,17 @@ def palette(direction: str, k: int) -> list[str]:
         return []
     scale = sequential.Blues if direction == "neutraal" else sequential.YlOrRd
     points = [0.5] if k == 1 else list(np.linspace(0.12, 1.0, k))
-    colors = sample_colorscale(scale, points, colortype="rgb")
+    # Hex, not 'rgb(r, g, b)': the colours travel in every switch (colourscale and legend), 7 bytes each.
+    colors = [to_hex(c) for c in sample_colorscale(scale, points, colortype="rgb")]
     return colors[::-1] if direction == "hoger is beter" else colors
+
+
+def to_hex(color: str) -> str:
+    """'rgb(223, 236, 247)' → '#dfecf7' (hex colours pass through)."""
+    if color.startswith("#"):
+        return color
+    r, g, b = unlabel_rgb(color)[:3]
+    return f"#{round(r):02x}{round(g):02x}{round(b):02x}"
 
 
 # -- choropleth ---------------------------------------------------------------
@@ -364,12 +373,18 @@ def apply_values(fig: MutableMapping[str, Any], mv: MapValues) -> None:
 Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy (lon/lat)
 
 
-def view_layout(bounds: Bounds | None, pad: float = 0.04) -> dict[str, Any]:
+def view_layout(bounds: Bounds | None, pad: float = 0.04, *, online: bool = False) -> dict[str, Any]:
     """Layout entries that frame ``bounds`` (used in the full figure and in zoom patches).
 
     ``None`` means the whole map: then plotly fits the areas to the plot size
-    itself, which also works on a narrow phone screen.
+    itself, which also works on a narrow phone screen. The online map
+    (``online=True``) has no such fit, so it needs ``bounds`` and frames them
+    by centre and zoom level.
     """
+    if online:
+        if bounds is None:
+            raise ValueError("the online map needs bounds to frame")
+        return {"map": _center_zoom(bounds, pad)}
     if bounds is None:
         return {"geo": {"fitbounds": "locations", "lonaxis": {"range": None}, "lataxis": {"range": None}}}
     minx, miny, maxx, maxy = bounds
@@ -383,6 +398,24 @@ def view_layout(bounds: Bounds | None, pad: float = 0.04) -> dict[str, Any]:
     }
 
 
+#: Plot size the online map's zoom is chosen for (px): the map box on a laptop, a little on the small side so
+#: the whole area fits rather than overflows. MapLibre's world is 512 px wide at zoom 0.
+MAP_VIEW_PX = (560, 560)
+
+
+def _center_zoom(bounds: Bounds, pad: float) -> dict[str, Any]:
+    minx, miny, maxx, maxy = bounds
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max((maxx - minx) * (1 + 2 * pad), 1e-4)
+    dy = max((merc(maxy) - merc(miny)) * (1 + 2 * pad), 1e-6)
+    zoom = min(math.log2(MAP_VIEW_PX[0] * 360 / (512 * dx)), math.log2(MAP_VIEW_PX[1] * 2 * math.pi / (512 * dy)))
+    lat = math.degrees(math.atan(math.sinh((merc(miny) + merc(maxy)) / 2)))
+    return {"center": {"lon": round((minx + maxx) / 2, 5), "lat": round(lat, 5)}, "zoom": round(min(zoom, 15), 2)}
+
+
 def base_map(
     geojson_url: str,
     locations: Sequence[str],
@@ -390,6 +423,7 @@ def base_map(
     outline_url: str | None = None,
     outline_locations: Sequence[str] = (),
     line_width: float = 0.4,
+    online: bool = False,
 ) -> go.Figure:
     """The map skeleton for one level; the traces are in the order of :data:`MAP_TRACES`.
 
@@ -398,11 +432,16 @@ def base_map(
     shares; area names come from the features' ``properties.naam``. Traces
     whose ``locations`` a Patch replaces (geheim, onbetrouwbaar, selectie) get
     a constant ``z`` as long as the level: plotly draws min(len(locations),
-    len(z)) areas, so a switch only has to send the codes. The map is a plain
-    SVG projection without a basemap: nothing comes from the internet.
+    len(z)) areas, so a switch only has to send the codes.
+
+    By default the map is a plain SVG projection without a basemap: nothing
+    comes from the internet. ``online=True`` draws the same traces as
+    ``choroplethmap`` over OpenStreetMap tiles (same trace order and
+    attributes, so the same Patch paths apply); ``bounds`` must then be given.
     """
     n = len(locations)
     pad = [0] * n
+    trace_type = go.Choroplethmap if online else go.Choropleth
 
     def flat(color: str) -> list[list[Any]]:
         return [[0, color], [1, color]]
@@ -410,30 +449,34 @@ def base_map(
     common: dict[str, Any] = {"geojson": geojson_url, "featureidkey": "id", "showscale": False}
     # The patched lists address areas by position in the file, not by code (see MapValues).
     by_index: dict[str, Any] = {**common, "featureidkey": "properties.i"}
-    white_line = {"line": {"color": "#ffffff", "width": line_width}}
+    white_line: dict[str, Any] = {"line": {"color": "#ffffff", "width": line_width}}
+    # Over a background map the fills are see-through, so streets and place names show (the grey 'no data'
+    # underlay is lighter still: it lies under the value colours too).
+    fill, underlay = ({**white_line, "opacity": 0.72}, {**white_line, "opacity": 0.45}) if online else (
+        white_line, white_line)
     traces = [
-        go.Choropleth(**common, name=MAP_TRACES[TRACE_LEEG], locations=list(locations), z=pad,
-                      colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=white_line,
-                      hovertemplate="<b>%{properties.naam}</b><br>Geen gegevens<extra></extra>"),
-        go.Choropleth(**by_index, name=MAP_TRACES[TRACE_GEHEIM], locations=[], z=pad,
-                      colorscale=flat(MISSING_COLORS["geheim"]), marker=white_line,
-                      hovertemplate="<b>%{properties.naam}</b><br>Geheim (CBS): niet gepubliceerd om de privacy "
-                                    "te beschermen<extra></extra>"),
-        go.Choropleth(**common, name=MAP_TRACES[TRACE_WAARDEN], locations=list(locations), z=[None] * n,
-                      zmin=0, zmax=1, colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=white_line,
-                      hovertemplate="<b>%{properties.naam}</b><extra></extra>"),
+        trace_type(**common, name=MAP_TRACES[TRACE_LEEG], locations=list(locations), z=pad,
+                   colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=underlay,
+                   hovertemplate="<b>%{properties.naam}</b><br>Geen gegevens<extra></extra>"),
+        trace_type(**by_index, name=MAP_TRACES[TRACE_GEHEIM], locations=[], z=pad,
+                   colorscale=flat(MISSING_COLORS["geheim"]), marker=fill,
+                   hovertemplate="<b>%{properties.naam}</b><br>Geheim (CBS): niet gepubliceerd om de privacy "
+                                 "te beschermen<extra></extra>"),
+        trace_type(**common, name=MAP_TRACES[TRACE_WAARDEN], locations=list(locations), z=[None] * n,
+                   zmin=0, zmax=1, colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=fill,
+                   hovertemplate="<b>%{properties.naam}</b><extra></extra>"),
         # Outline only, drawn over the colours. Being on top it also gives the hover of these areas: the warning
         # matters more than the number, which the area card shows on a click (with the denominator).
-        go.Choropleth(**by_index, name=MAP_TRACES[TRACE_ONBETROUWBAAR], locations=[], z=pad,
-                      colorscale=TRANSPARENT_SCALE, marker={"line": ONBETROUWBAAR_LINE},
-                      hovertemplate=f"<b>%{{properties.naam}}</b><br>Waarde {ONBETROUWBAAR_LABEL}<br>"
-                                    "<i>Klik voor de waarde en de toelichting</i><extra></extra>"),
-        go.Choropleth(geojson=outline_url or geojson_url, featureidkey="id", showscale=False,
-                      name=MAP_TRACES[TRACE_GRENZEN], locations=list(outline_locations),
-                      z=[0] * len(outline_locations), colorscale=TRANSPARENT_SCALE,
-                      marker={"line": {"color": "#333333", "width": 1.1}}, hoverinfo="skip"),
-        go.Choropleth(**common, name=MAP_TRACES[TRACE_SELECTIE], locations=[], z=[0], colorscale=TRANSPARENT_SCALE,
-                      marker={"line": {"color": "#000000", "width": 3}}, hoverinfo="skip"),
+        trace_type(**by_index, name=MAP_TRACES[TRACE_ONBETROUWBAAR], locations=[], z=pad,
+                   colorscale=TRANSPARENT_SCALE, marker={"line": ONBETROUWBAAR_LINE},
+                   hovertemplate=f"<b>%{{properties.naam}}</b><br>Waarde {ONBETROUWBAAR_LABEL}<br>"
+                                 "<i>Klik voor de waarde en de toelichting</i><extra></extra>"),
+        trace_type(geojson=outline_url or geojson_url, featureidkey="id", showscale=False,
+                   name=MAP_TRACES[TRACE_GRENZEN], locations=list(outline_locations),
+                   z=[0] * len(outline_locations), colorscale=TRANSPARENT_SCALE,
+                   marker={"line": {"color": "#333333", "width": 1.1}}, hoverinfo="skip"),
+        trace_type(**common, name=MAP_TRACES[TRACE_SELECTIE], locations=[], z=[0], colorscale=TRANSPARENT_SCALE,
+                   marker={"line": {"color": "#000000", "width": 3}}, hoverinfo="skip"),
     ]
     fig = go.Figure(traces)
     layout: dict[str, Any] = {
@@ -446,12 +489,21 @@ def base_map(
         "dragmode": "pan",
         "showlegend": False,
     }
-    layout["geo"] = {
-        "visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
-        "showframe": False, "fitbounds": False,
-    }
+    if online:
+        # MapLibre's own attribution control says it in English; the Dutch credit stays visible in the corner.
+        layout["map"] = {"style": "open-street-map"}
+        layout["annotations"] = [{
+            "text": '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap-bijdragers</a>',
+            "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom",
+            "showarrow": False, "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11, "color": "#333333"},
+        }]
+    else:
+        layout["geo"] = {
+            "visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)",
+            "showframe": False, "fitbounds": False,
+        }
     fig.update_layout(layout)
-    fig.update_layout(view_layout(bounds))
+    fig.update_layout(view_layout(bounds, online=online))
     return fig
 
 

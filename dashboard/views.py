@@ -63,12 +63,15 @@ def map_values_for(state: KaartState, locations: Sequence[str]) -> MapValues | N
 MapUpdate = tuple[go.Figure | Patch, dict[str, Any], MapValues | None]
 
 
-def map_update(state: KaartState, previous: dict[str, Any] | None) -> MapUpdate:
-    """The base figure when the level or vintage in the browser differs, else a Patch with only the values.
+def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool = False) -> MapUpdate:
+    """The base figure when the level, vintage or map kind in the browser differs, else a Patch with only the values.
 
-    ``previous`` is what the browser holds (``{"key", "url", "gemeente", "code"}`` from
-    the page's dcc.Store). Returns (figure or Patch, new store data, values).
-    Neither ever contains geometry: the traces name the level's GeoJSON URL.
+    ``previous`` is what the browser holds (``{"key", "url", "gemeente", "code"}``,
+    plus ``"online": True`` for the OpenStreetMap background) from the page's
+    dcc.Store. ``online`` draws the map over OpenStreetMap (``choroplethmap``
+    traces; same trace order, so the same Patch paths). Returns (figure or
+    Patch, new store data, values). Neither ever contains geometry: the traces
+    name the level's GeoJSON URL.
     """
     key = geo_key(state)
     niveau, vintage = key.split("|")
@@ -76,22 +79,27 @@ def map_update(state: KaartState, previous: dict[str, Any] | None) -> MapUpdate:
     mv = map_values_for(state, geom["locations"])
     code = state.code if state.code in geom["features"] else None
     url = data.geo_url(niveau, vintage)  # changes when a data refresh changes the shapes
-    info = {"key": key, "url": url, "gemeente": state.gemeente, "code": code}
-    if previous and previous.get("key") == key and previous.get("url") == url:
+    info: dict[str, Any] = {"key": key, "url": url, "gemeente": state.gemeente, "code": code}
+    if online:
+        info["online"] = True  # absent when off: the offline store stays as it was
+    # The online map cannot fit the areas itself (geo's fitbounds), so it always gets explicit bounds.
+    bounds = _bounds(geom, state.gemeente) or (geom["bounds"] if online else None)
+    if (previous and previous.get("key") == key and previous.get("url") == url
+            and bool(previous.get("online")) == online):
         patch = Patch()
         if mv is not None:
             apply_values(patch, mv)
         if previous.get("gemeente") != state.gemeente:
             # Only re-frame on a gemeente change: re-sending the view would undo the user's own zoom.
-            for name, value in view_layout(_bounds(geom, state.gemeente)).items():
+            for name, value in view_layout(bounds, online=online).items():
                 patch["layout"][name].update(value)
         if previous.get("code") != code:
             _set_paths(patch, selection_paths(code))
         return patch, info, mv
     outline_url, outline_codes = data.gemeente_outline() if niveau != "gemeente" else (None, [])
-    fig = base_map(url, geom["locations"], _bounds(geom, state.gemeente),
+    fig = base_map(url, geom["locations"], bounds,
                    outline_url=outline_url, outline_locations=outline_codes,
-                   line_width=0.8 if niveau == "gemeente" else 0.35)
+                   line_width=0.8 if niveau == "gemeente" else 0.35, online=online)
     fig_dict = fig.to_plotly_json()
     if mv is not None:
         apply_values(fig_dict, mv)
@@ -132,25 +140,32 @@ def selection_patch(code: str | None, state: KaartState) -> Patch:
     return patch
 
 
-def legend(mv: MapValues | None, state: KaartState) -> list:
-    """The HTML legend: classes in the indicator's unit, then 'onbetrouwbaar', 'geheim' and 'geen gegevens'."""
+#: Words for the classification method in the legend's footnote.
+METHOD_WORD = {"kwantielen": "kwantielen", "gelijk": "gelijke intervallen", "jenks": "natuurlijke grenzen"}
+
+LegendSpec = dict[str, Any]
+
+
+def legend_spec(mv: MapValues | None, state: KaartState) -> LegendSpec | None:
+    """The legend as compact data (about 0.4 kB) for the page's dcc.Store; the browser draws it (``LEGEND_JS``
+    in pages/kaart.py).
+
+    ``{"eenheid", "hint", "items": [[label, colour, count, kind], ...], "uitleg"}``, or None when there is
+    nothing to show. The legend changes with every switch, and as Dash components it would be ~3 kB of the
+    response: as much as half the values themselves. Kinds: klasse, onbetrouwbaar, geheim, ontbreekt;
+    the non-class rows only when they occur.
+    """
     if mv is None:
-        return [html.H2("Legenda", className="vak-titel"), html.P("Geen gegevens om te tonen.")]
+        return None
     meta = data.indicator(state.indicator)
-    # Lean markup (bare label text, no per-item ids or titles): the legend travels with every switch.
-    items = [
-        html.Li([html.Span(className="swatch", style={"background": item.color}), item.label,
-                 html.Small(item.count)], className=f"legenda-item legenda-{item.kind}")
-        for item in mv.legend if item.kind == "klasse" or item.count
-    ]
-    method = {"kwantielen": "kwantielen", "gelijk": "gelijke intervallen", "jenks": "natuurlijke grenzen"}
-    return [
-        html.H2("Legenda", className="vak-titel"),
-        html.P([html.Strong(meta.unit), f" · {DIRECTION_HINT.get(meta.direction, '')}"], className="legenda-sub"),
-        html.Ul(items, className="legenda", **{"aria-label": "Klassen van de kaart met aantal gebieden"}),
-        html.P(f"Indeling: {method.get(state.klassen, state.klassen)}. Rechts: aantal {NIVEAU_WORD[state.niveau]}.",
-               className="klein"),
-    ]
+    return {
+        "eenheid": meta.unit,
+        "hint": DIRECTION_HINT.get(meta.direction, ""),
+        "items": [[item.label, item.color, item.count, item.kind]
+                  for item in mv.legend if item.kind == "klasse" or item.count],
+        "uitleg": f"Indeling: {METHOD_WORD.get(state.klassen, state.klassen)}. "
+                  f"Rechts: aantal {NIVEAU_WORD[state.niveau]}.",
+    }
 
 
 def map_title(state: KaartState) -> str:
@@ -160,22 +175,29 @@ def map_title(state: KaartState) -> str:
     return f"{meta.title} · {NIVEAU_WORD[state.niveau]} · {state.jaar if state.jaar else '–'}"
 
 
-def map_note(state: KaartState) -> list:
-    """Disclosures under the map: approximate boundaries, source, online map."""
+def boundary_note(state: KaartState) -> list:
+    """Disclosure of the boundaries under the map (approximate, or which year's buurt layout).
+
+    Depends on the level and vintage only, so an indicator switch that keeps the geometry leaves it alone.
+    """
     key = geo_key(state)
     niveau, vintage = key.split("|")
     geom = data.geometry(niveau, vintage)
-    notes = []
     if geom["approximate"]:
-        notes.append(html.P(data.APPROXIMATE_NOTE.format(vintage=vintage.replace("-benaderd", "")),
-                            className="noot noot-benaderd", role="note"))
-    elif niveau == "buurt":
-        notes.append(html.P(f"Buurtgrenzen {vintage} (CBS-indeling van dat jaar).", className="noot"))
-    if state.indicator:
-        meta = data.indicator(state.indicator)
-        caveat = getattr(meta, "caveat", "")
-        notes.append(html.P(f"Bron: {source_label(meta)}, {state.jaar}. {caveat}".strip(), className="noot"))
-    return notes
+        return [html.P(data.APPROXIMATE_NOTE.format(vintage=vintage.replace("-benaderd", "")),
+                       className="noot noot-benaderd", role="note")]
+    if niveau == "buurt":
+        return [html.P(f"Buurtgrenzen {vintage} (CBS-indeling van dat jaar).", className="noot")]
+    return []
+
+
+def source_note(state: KaartState) -> str:
+    """Source line under the map (plain text: it changes with every switch)."""
+    if not state.indicator:
+        return ""
+    meta = data.indicator(state.indicator)
+    caveat = getattr(meta, "caveat", "")
+    return f"Bron: {source_label(meta)}, {state.jaar}. {caveat}".strip()
 
 
 def _bench_text(b: dict[str, Any] | None, meta) -> str:

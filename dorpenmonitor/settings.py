@@ -48,6 +48,8 @@ SETTINGS_DOC: dict[str, str] = {
     "host": "Address the dashboard listens on.",
     "port": "Port the dashboard listens on.",
     "debug": "Run Dash in debug mode (dev tools, reloader off).",
+    "online_basemap": "Offer an online OpenStreetMap background on the map (loads a larger plotly bundle; "
+                      "tiles come from tile.openstreetmap.org). Default off: the app needs nothing online.",
 }
 
 
@@ -80,6 +82,7 @@ class Settings:
     host: str = field(default_factory=lambda: _env("host", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("port", "8050")))
     debug: bool = field(default_factory=lambda: _env("debug", "0") in ("1", "true", "yes"))
+    online_basemap: bool = field(default_factory=lambda: _env("online_basemap", "0") in ("1", "true", "yes"))
 
     def __post_init__(self) -> None:
         if not self.database_url:

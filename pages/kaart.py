@@ -1,10 +1,11 @@
 """Kaart: one indicator for all gemeenten, wijken or buurten, with a short profile of a clicked area.
 
 State lives in the URL (``/?niveau=buurt&indicator=...&jaar=2024&code=BU...``).
-Switching indicator, year or classes sends only the new values (a ``Patch``);
-the geometry is a static GeoJSON file per level that plotly.js fetches by URL
-(and the browser caches). There is no online background map: the map needs
-nothing from the internet.
+Switching indicator, year or classes sends only the new values (a ``Patch``)
+plus the legend as compact data that the browser draws (``LEGEND_JS``); the
+geometry is a static GeoJSON file per level that plotly.js fetches by URL
+(and the browser caches). By default the map needs nothing from the internet;
+with the setting ``online_basemap`` a toggle puts it over OpenStreetMap.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard import data, views
 from dashboard.figures import CLASS_METHODS
@@ -61,6 +62,7 @@ def _controls(state: KaartState) -> html.Section:
                                value=state.klassen, className="radio-kolom", inputClassName="radio-input",
                                labelClassName="radio-label"),
             ], className="veld"),
+            _basemap_toggle(),
             html.Button("Download CSV", id="kaart-download-knop", className="knop", n_clicks=0,
                         **{"aria-describedby": "kaart-download-uitleg"}),
             html.Small("Waarden van de kaart; puntkomma-gescheiden (Excel NL).", id="kaart-download-uitleg",
@@ -71,12 +73,35 @@ def _controls(state: KaartState) -> html.Section:
     )
 
 
+#: Value of the toggle when the OpenStreetMap background is on.
+ONLINE = "osm"
+
+
+def _basemap_toggle() -> html.Div:
+    """The online background map switch; off by default, since the tiles come from a third party.
+
+    Without the setting it is still in the layout (hidden), so the map callback always has its input.
+    """
+    enabled = data.online_basemap()
+    return html.Div(
+        [
+            dcc.Checklist(id="kaart-achtergrond", value=[],
+                          options=[{"label": "Achtergrondkaart (online, OpenStreetMap)", "value": ONLINE}] if enabled
+                          else [],
+                          className="radio-kolom", inputClassName="radio-input", labelClassName="radio-label"),
+            html.Small("Laadt kaarttegels van openstreetmap.org.", className="veld-hint"),
+        ],
+        className="veld veld-achtergrond", hidden=not enabled,
+    )
+
+
 def layout(**query: Any) -> html.Div:
     state, messages = parse_kaart(query, data.catalog())
     return html.Div(
         [
             dcc.Location(id="kaart-url", refresh=False),
             dcc.Store(id="kaart-geo"),
+            dcc.Store(id="kaart-legenda-data"),
             html.H1("Kaart van Drenthe en Hardenberg", className="pagina-titel"),
             alert(messages, "kaart-melding"),
             html.Div(
@@ -93,7 +118,9 @@ def layout(**query: Any) -> html.Div:
                                           responsive=True),
                                 type="circle", delay_show=400, overlay_style={"visibility": "visible"},
                             ),
-                            html.Div(views.map_note(state), id="kaart-noot"),
+                            html.Div([html.Div(views.boundary_note(state), id="kaart-noot-grens"),
+                                      html.P(views.source_note(state), id="kaart-bron", className="noot")],
+                                     id="kaart-noot"),
                         ],
                         className="paneel kaart-vak", **{"aria-label": "Kaart"},
                     ),
@@ -157,22 +184,55 @@ def pick_level_or_indicator(niveau: str, indicator: str | None, jaar: int | None
 @callback(
     Output("kaart-graph", "figure"),
     Output("kaart-geo", "data"),
-    Output("kaart-legenda", "children"),
+    Output("kaart-legenda-data", "data"),
     Output("kaart-titel", "children"),
-    Output("kaart-noot", "children"),
+    Output("kaart-noot-grens", "children"),
+    Output("kaart-bron", "children"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
     Input("kaart-jaar", "value"),
     Input("kaart-klassen", "value"),
     Input("kaart-gemeente", "value"),
+    Input("kaart-achtergrond", "value"),
     State("kaart-gebied", "value"),
     State("kaart-geo", "data"),
 )
-def draw_map(niveau, indicator, jaar, klassen, gemeente, code, geo):
-    """Full figure the first time per level; afterwards a Patch with the values only."""
+def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo):
+    """Full figure the first time per level (or map kind); afterwards a Patch with the values only.
+
+    On a switch everything besides the Patch is small: the legend as data, the title and source as text;
+    the store and the boundary note only change with the geometry.
+    """
     state = _state(niveau, indicator, jaar, klassen, gemeente, code)
-    fig, info, mv = views.map_update(state, geo)
-    return fig, info, views.legend(mv, state), views.map_title(state), views.map_note(state)
+    online = data.online_basemap() and ONLINE in (achtergrond or [])
+    fig, info, mv = views.map_update(state, geo, online=online)
+    same_geometry = isinstance(fig, dash.Patch)
+    return (fig, no_update if info == geo else info, views.legend_spec(mv, state), views.map_title(state),
+            no_update if same_geometry else views.boundary_note(state), views.source_note(state))
+
+
+#: Draws the legend from views.legend_spec in the browser: the same markup the server used to send
+#: (heading, unit and direction, one list item per class with swatch, text label and count, footnote).
+LEGEND_JS = """function(spec) {
+    function h(type, props, children) {
+        if (children !== undefined) { props.children = children; }
+        return {namespace: 'dash_html_components', type: type, props: props};
+    }
+    var title = h('H2', {className: 'vak-titel'}, 'Legenda');
+    if (!spec) { return [title, h('P', {}, 'Geen gegevens om te tonen.')]; }
+    var items = spec.items.map(function(it) {
+        return h('Li', {className: 'legenda-item legenda-' + it[3]},
+                 [h('Span', {className: 'swatch', style: {background: it[1]}}), it[0], h('Small', {}, it[2])]);
+    });
+    return [
+        title,
+        h('P', {className: 'legenda-sub'}, [h('Strong', {}, spec.eenheid), ' \u00b7 ' + spec.hint]),
+        h('Ul', {className: 'legenda', 'aria-label': 'Klassen van de kaart met aantal gebieden'}, items),
+        h('P', {className: 'klein'}, spec.uitleg)
+    ];
+}"""
+
+clientside_callback(LEGEND_JS, Output("kaart-legenda", "children"), Input("kaart-legenda-data", "data"))
 
 
 @callback(

@@ -23,7 +23,8 @@ from dorpenmonitor.settings import PROJECT_ROOT
 from dorpenmonitor.store import Store
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
-pytest_plugins = ["tests.fakes.fixtures"]
+#: Fake CBS/PDOK servers for the live ETL; one Chromium and one app server for every browser test file.
+pytest_plugins = ["tests.fakes.fixtures", "tests.browser_fixtures"]
 
 REQUIRE_ALL = os.environ.get("DORPENMONITOR_REQUIRE_ALL") == "1"
 

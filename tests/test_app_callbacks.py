@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from dash import Patch
+from dash import Patch, no_update
 
 from dashboard import figures
 from dashboard.urlstate import Catalog, KaartState, kaart_query, parse_kaart, parse_trends, trends_query
@@ -199,7 +199,7 @@ def test_parse_trends_drops_unknown_and_limits():
 
 @pytest.fixture(scope="module")
 def app(store):
-    from tests.test_browser import session_app
+    from tests.browser_fixtures import session_app
 
     return session_app(store)  # shared with the browser tests: see session_app for why
 
@@ -361,9 +361,10 @@ def test_click_on_any_trace_gives_the_area_code(app):
 def test_kaart_callbacks_as_functions(app):
     import pages.kaart as kaart
 
-    fig, geo, legend, title, note = kaart.draw_map("gemeente", "inwoners", 2024, "kwantielen", "", None, None)
+    fig, geo, legend, title, grens, bron = kaart.draw_map("gemeente", "inwoners", 2024, "kwantielen", "", [], None,
+                                                          None)
     assert "Inwoners" in title and geo["key"].startswith("gemeente|")
-    assert legend and note
+    assert legend["items"] and grens == [] and bron.startswith("Bron: CBS")  # gemeente borders need no note
     options, value = kaart.pick_theme("wonen", "inwoners", "buurt")
     assert value != "inwoners" and all(o["value"] != "inwoners" for o in options)
     assert kaart.click_area({"points": [{"location": "GM0106"}]}, geo) == "GM0106"
@@ -411,3 +412,155 @@ def test_pages_render_with_bad_query_without_error(app):
     assert "Let op" in json.dumps(div.to_plotly_json(), default=lambda c: c.to_plotly_json())
     div = trends.layout(indicator="y", codes="NOPE")
     assert "onbekend" in json.dumps(div.to_plotly_json(), default=lambda c: c.to_plotly_json())
+
+
+def test_indicator_switch_sends_legend_as_data_and_leaves_geometry_outputs_alone(app):
+    """The non-figure outputs of a switch are small: legend data, title, source line (see bench/bench_switch.py)."""
+    import pages.kaart as kaart
+
+    first = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "", [], None, None)
+    geo = first[1]
+    assert "benaderd" in json.dumps(first[4], default=lambda c: c.to_plotly_json())
+    fig, geo2, spec, title, grens, bron = kaart.draw_map("buurt", "aandeel_65plus", 2024, "kwantielen", "", [],
+                                                         None, geo)
+    assert isinstance(fig, Patch) and geo2 is no_update and grens is no_update
+    assert "Aandeel 65-plussers" in title and "2024" in bron
+    assert set(spec) == {"eenheid", "hint", "items", "uitleg"} and spec["uitleg"].endswith("aantal buurten.")
+    assert len(json.dumps(spec, ensure_ascii=False)) < 700
+    kinds = [k for *_, k in spec["items"]]
+    assert kinds[0] == "klasse" and kinds.count("klasse") == 5
+    # Text label and count beside every colour (not colour alone); the swatches are the map's class colours.
+    scale_colors = {c for _, c in next(op["params"]["value"] for op in fig.to_plotly_json()["operations"]
+                                       if op["location"][-1] == "colorscale")}
+    for label, color, count, kind in spec["items"]:
+        assert label and isinstance(count, int)
+        if kind == "klasse":
+            assert color in scale_colors and color.startswith("#")
+    # woz_gemiddeld had geheim buurten; the switch to a complete indicator drops rows that no longer occur.
+    assert all(count for label, color, count, kind in spec["items"] if kind != "klasse")
+
+
+def test_legend_renderer_is_registered_clientside(app):
+    import pages.kaart as kaart
+
+    client = app.server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    legend = [d for d in deps if d["output"] == "kaart-legenda.children"]
+    assert legend and legend[0]["clientside_function"] is not None
+    assert [i["id"] for i in legend[0]["inputs"]] == ["kaart-legenda-data"]
+    for needle in ("legenda-item legenda-", "swatch", "aria-label", "Geen gegevens om te tonen."):
+        assert needle in kaart.LEGEND_JS
+
+
+MAP_TRACE_TYPES = {"choropleth", "choroplethmap"}
+
+
+def test_online_basemap_switches_trace_type_and_keeps_patch_paths(app, monkeypatch):
+    import pages.kaart as kaart
+    from dashboard import data
+
+    args = ("buurt", "aandeel_65plus", 2024, "kwantielen", "")
+    fig, geo, *_ = kaart.draw_map(*args, [], None, None)
+    offline = fig.to_plotly_json()
+    assert {t["type"] for t in offline["data"]} == {"choropleth"} and "online" not in geo
+
+    # Setting off (the default): the toggle's value is ignored, nothing online ever.
+    same, *_ = kaart.draw_map(*args, [kaart.ONLINE], None, geo)
+    assert isinstance(same, Patch)
+
+    def toggle_label() -> bool:
+        return "Achtergrondkaart (online, OpenStreetMap)" in json.dumps(
+            kaart.layout().to_plotly_json(), default=lambda c: c.to_plotly_json())
+
+    assert not toggle_label()
+    monkeypatch.setattr(data, "_ONLINE_BASEMAP", True)
+    assert toggle_label()
+    fig, geo_on, *_ = kaart.draw_map(*args, [kaart.ONLINE], None, geo)
+    assert not isinstance(fig, Patch) and geo_on["online"] is True and geo_on["key"] == geo["key"]
+    online = fig.to_plotly_json()
+    assert [t["type"] for t in online["data"]] == ["choroplethmap"] * len(figures.MAP_TRACES)
+    assert [t["name"] for t in online["data"]] == [t["name"] for t in offline["data"]]
+    assert [t["geojson"] for t in online["data"]] == [t["geojson"] for t in offline["data"]]  # same static files
+    assert online["data"][figures.TRACE_WAARDEN]["z"] == offline["data"][figures.TRACE_WAARDEN]["z"]
+    assert online["layout"]["map"]["style"] == "open-street-map" and "geo" not in online["layout"]
+    assert online["layout"]["map"]["zoom"] > 6 and 52 < online["layout"]["map"]["center"]["lat"] < 53.5
+    assert any("OpenStreetMap-bijdragers" in a["text"] for a in online["layout"]["annotations"])
+
+    patch, geo_on2, *_ = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "", [kaart.ONLINE], None,
+                                        geo_on)
+    assert isinstance(patch, Patch)
+    assert {tuple(op["location"]) for op in patch.to_plotly_json()["operations"]} == SWITCH_PATHS
+    # Zooming to a gemeente patches the online map's centre and zoom, not geo's axis ranges.
+    zoom, *_ = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "GM0106", [kaart.ONLINE], None, geo_on)
+    layout_ops = {tuple(op["location"][:2]) for op in zoom.to_plotly_json()["operations"]
+                  if op["location"][0] == "layout"}
+    assert layout_ops == {("layout", "map")}
+
+    back, geo_off, *_ = kaart.draw_map(*args, [], None, geo_on)
+    assert not isinstance(back, Patch) and "online" not in geo_off
+    assert {t["type"] for t in back.to_plotly_json()["data"]} == {"choropleth"}
+
+
+def test_online_bundle_is_only_in_the_page_when_the_setting_is_on(app, store, tmp_path):
+    """The offline default must never load the MapLibre bundle; the online app loads it instead of the small one."""
+    import os
+    import subprocess
+    import sys
+
+    from dorpenmonitor.settings import PROJECT_ROOT
+
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    assert "/assets/vendor/plotly-dorpenmonitor.min.js" in page and "plotly-dorpenmonitor-osm" not in page
+    assert (PROJECT_ROOT / "assets" / "vendor" / "plotly-dorpenmonitor-osm.min.js").is_file()
+    # A second app in this process would take over the registered callbacks (see session_app), so ask a fresh one.
+    code = ("from app import create_app; "
+            "print(create_app().server.test_client().get('/').get_data(as_text=True))")
+    env = {**os.environ, "DORPENMONITOR_ONLINE_BASEMAP": "1", "DORPENMONITOR_DATABASE_URL": store.url}
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert "/assets/vendor/plotly-dorpenmonitor-osm.min.js" in out and "plotly-dorpenmonitor.min.js" not in out
+
+
+def test_main_warms_the_caches_beside_the_server(monkeypatch):
+    """app.main must not wait for data.warm (~17 s cold): the server starts while a daemon thread warms."""
+    import threading
+
+    import app as app_module
+    from dashboard import data
+
+    started, release = threading.Event(), threading.Event()
+    served: dict = {}
+
+    def slow_warm() -> None:
+        started.set()
+        release.wait(10)
+
+    class FakeApp:
+        def run(self, **kwargs) -> None:
+            served.update(kwargs)
+
+    monkeypatch.setattr(data, "warm", slow_warm)
+    monkeypatch.setattr(app_module, "create_app", lambda **kwargs: FakeApp())
+    try:
+        app_module.main()
+        assert served and started.wait(5)  # run() was reached while warm() is still busy
+        assert any(t.name == "warm-caches" and t.daemon and t.is_alive() for t in threading.enumerate())
+    finally:
+        release.set()
+
+
+def test_warm_covers_villages_and_the_drenthe_series(app, monkeypatch):
+    from dashboard import data
+
+    data.catalog()  # cached before the stubs go in: the catalogue keeps a reference to data.years
+    calls: list[tuple] = []
+    # Record the plan without computing it (that takes ~17 s cold): every indicator has one year here.
+    for name in ("years", "drenthe_trend", "values", "benchmarks", "trend"):
+        monkeypatch.setattr(data, name, lambda *a, _name=name: calls.append((_name, *a)) or (2024,))
+    data.warm()
+    indicators = set(data.catalog().titles)
+    assert {c[1] for c in calls if c[0] == "years" and c[2] == "dorp"} == indicators
+    assert {c[1] for c in calls if c[0] == "drenthe_trend"} == indicators
+    assert any(c[0] == "values" and c[2] == "dorp" for c in calls)
+    assert any(c[0] == "benchmarks" and c[2].startswith("DP") for c in calls)

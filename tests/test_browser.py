@@ -1,132 +1,23 @@
-"""Browser tests: start the app in a thread and drive headless Chromium with Selenium.
+"""Browser tests of the map, trends and navigation: the app in a thread, driven by headless Chromium (Selenium).
 
 Marked ``browser``; skipped (or failed under DORPENMONITOR_REQUIRE_ALL=1) when
 chromium or chromedriver is missing. Every page is opened with an empty
 console log (no errors, no failed requests: the app must work offline).
 
-Layout of this file: fixtures first (``chrome_options`` is the session-wide
-Chromium configuration other test modules can reuse), then one section per
-page. Add tests for new pages in their own section.
+The session fixtures (``browser``, ``live_app``) and the shared helpers live in
+``tests/browser_fixtures.py``, so all browser test files use one Chromium and
+one app server. This file has one section per page; add new pages in their own.
 """
 
 from __future__ import annotations
 
-import shutil
-import socket
-import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.browser_fixtures import console_errors, open_page, wait_for
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-# -- fixtures ------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def chrome_options():
-    """Headless Chromium flags that work as root, offline, in a container; fresh profile per session."""
-    if not CHROMIUM or not CHROMEDRIVER:
-        skip_or_fail("chromium and chromedriver not found (apt-get install chromium chromium-driver)")
-    try:
-        from selenium import webdriver
-    except ImportError:  # pragma: no cover - dependency of dash[testing]
-        skip_or_fail("selenium not installed (pip install dash[testing])")
-    profile = tempfile.mkdtemp(prefix="dm-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync", "--disable-quic", "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        opts.add_argument(flag)
-    # Selenium 3 reads the browser log through this capability.
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    yield opts
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-_APPS: dict[int, object] = {}
-
-
-def session_app(store):
-    """One Dash app per store for the whole test session.
-
-    Dash moves callbacks registered at import time (the menu's clientside
-    callback in dashboard/layout.py) into the first app that serves a request
-    and clears its global list, so a second ``create_app`` in the same process
-    would run without them. Test modules that need an app share this one.
-    """
-    from app import create_app
-
-    if id(store) not in _APPS:
-        _APPS[id(store)] = create_app(store)
-    return _APPS[id(store)]
-
-
-@pytest.fixture(scope="session")
-def live_app(store) -> Iterator[str]:
-    """The app on the session's snapshot database, served on a free loopback port."""
-    from werkzeug.serving import make_server
-
-    from dashboard import data
-
-    app = session_app(store)
-    data.warm()  # the first trends page would otherwise need ~30 s of cold benchmark computations
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = make_server("127.0.0.1", port, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser(chrome_options):
-    from selenium import webdriver
-    from selenium.webdriver.remote.remote_connection import RemoteConnection
-
-    # Selenium 3.141 passes socket's "default timeout" sentinel to urllib3 2.x, which rejects it.
-    RemoteConnection.set_timeout(120)
-    driver = webdriver.Chrome(executable_path=CHROMEDRIVER, options=chrome_options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 30, what: str = "condition") -> object:
-    """Poll ``condition`` until it returns something truthy (Selenium 3 has no nice waits for this)."""
-    deadline = time.time() + timeout
-    last_error: Exception | None = None
-    while time.time() < deadline:
-        try:
-            value = condition()
-            if value:
-                return value
-        except Exception as exc:  # noqa: BLE001 - elements come and go while Dash renders
-            last_error = exc
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}" + (f": {last_error}" if last_error else ""))
-
-
-def console_errors(driver) -> list[str]:
-    """Browser log entries of level SEVERE/WARNING (Dash errors, failed requests, plotly warnings)."""
-    return [f"{e['level']}: {e['message']}" for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
-
-
-def open_page(driver, url: str, ready_css: str) -> None:
-    driver.get(url)
-    wait_for(lambda: driver.find_elements_by_css_selector(ready_css), what=ready_css)
 
 
 TRACE_PATHS_JS = """
@@ -168,6 +59,33 @@ def largest(elements):
     return max(elements, key=lambda e: e.size["width"] * e.size["height"])
 
 
+LEGEND_ROWS_JS = """
+    return Array.from(document.querySelectorAll('#kaart-legenda .legenda-item')).map(function(li) {
+        return [li.childNodes[1].textContent, getComputedStyle(li.querySelector('.swatch')).backgroundColor,
+                li.querySelector('small').textContent, li.className];
+    });
+"""
+
+
+def assert_legend_matches(driver, niveau: str, indicator: str, jaar: int = 2024) -> None:
+    """The legend the browser drew from the compact data: every row's text label, colour, count and kind."""
+    import pages.kaart as kaart
+
+    spec = kaart.draw_map(niveau, indicator, jaar, "kwantielen", "", [], None, None)[2]
+
+    def rgb(color: str) -> str:
+        return "rgb({}, {}, {})".format(*(int(color[i:i + 2], 16) for i in (1, 3, 5)))
+
+    expected = [[label, rgb(color) if color.startswith("#") else color, str(count), f"legenda-item legenda-{kind}"]
+                for label, color, count, kind in spec["items"]]
+    expected = [[*e[:1], "rgba(0, 0, 0, 0)" if e[1] == "transparent" else e[1], *e[2:]] for e in expected]
+    wait_for(lambda: driver.execute_script(LEGEND_ROWS_JS) == expected, what=f"legend rows {expected}")
+    text = driver.find_element_by_id("kaart-legenda").text
+    assert text.startswith("Legenda") and spec["eenheid"] in text and spec["uitleg"] in text
+    ul = driver.find_element_by_css_selector("#kaart-legenda ul.legenda")
+    assert ul.get_attribute("aria-label") == "Klassen van de kaart met aantal gebieden"
+
+
 # -- kaart -------------------------------------------------------------------------
 
 def test_kaart_opens_clean_and_url_reproduces_state(browser, live_app, store):
@@ -182,7 +100,7 @@ def test_kaart_opens_clean_and_url_reproduces_state(browser, live_app, store):
     title = browser.find_element_by_id("kaart-titel").text
     assert "Aandeel 65-plussers" in title and "2024" in title
     assert "benaderd" in browser.find_element_by_id("kaart-noot").text  # approximate boundaries disclosed
-    assert browser.find_elements_by_css_selector("#kaart-legenda .legenda-item")
+    assert_legend_matches(browser, "buurt", "aandeel_65plus")
     # plotly.js fetched each geometry file itself, once, although several traces name it.
     fetched = browser.execute_script(
         "return performance.getEntriesByType('resource').map(function(e) { return e.name; })"
@@ -219,6 +137,7 @@ def test_kaart_switch_indicator_updates_map_and_url(browser, live_app):
     wait_for(lambda: "indicator=aandeel_65plus" in browser.current_url, what="URL update")
     wait_for(lambda: map_fills(browser) != fills_before, what="recoloured map")
     assert len(map_fills(browser)) >= 700
+    assert_legend_matches(browser, "buurt", "aandeel_65plus")  # redrawn in the browser from the switch's data
     assert console_errors(browser) == []
 
 

@@ -1,8 +1,9 @@
 """Browser tests for Vergelijken, Gebiedsprofiel and Over de data (headless Chromium).
 
-Reuses the session fixtures and helpers of ``tests/test_browser.py`` (the app
-on the snapshot database and one Chromium). Each page must open with an empty
-console log; the PDF download of a village profile is saved and checked.
+Uses the session fixtures of ``tests/browser_fixtures.py`` (the app on the
+snapshot database and one Chromium, shared with ``tests/test_browser.py``).
+Each page must open with an empty console log; the PDF download of a village
+profile is saved and checked.
 """
 
 from __future__ import annotations
@@ -14,14 +15,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests import test_browser as _tb
-from tests.test_browser import console_errors, open_page, wait_for
-
-# The session fixtures of test_browser.py, made visible here by name (pytest finds fixtures in module globals).
-# If they move to conftest.py these three lines can go.
-chrome_options = _tb.chrome_options
-live_app = _tb.live_app
-browser = _tb.browser
+from tests.browser_fixtures import console_errors, open_page, wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -198,9 +198,9 @@ def test_profile_pdf_without_dejavu_falls_back_to_core_font(monkeypatch, tmp_pat
 
 @pytest.fixture(scope="module")
 def app(store):
-    from app import create_app
+    from tests.browser_fixtures import session_app
 
-    return create_app(store)
+    return session_app(store)  # one app per process: see session_app for why
 
 
 def _text(component) -> str:
