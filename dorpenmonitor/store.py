@@ -135,6 +135,22 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def years_text(years: Iterable[int]) -> str:
+    """'2013-2025' for a run of years, '2019,2024' otherwise."""
+    ys = sorted(set(years))
+    if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}-{ys[-1]}"
+    return ",".join(str(y) for y in ys)
+
+
+#: A run older than this that still says 'running' was killed; a younger one may be working.
+STALE_RUN_HOURS = 6
+
+
+class ConcurrentLoadError(RuntimeError):
+    """Another load is still running on this database."""
+
+
 @lru_cache(maxsize=8)
 def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
@@ -170,7 +186,7 @@ class Scope:
             return "alles"
         parts = []
         if self.periods:
-            parts.append(f"jaren {min(self.periods)}-{max(self.periods)}")
+            parts.append(f"jaren {years_text(self.periods)}")
         if self.gemeenten:
             parts.append(f"gemeenten {','.join(self.gemeenten)}")
         if self.vintages:
@@ -220,14 +236,28 @@ class Store:
             c.execute(stg_boundaries.delete().where(stg_boundaries.c.run_id == run_id))
 
     def mark_stale_runs(self) -> None:
-        """A run still 'running' when nothing runs was killed: say so."""
+        """Mark killed runs failed; refuse to start while another run may still be working.
+
+        A run left 'running' for longer than :data:`STALE_RUN_HOURS` was killed
+        (its transaction rolled back, so nothing was half-written). A younger
+        one may be a refresh in another process: two swaps racing would let the
+        last one silently win, so the new load stops with a clear message.
+        """
         if not sa.inspect(self.engine).has_table("load_runs"):
             return
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=STALE_RUN_HOURS)).replace(microsecond=0).isoformat()
         with self.engine.begin() as c:
             c.execute(
                 load_runs.update()
-                .where(load_runs.c.status == "running")
+                .where(load_runs.c.status == "running", load_runs.c.started_at < cutoff)
                 .values(status="failed", finished_at=now(), message="afgebroken (proces gestopt)")
+            )
+            busy = c.execute(sa.select(load_runs.c.id, load_runs.c.kind, load_runs.c.started_at)
+                             .where(load_runs.c.status == "running")).first()
+        if busy is not None:
+            raise ConcurrentLoadError(
+                f"Laadrun #{busy.id} ({busy.kind}, gestart {busy.started_at}) loopt nog; wacht tot die klaar is. "
+                f"Is dat proces gestopt, dan telt de run na {STALE_RUN_HOURS} uur als afgebroken."
             )
 
     def load_runs(self, limit: int = 10) -> pd.DataFrame:
@@ -269,6 +299,7 @@ class Store:
                 c.execute(regions.delete())
                 c.execute(variables.delete())
                 c.execute(sources.delete())
+                c.execute(meta.delete())
             else:
                 cond = sa.true()
                 if scope.periods:

@@ -11,7 +11,6 @@ failed, leaves the live tables exactly as they were and raises
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -21,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from dorpenmonitor.settings import GEMEENTEN, Settings
-from dorpenmonitor.store import Scope, Store
+from dorpenmonitor.store import Scope, Store, now, years_text
 from etl.crosswalk import KWB_TABLES
 from etl.extract import data_rows_for, download_kwb, read_raw, read_record, table_url
 from etl.load import LoadRun
@@ -67,7 +66,7 @@ class RefreshReport:
     def summary(self) -> str:
         lines = [
             f"Verversen {'gelukt' if self.ok else 'MISLUKT'} (laadrun {self.run_id}): "
-            f"jaren {_years_text(self.years)}, {len(self.gemeenten)} gemeente(n), {self.rows} rijen geladen."
+            f"jaren {years_text(self.years)}, {len(self.gemeenten)} gemeente(n), {self.rows} rijen geladen."
         ]
         for t in self.tables:
             lines.append(f"  {t.year} {t.table_id} {t.title}: {t.rows} gebieden, {t.observations} waarnemingen"
@@ -82,13 +81,6 @@ class RefreshReport:
         if self.message:
             lines.append(f"  {self.message}")
         return "\n".join(lines)
-
-
-def _years_text(years: Sequence[int]) -> str:
-    ys = sorted(years)
-    if ys and ys == list(range(ys[0], ys[-1] + 1)) and len(ys) > 2:
-        return f"{ys[0]}-{ys[-1]}"
-    return ",".join(str(y) for y in ys)
 
 
 def parse_years(spec: str) -> list[int]:
@@ -292,12 +284,12 @@ def _run(
     regions = regions.drop_duplicates("code", keep="first")
     from etl.snapshot import variable_rows
 
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    stamp = now()
     report.rows = run.swap(
         regions_df=regions,
         variables_rows=variable_rows(),
         source_rows=source_rows,
-        meta_rows={"last_refresh": now, "last_refresh_scope": scope.describe()},
+        meta_rows={"last_refresh": stamp, "last_refresh_scope": scope.describe(), "data_origin": "live"},
     )
     run.note(f"{len(new_obs)} waarnemingen uit {len(years)} KWB-tabel(len), {sum(len(b) for b in bnd_parts)} grenzen")
 

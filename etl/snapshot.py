@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dorpenmonitor.settings import GEMEENTEN
-from dorpenmonitor.store import Scope, Store
+from dorpenmonitor.store import Scope, Store, now
 from etl.crosswalk import KWB_VARIABLES, VARIABLES
 from etl.load import LoadRun
 from etl.sources import BY_ID, GEO_SOURCES, SOURCES, Source
@@ -422,8 +422,7 @@ def load(store: Store, snapshot_dir: Path) -> int:
     with LoadRun(store, "snapshot", Scope(replace_all=True)) as run:
         run.stage(obs=obs, bnd=bnd)
         n = run.swap(regions_df=regions, variables_rows=variable_rows(), source_rows=source_rows,
-                     meta_rows={"snapshot_built": manifest["built"], "snapshot_loaded": dt.datetime.now(dt.UTC)
-                                .replace(microsecond=0).isoformat(), "data_origin": "snapshot",
-                                "snapshot_sha256": manifest_hash(snapshot_dir)})
+                     meta_rows={"snapshot_built": manifest["built"], "snapshot_loaded": now(),
+                                "data_origin": "snapshot", "snapshot_sha256": manifest_hash(snapshot_dir)})
         run.note(f"{len(obs)} waarnemingen, {len(bnd)} grenzen, {len(regions)} gebieden")
     return n

@@ -216,12 +216,17 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
     tot = basis.groupby(grp).sum(min_count=1).reindex(groups_all)
     cov_res = basis.where(known).groupby(grp).sum(min_count=1).reindex(groups_all)
     cov_cnt = known.groupby(grp).mean().reindex(groups_all)
-    dekking = (cov_res.fillna(0) / tot.where(tot > 0)).fillna(cov_cnt)
+    by_residents = tot.gt(0)
+    dekking = (cov_res.fillna(0) / tot.where(by_residents)).fillna(cov_cnt)
     res["n"] = n_known
     res["dekking"] = dekking.where(res["status"].ne("ontbreekt") & res["status"].ne("geheim"))
 
     partial = res["dekking"].lt(0.9995)
-    label = "op basis van " + (res["dekking"] * 100).round(0).astype("Int64").astype(str) + "% van de inwoners"
+    # Floor, not round: 99.6% coverage must not read as "100%" next to a partial note.
+    pct = np.floor(res["dekking"] * 100).astype("Int64").astype(str)
+    basis_word = pd.Series(np.where(by_residents.reindex(res.index, fill_value=False), "van de inwoners",
+                                    "van de gebieden"), index=res.index)
+    label = "op basis van " + pct + "% " + basis_word
     res.loc[partial, "note"] = _join(res.loc[partial, "note"], label[partial])
     low = res["status"].eq("ok") & res["dekking"].lt(MIN_COVERAGE)
     res.loc[low, "status"] = "onbetrouwbaar"

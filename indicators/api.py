@@ -12,7 +12,6 @@ aggregated by the rules in :mod:`indicators.aggregate`.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,7 +58,8 @@ def level_of_code(code: str) -> str:
 def clear_cache() -> None:
     """Forget every cached frame (call after the database was reloaded)."""
     for f in (_inputs_all, _inputs, _level_keys, _level_years, _regions, _source_tables, _current_codes, _villages,
-              _table_all, _table, _by_indicator, _benchmark_all, _benchmark_rows, _klasse, _breaks, _periods, _years):
+              _table_all, _table, _by_indicator, _benchmark_all, _benchmark_rows, _klasse, _breaks, _periods, _years,
+              _source_tables_for):
         f.cache_clear()
 
 
@@ -171,9 +171,9 @@ def _villages(url: str, config: str, mtime: float) -> tuple[vl.Village, ...]:
 def villages(store: Store, config: str | Path | None = None) -> list[vl.Village]:
     """The villages in use: CBS-name defaults overridden by ``config`` (default config/dorpen.toml).
 
-    The environment variable ``DORPENMONITOR_DORPEN`` can point to another file.
+    The setting ``dorpen_config`` (DORPENMONITOR_DORPEN_CONFIG) can point to another file.
     """
-    path = Path(config or os.environ.get("DORPENMONITOR_DORPEN", "") or vl.DEFAULT_CONFIG)
+    path = Path(config or get_settings().dorpen_config)
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return list(_villages(store.url, str(path), mtime))
 
@@ -391,6 +391,31 @@ def _bron(url: str, niveau: str, jaar: int, members: list[str], ind: Indicator, 
     way = ind.fallback.variables if ind.fallback and ind.fallback.note in (note or "") else ind.inputs
     sub = bron.reindex(index=members, columns=list(way))
     return ", ".join(sorted({str(b) for b in sub.to_numpy().ravel() if isinstance(b, str)}))
+
+
+@lru_cache(maxsize=2048)
+def _source_tables_for(url: str, indicator_id: str, niveau: str, jaar: int) -> tuple[str, ...]:
+    ind = get(indicator_id)
+    base = "buurt" if niveau == "dorp" else niveau
+    _, _, bron = _inputs(url, base, int(jaar))
+    ways = [ind.inputs, *([ind.fallback.variables] if ind.fallback else [])]
+    cols = [c for way in ways for c in way if c in bron.columns]
+    return tuple(sorted({str(b) for b in bron[cols].to_numpy().ravel() if isinstance(b, str)}))
+
+
+def source_tables(store: Store, indicator_id: str, niveau: str, jaar: int) -> list[str]:
+    """CBS table ids the indicator's inputs actually came from at this level and year."""
+    check_niveau(niveau)
+    return list(_source_tables_for(store.url, indicator_id, niveau, int(jaar)))
+
+
+def benchmark_series(store: Store, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
+    """Drenthe ('PV22') or the monitor total ('MONITOR') per year: jaar, waarde (rounded), status, note, dekking."""
+    ind = get(indicator_id)
+    b = _benchmark_all(store.url)
+    sub = b[(b["indicator"].to_numpy() == ind.id) & (b["code"].to_numpy() == code)]
+    sub = sub[["jaar", "waarde", "status", "note", "dekking"]].sort_values("jaar").reset_index(drop=True)
+    return sub.assign(waarde=sub["waarde"].round(ind.decimals))
 
 
 @lru_cache(maxsize=4)

@@ -231,7 +231,8 @@ def evaluate(
         val = val.where(~zero)
         small = st.eq("ok") & den.lt(ind.min_denominator) & note.eq("")
         st = st.where(~small, "onbetrouwbaar")
-        note = note.where(~small, "noemer " + den.round(1).astype(str).str.removesuffix(".0")
+        # Dutch decimal comma: this note is shown to users as is.
+        note = note.where(~small, "noemer " + den.round(1).astype(str).str.removesuffix(".0").str.replace(".", ",")
                           + f" is kleiner dan {ind.min_denominator:g}")
     return pd.DataFrame({"waarde": val, "status": st, "note": note}, index=values.index)
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dorpenmonitor.store import Scope, Store
+from dorpenmonitor.store import ConcurrentLoadError, Scope, Store
 from etl import snapshot
 from etl.load import LoadError, LoadRun
 
@@ -71,13 +71,28 @@ def test_error_inside_swap_rolls_back(fresh_store: Store, monkeypatch):
 
 
 def test_killed_run_is_marked_failed(fresh_store: Store):
-    fresh_store.begin_run("refresh", Scope(periods=(2024,)))  # never finished: process was killed
+    run_id = fresh_store.begin_run("refresh", Scope(periods=(2024,)))  # never finished: process was killed
+    with fresh_store.engine.begin() as c:
+        c.execute(sa.text("UPDATE load_runs SET started_at = '2000-01-01T00:00:00+00:00' WHERE id = :i"), {"i": run_id})
     with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
         run.stage(obs=_obs(["GM0106"], 1.0))
         run.swap(regions_df=_regions(["GM0106"]))
     runs = fresh_store.load_runs()
     assert set(runs["status"]) == {"ok", "failed"}
     assert "afgebroken" in runs[runs["status"] == "failed"].iloc[0]["message"]
+
+
+def test_second_load_waits_for_a_running_one(fresh_store: Store):
+    fresh_store.begin_run("refresh", Scope(periods=(2024,)))  # still working in another process
+    with pytest.raises(ConcurrentLoadError, match="loopt nog"):
+        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+            run.stage(obs=_obs(["GM0106"], 1.0))
+    assert fresh_store.is_empty()
+
+
+def test_scope_describes_gaps_in_years():
+    assert Scope(periods=(2019, 2024)).describe() == "jaren 2019,2024"
+    assert Scope(periods=(2013, 2014, 2015)).describe() == "jaren 2013-2015"
 
 
 @pytest.mark.postgres
