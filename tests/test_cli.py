@@ -47,3 +47,21 @@ def test_every_setting_is_documented():
     from dorpenmonitor.settings import SETTINGS_DOC, setting_names
 
     assert sorted(SETTINGS_DOC) == sorted(setting_names())
+
+
+def test_if_needed_never_overwrites_live_refreshed_data(tmp_path, capsys, monkeypatch):
+    import sqlalchemy as sa
+
+    from dorpenmonitor.store import Store, meta
+
+    url = f"sqlite:///{tmp_path}/db.sqlite"
+    monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", url)
+    assert cli.main(["etl", "load-snapshot"]) == 0
+    store = Store(url)
+    with store.engine.begin() as c:  # as etl.refresh leaves it, plus a changed snapshot
+        c.execute(meta.update().where(meta.c.key == "data_origin").values(value="live"))
+        c.execute(meta.update().where(meta.c.key == "snapshot_sha256").values(value="ouder"))
+    assert cli.main(["etl", "load-snapshot", "--if-needed"]) == 0
+    assert "live ververste" in capsys.readouterr().out
+    with store.engine.connect() as c:
+        assert c.execute(sa.select(meta.c.value).where(meta.c.key == "data_origin")).scalar_one() == "live"
