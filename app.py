@@ -74,6 +74,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     )
     app.index_string = INDEX_STRING
     app.layout = app_layout
+    app.server.before_request(_notice_reload)
     app.server.after_request(_buffer_assets)
     app.server.add_url_rule("/geo/<name>.geojson", "geojson", serve_geojson)
     return app
@@ -110,6 +111,20 @@ def serve_geojson(name: str) -> flask.Response:
     resp.headers["Cache-Control"] = GEO_CACHE
     resp.headers["Vary"] = "Accept-Encoding"
     return resp
+
+
+#: Static files that never depend on the data: no look at the database for these.
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+
+
+def _notice_reload() -> None:
+    """Before a request: empty the caches when the database was reloaded or refreshed (at most one look per 5 s).
+
+    A ``load-snapshot`` or ``refresh`` in another process writes new load stamps into the meta table;
+    ``data.check_data_version`` compares them, so the running app shows the new data without a restart.
+    """
+    if not flask.request.path.startswith(STATIC_PREFIXES):
+        data.check_data_version()
 
 
 def _buffer_assets(response: flask.Response) -> flask.Response:

@@ -131,6 +131,7 @@ def snapshot_scale(app, repeat: int) -> None:
     geo = json.loads(first)["response"]["kaart-geo"]["data"]
     vintage = geo["key"].split("|")[1]
     geom = data.geometry("buurt", vintage)
+    geojson = json.loads(data.geo_file("buurt", vintage).raw)  # the served file, for the naive figure
     for ind in SWITCH:  # warm the value caches: a switch back and forth is the case measured
         post(client, map_request("buurt", ind, JAAR, geo))
 
@@ -177,7 +178,7 @@ def snapshot_scale(app, repeat: int) -> None:
     naive_sizes, naive_ms = [], []
     for i in range(min(repeat, 10)):
         ind = SWITCH[i % len(SWITCH)]
-        body, ms = timed(naive_figure, data.values(ind, "buurt", JAAR), geom["geojson"], ind)
+        body, ms = timed(naive_figure, data.values(ind, "buurt", JAAR), geojson, ind)
         naive_sizes.append(len(body))
         naive_ms.append(ms)
     resp_p50 = statistics.median(r[1] for r in rows)
@@ -192,8 +193,9 @@ def snapshot_scale(app, repeat: int) -> None:
 
 def synthetic_national(repeat: int, target: int = 14_600, seed: int = 7) -> None:
     """SYNTHETIC: the 753 real buurt polygons tiled on a grid with offsets, random values."""
-    geom = data.geometry("buurt", data.VINTAGES["buurt"][0])
-    base = geom["geojson"]["features"]
+    vintage = data.VINTAGES["buurt"][0]
+    geom = data.geometry("buurt", vintage)
+    base = json.loads(data.geo_file("buurt", vintage).raw)["features"]  # the FeatureCollection as served
     minx, miny, maxx, maxy = geom["bounds"]
     tiles = int(np.ceil(target / len(base)))
     cols = int(np.ceil(np.sqrt(tiles)))

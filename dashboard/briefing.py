@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard import data
-from dashboard.figures import fmt_number
+from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value
+from dashboard.urlstate import level_word
 
-#: Units not written after the number (a score or class reads better bare).
-BARE_UNITS: tuple[str, ...] = ("", "aantal", "score", "klasse (1-5)")
-NIVEAU_LABELS: dict[str, str] = {"gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt", "dorp": "dorp"}
 #: Areas' own sums (counts) are not comparable with a gemeente: only rates and means get a highlight.
 _NOT_COMPARABLE_AGGREGATIONS = ("sum",)
 #: Indicators that are classes or whose deviation says nothing on its own.
@@ -87,6 +85,11 @@ class KeyFigure:
     aantal: int = 0
 
     @property
+    def unit(self) -> str:
+        """The unit under the name the formatting functions read (``dashboard.formatting``)."""
+        return self.eenheid
+
+    @property
     def has_value(self) -> bool:
         return self.waarde is not None and self.status in ("ok", "onbetrouwbaar")
 
@@ -111,7 +114,7 @@ class Profile:
     @property
     def subtitle(self) -> str:
         """'Dorp in de gemeente Aa en Hunze' — what kind of area this is, in words."""
-        kind = NIVEAU_LABELS.get(self.niveau, self.niveau).capitalize()
+        kind = level_word(self.niveau, capital=True)
         if self.niveau == "gemeente":
             return "Gemeente" + (" in Drenthe" if self.code != "GM0160" else " in Overijssel")
         return f"{kind} in de gemeente {self.gemeente_naam}" if self.gemeente_naam else kind
@@ -127,36 +130,7 @@ class Profile:
         return out
 
 
-# -- formatting ---------------------------------------------------------------
-
-def fmt(value: float | None, fig: KeyFigure, unit: bool = True) -> str:
-    """A figure's value in Dutch notation with its unit ('28,1%', '€ 312.000', '2,4 km')."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    num = fmt_number(value, fig.decimals)
-    if not unit:
-        return num
-    u = fig.eenheid.strip()
-    if u == "%":
-        return f"{num}%"
-    if u == "euro":
-        return f"€ {num}"
-    if u in BARE_UNITS:
-        return num
-    return f"{num} {u}"
-
-
-def fmt_short(value: float | None, fig: KeyFigure) -> str:
-    """Value for a table with a separate unit column: only % and € stay with the number."""
-    u = fig.eenheid.strip()
-    return fmt(value, fig) if u in ("%", "euro") else fmt(value, fig, unit=False)
-
-
-def unit_label(fig: KeyFigure) -> str:
-    """The unit column's text ('' where the number speaks for itself)."""
-    u = fig.eenheid.strip()
-    return "" if u in ("%", "euro", "aantal", "") else u
-
+# -- formatting (numbers and units: dashboard.formatting) ------------------------
 
 def status_text(fig: KeyFigure) -> str:
     """Why a value is missing or weak, in words a reader understands."""
@@ -198,13 +172,13 @@ def deviation_highlights(
         if f.aggregatie in _NOT_COMPARABLE_AGGREGATIONS or f.indicator in _NO_HIGHLIGHT:
             continue
         s = _deviation_score(f, ref)
-        if s is not None and abs(s) >= min_score and fmt(f.waarde, f) != fmt(getattr(f, ref), f):
+        if s is not None and abs(s) >= min_score and fmt_value(f.waarde, f) != fmt_value(getattr(f, ref), f):
             scored.append((abs(s), f, s))
     scored.sort(key=lambda t: -t[0])
     out = []
     gemeente_naam = ref_naam
     for _, f, s in scored[:n]:
-        a, g = fmt(f.waarde, f), fmt(getattr(f, ref), f)
+        a, g = fmt_value(f.waarde, f), fmt_value(getattr(f, ref), f)
         if f.indicator in PHRASES:
             hi, lo, what = PHRASES[f.indicator]
             what = f" {what}" if what else ""
@@ -247,7 +221,7 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
             continue
         (y0, v0, _), (y1, v1, _) = pts[0], pts[-1]
         score = _change_score(f, v0, v1)
-        if y1 > y0 and score is not None and score >= min_score and fmt(v0, f) != fmt(v1, f):
+        if y1 > y0 and score is not None and score >= min_score and fmt_value(v0, f) != fmt_value(v1, f):
             scored.append((score, f, y0, v0, y1, v1))
     scored.sort(key=lambda t: -t[0])
     out = []
@@ -261,7 +235,8 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
             delta = f"{sign}{fmt_number(abs(v1 - v0), f.decimals)}"
         else:
             delta = f"{sign}{fmt_number(abs(v1 - v0) / abs(v0) * 100, 0)}%"
-        out.append(f"{f.titel} in {naam}: {word} van {fmt(v0, f)} ({y0}) naar {fmt(v1, f)} ({y1}), {delta}.")
+        out.append(f"{f.titel} in {naam}: {word} van {fmt_value(v0, f)} ({y0}) naar {fmt_value(v1, f)} ({y1}), "
+                   f"{delta}.")
     return out
 
 
@@ -350,7 +325,8 @@ def profile_frame(p: Profile) -> pd.DataFrame:
             f"Gemeente {p.gemeente_naam}" if p.gemeente_naam and p.niveau != "gemeente" else "Gemeente": (
                 f.gemeente if p.niveau != "gemeente" else None),
             "Drenthe": f.drenthe, "Monitor (13 gemeenten)": f.monitor,
-            "Trend": "; ".join(f"{y}: {fmt(v, f, unit=False)}" for y, v, _ in f.trend) if len(f.trend) > 1 else "",
+            "Trend": ("; ".join(f"{y}: {fmt_value(v, f, unit=False)}" for y, v, _ in f.trend)
+                      if len(f.trend) > 1 else ""),
             "Opmerking": f.note, "Bron (CBS-tabel)": f.bron,
         })
     df = pd.DataFrame(rows)

@@ -21,14 +21,14 @@ from plotly.subplots import make_subplots
 
 from dashboard import data
 from dashboard.briefing import to_float
-from dashboard.figures import FONT, LINE_COLORS, fmt_number
-from dashboard.urlstate import Catalog, first, parse_codes, resolve_code, split_list
+from dashboard.figures import FONT, LINE_COLORS
+from dashboard.formatting import fmt_value, is_missing
+from dashboard.urlstate import Catalog, first, level_word, parse_codes, resolve_code, split_list
 
 MAX_AREAS = 8
 MAX_INDICATORS = 8
 TOP_SIMILAR = 5
 DEFAULT_INDICATORS: tuple[str, ...] = ("aandeel_65plus", "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts")
-NIVEAU_WORDS: dict[str, str] = {"gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt", "dorp": "dorp"}
 REF_STYLE: dict[str, dict[str, str]] = {
     "drenthe": {"color": "#222222", "dash": "dot"},
     "monitor": {"color": "#8a5a00", "dash": "dashdot"},
@@ -141,29 +141,22 @@ def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFr
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
 
 
-def fmt_cell(value: float | None, meta: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    num = fmt_number(value, meta.decimals)
-    return f"{num}%" if meta.unit.strip() == "%" else f"€ {num}" if meta.unit.strip() == "euro" else num
-
-
 STATUS_WORDS = {"geheim": "geheim", "ontbreekt": "geen gegevens", "onbetrouwbaar": "onzeker"}
 
 
 def wide_table(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Areas as rows, indicators as columns ('28,3% (2024)'), for the on-screen table and Excel."""
+    """Areas as rows, indicators as columns ('28,3% (2024)', '1,2 km (2024)'), for the on-screen table and Excel."""
     if tidy.empty:
         return pd.DataFrame()
     out: dict[str, dict[str, str]] = {}
     for r in tidy.itertuples(index=False):
         meta = data.indicator(r.indicator)
-        row = out.setdefault(r.code, {"Gebied": r.naam, "Soort": NIVEAU_WORDS.get(r.niveau, r.niveau),
+        row = out.setdefault(r.code, {"Gebied": r.naam, "Soort": level_word(r.niveau),
                                       "Gemeente": r.gemeente or ""})
-        if r.waarde is None or (isinstance(r.waarde, float) and math.isnan(r.waarde)):
+        if is_missing(r.waarde):
             text = STATUS_WORDS.get(r.status, "–")
         else:
-            text = fmt_cell(r.waarde, meta) + (" *" if r.status == "onbetrouwbaar" else "")
+            text = fmt_value(r.waarde, meta) + (" *" if r.status == "onbetrouwbaar" else "")
         row[r.indicator] = f"{text} ({r.jaar})" if r.jaar else text
     return pd.DataFrame(list(out.values()), index=list(out))
 
@@ -179,7 +172,7 @@ def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
         for label, v in refs:
             row = rows.setdefault(label, {"Gebied": label, "Soort": "referentie", "Gemeente": ""})
             # Several areas may bring the same reference in different years: show the first.
-            row.setdefault(r.indicator, f"{fmt_cell(v, meta)} ({r.jaar})" if r.jaar else fmt_cell(v, meta))
+            row.setdefault(r.indicator, f"{fmt_value(v, meta)} ({r.jaar})" if r.jaar else fmt_value(v, meta))
     order = sorted(rows, key=lambda k: (not k.startswith("Gemeente"), k))
     return pd.DataFrame([rows[k] for k in order])
 
@@ -272,7 +265,7 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
         labels = [f"{nm} ({j})" if pd.notna(j) else nm for nm, j in zip(sub["naam"], sub["jaar"], strict=True)]
         fig.add_trace(go.Bar(
             x=vals, y=labels, orientation="h", marker={"color": [colors[c] for c in sub["code"]]},
-            text=[fmt_cell(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
+            text=[fmt_value(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
             hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>", showlegend=False, cliponaxis=False,
         ), row=row, col=col)
         gm = pd.to_numeric(sub["gemeente_waarde"], errors="coerce")
@@ -281,7 +274,7 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
                 x=gm, y=labels, mode="markers", name="Eigen gemeente", legendgroup="gemeente",
                 showlegend="gemeente" not in shown,
                 marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#111111"}},
-                customdata=[[f"{g}: {fmt_cell(v, meta)}"] for g, v in zip(sub["gemeente"], gm, strict=True)],
+                customdata=[[f"{g}: {fmt_value(v, meta)}"] for g, v in zip(sub["gemeente"], gm, strict=True)],
                 hovertemplate="Gemeente %{customdata[0]}<extra></extra>",
             ), row=row, col=col)
             shown.add("gemeente")
@@ -295,7 +288,7 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
             fig.add_trace(go.Scatter(
                 x=[v, v], y=[labels[0], labels[-1]], mode="lines", name=label, legendgroup=key,
                 showlegend=key not in shown, line={"color": style["color"], "dash": style["dash"], "width": 2},
-                hovertemplate=f"{label}: {fmt_cell(v, meta)}<extra></extra>",
+                hovertemplate=f"{label}: {fmt_value(v, meta)}<extra></extra>",
             ), row=row, col=col)
             shown.add(key)
         # Unit in the panel title, not as an axis title: that would collide with the panel below.

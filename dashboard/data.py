@@ -15,7 +15,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -25,7 +27,7 @@ import pandas as pd
 import shapely
 
 from dashboard.figures import Bounds
-from dashboard.urlstate import Catalog
+from dashboard.urlstate import Catalog, level_word
 from dorpenmonitor.settings import DRENTHE, GEMEENTEN
 from dorpenmonitor.store import Store, get_store
 
@@ -46,10 +48,11 @@ APPROXIMATE_NOTE = (
 
 def configure(store: Store | None = None, online_basemap: bool = False) -> Store:
     """Bind the store all loaders read from and empty the caches; ``online_basemap`` is the app's setting."""
-    global _STORE, _ONLINE_BASEMAP
+    global _STORE, _ONLINE_BASEMAP, _VERSION, _CHECKED_AT
     _STORE = store or get_store()
     _ONLINE_BASEMAP = online_basemap
     clear()
+    _VERSION, _CHECKED_AT = data_version(), time.monotonic()
     return _STORE
 
 
@@ -63,9 +66,60 @@ def store() -> Store:
 
 
 def clear() -> None:
-    """Forget every cached result (after a data refresh)."""
+    """Forget every cached result (after a data refresh): the dashboard's loaders and ``indicators.api``'s frames."""
+    _api().clear_cache()
     for fn in LOADERS.values():
         fn.cache_clear()  # type: ignore[attr-defined]
+
+
+# -- noticing a reload ----------------------------------------------------------
+
+#: Meta keys every load writes (etl/snapshot.py, etl/refresh.py): together they change with every reload or refresh.
+VERSION_KEYS: tuple[str, ...] = ("snapshot_loaded", "last_refresh")
+#: At most one look at the database per this many seconds (monotonic clock), however many requests come in.
+VERSION_CHECK_SECONDS = 5.0
+_VERSION: tuple[str | None, ...] | None = None
+_CHECKED_AT = -math.inf
+_VERSION_LOCK = threading.Lock()
+
+
+def data_version() -> tuple[str | None, ...] | None:
+    """The cheap "data version": the load and refresh stamps in the meta table (None when unreadable)."""
+    if _STORE is None:
+        return None
+    try:
+        meta = _STORE.meta()
+    except Exception:  # noqa: BLE001 - no schema yet, database briefly away: check again next time
+        return None
+    return tuple(meta.get(k) for k in VERSION_KEYS)
+
+
+def check_data_version(now: float | None = None) -> bool:
+    """Empty every cache when the database was reloaded or refreshed since the last look; True when it did.
+
+    Looks at most once per :data:`VERSION_CHECK_SECONDS` (``now``: a
+    ``time.monotonic()`` value, for tests); called by the app before each
+    request, so a running server serves new data within seconds of a
+    ``dorpenmonitor etl load-snapshot`` or refresh in another process.
+    Concurrent requests do not queue: whoever holds the lock checks, the rest
+    go on with the caches as they are.
+    """
+    global _VERSION, _CHECKED_AT
+    now = time.monotonic() if now is None else now
+    if now - _CHECKED_AT < VERSION_CHECK_SECONDS or not _VERSION_LOCK.acquire(blocking=False):
+        return False
+    try:
+        if now - _CHECKED_AT < VERSION_CHECK_SECONDS:
+            return False
+        _CHECKED_AT = now
+        version = data_version()
+        if version is None or version == _VERSION:
+            return False
+        _VERSION = version
+        clear()
+        return True
+    finally:
+        _VERSION_LOCK.release()
 
 
 def loader(maxsize: int = 256) -> Callable[[F], F]:
@@ -136,12 +190,11 @@ def search_options() -> list[dict[str, str]]:
     """Options for the area search: villages first (what people look for), then the rest."""
     df = areas()
     order = {"dorp": 0, "gemeente": 1, "wijk": 2, "buurt": 3}
-    words = {"dorp": "dorp", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
     df = df.assign(_o=df["niveau"].map(order).fillna(9)).sort_values(["_o", "naam"])
     out = []
     for code, naam, niveau, gnaam in zip(df["code"], df["naam"], df["niveau"], df["gemeente_naam"], strict=True):
         where = "" if niveau == "gemeente" else f", {gnaam}"
-        out.append({"label": f"{naam} ({words.get(niveau, niveau)}{where})", "value": code})
+        out.append({"label": f"{naam} ({level_word(niveau)}{where})", "value": code})
     return out
 
 
@@ -201,22 +254,36 @@ def benchmarks(indicator_id: str, code: str, jaar: int) -> dict[str, Any]:
     return dict(_api().benchmarks(store(), indicator_id, code, jaar))
 
 
+DRENTHE_CODE = "PV22"
+
+
 @loader(maxsize=64)
 def drenthe_trend(indicator_id: str) -> pd.DataFrame:
-    """Drenthe (12 gemeenten, aggregated by the indicator's rule) per year, as trend rows with soort='drenthe'."""
+    """Drenthe (12 gemeenten, aggregated by the indicator's rule) per year, as trend rows with soort='drenthe'.
+
+    One lookup in the precomputed benchmark series (``api.benchmark_series``), not a full
+    ``benchmarks()`` (comparable areas and all) per year. ``bron``: the tables of that year's gemeente figures.
+    """
+    series = _api().benchmark_series(store(), indicator_id, code=DRENTHE_CODE).set_index("jaar")
     rows = []
-    gm = DRENTHE[0]
-    series = trend(indicator_id, (gm,))
-    bron = dict(zip(series["jaar"], series["bron"], strict=True)) if len(series) else {}
     for jaar in years(indicator_id, "gemeente"):
-        b = benchmarks(indicator_id, gm, jaar).get("drenthe") or {}
+        b = series.loc[jaar] if jaar in series.index else None
+        waarde = None if b is None or pd.isna(b["waarde"]) else float(b["waarde"])
+        dekking = None if b is None or pd.isna(b["dekking"]) else float(b["dekking"])
         # A total over only part of the 12 gemeenten (early years) is not Drenthe: leave the point out.
-        complete = b.get("dekking") is None or b.get("dekking") >= 0.999
-        rows.append({"code": "PV22", "naam": "Drenthe (12 gemeenten)", "jaar": jaar,
-                     "waarde": b.get("waarde") if complete else None,
-                     "status": b.get("status", "ontbreekt"), "bron": bron.get(jaar, ""), "breuk": False,
+        complete = dekking is None or dekking >= 0.999
+        rows.append({"code": DRENTHE_CODE, "naam": "Drenthe (12 gemeenten)", "jaar": jaar,
+                     "waarde": waarde if complete else None,
+                     "status": b["status"] if b is not None else "ontbreekt",
+                     "bron": ", ".join(source_tables(indicator_id, "gemeente", jaar)), "breuk": False,
                      "soort": "drenthe"})
     return pd.DataFrame(rows, columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+
+
+@loader(maxsize=4096)
+def source_tables(indicator_id: str, niveau: str, jaar: int) -> tuple[str, ...]:
+    """CBS table ids the indicator's figures at this level and year actually came from (not every table it can use)."""
+    return tuple(_api().source_tables(store(), indicator_id, niveau, int(jaar)))
 
 
 @loader(maxsize=1)
@@ -246,14 +313,13 @@ def vintage_for(niveau: str, jaar: int | None, indicator_id: str | None = None) 
 
 @loader(maxsize=8)
 def geometry(niveau: str, vintage: str) -> dict[str, Any]:
-    """FeatureCollection (feature id = region code) plus the names and bounds the map needs.
+    """What the map needs to know of a level's shapes; the shapes themselves travel as :func:`geo_file`.
 
-    Returns ``{"geojson", "locations", "names", "bounds", "gemeente_bounds", "approximate"}``.
+    Returns ``{"locations", "codes", "names", "bounds", "gemeente_bounds", "approximate"}``: ``locations``
+    the region codes in file order, ``codes`` the same as a frozenset (membership tests).
     """
     bnd = _boundaries(niveau, vintage)
     names = region_names()
-    feats = [{"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geom)}
-             for code, geom in zip(bnd["region_code"], bnd["geometry"], strict=True)]
     shapes = shapely.from_geojson(bnd["geometry"].tolist())
     gm = bnd["region_code"].map(gemeente_of)
     gb: dict[str, Bounds] = {}
@@ -261,13 +327,12 @@ def geometry(niveau: str, vintage: str) -> dict[str, Any]:
         b = shapely.total_bounds(shapes[list(bnd.index.get_indexer(idx))])
         gb[str(code)] = tuple(float(v) for v in b)  # type: ignore[assignment]
     return {
-        "geojson": {"type": "FeatureCollection", "features": feats},
         "locations": bnd["region_code"].tolist(),
+        "codes": frozenset(bnd["region_code"]),
         "names": [names.get(c, c) for c in bnd["region_code"]],
         "bounds": tuple(float(v) for v in shapely.total_bounds(shapes)),
         "gemeente_bounds": gb,
         "approximate": bool(bnd["approximate"].any()) if len(bnd) else False,
-        "features": {f["id"]: f for f in feats},
     }
 
 

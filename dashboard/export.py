@@ -1,9 +1,11 @@
 """Download builders: CSV, Excel and the PDF of an area profile.
 
 Pure functions from frames (or a :class:`dashboard.briefing.Profile`) to bytes,
-so callbacks only wrap them in ``dcc.send_bytes`` and tests can read the bytes
-back. Every file carries the attribution CBS's CC BY 4.0 licence asks for
-("Bron: CBS"): the Excel files in a sheet "Bronnen", the PDF in its footer.
+and at the end the pages' downloads assembled from the cached loaders
+(:func:`comparison_download`, :func:`profile_download`), so callbacks only wrap
+them in ``dcc.send_bytes`` and tests can read the bytes back. Every file
+carries the attribution CBS's CC BY 4.0 licence asks for ("Bron: CBS"): the
+Excel files in a sheet "Bronnen", the PDF in its footer.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from dashboard.formatting import fmt_pct, fmt_value, slug
 
 if TYPE_CHECKING:  # pragma: no cover - imported for type hints only
     from dashboard.briefing import Profile
@@ -39,14 +44,6 @@ SOURCE_COLUMNS: dict[str, str] = {
     "notes": "Opmerkingen",
 }
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def slug(text: str) -> str:
-    """File-name-safe lower-case ASCII ('Nieuw-Amsterdam' → 'nieuw-amsterdam')."""
-    import unicodedata
-
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "export"
 
 
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
@@ -230,15 +227,9 @@ def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
         return None
 
 
-def fmt_pct(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:.0f}%".replace(".", ",")
-
-
 def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
     """The profile as an A4 PDF: header, highlights, optional chart, figures per theme, notes, sources."""
-    from dashboard.briefing import fmt, status_text
+    from dashboard.briefing import status_text
 
     pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
     pdf.body_font = _setup_fonts(pdf)
@@ -341,8 +332,8 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
             y = pdf.get_y()
             bench = [k.drenthe, k.monitor] if is_gm else [k.gemeente, k.drenthe]
             unit = "" if k.eenheid in ("", "aantal") else k.eenheid
-            cells = [k.titel, unit, str(k.jaar or ""), fmt(k.waarde, k, unit=False) if k.has_value else "–",
-                     *(fmt(b, k, unit=False) for b in bench)]
+            cells = [k.titel, unit, str(k.jaar or ""), fmt_value(k.waarde, k, unit=False) if k.has_value else "–",
+                     *(fmt_value(b, k, unit=False) for b in bench)]
             for j, (text, (_, w)) in enumerate(zip(cells, cols, strict=False)):
                 pdf.set_font(f_, "B" if j == 3 else "", 8.4 if j != 1 else 7.6)
                 pdf.set_text_color(*(_MUTED if j == 1 else _INK))
@@ -411,3 +402,52 @@ def profile_excel(profile: Profile, sources: pd.DataFrame | None = None) -> byte
         {"Profiel": profile_frame(profile), "Opvallend": text}, sources,
         title=f"Gebiedsprofiel {profile.naam} ({profile.code})",
     )
+
+
+# -- the pages' downloads ---------------------------------------------------------------
+# Assembled here from the cached loaders; the pages only wrap a Download in dcc.send_bytes.
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    filename: str
+    mimetype: str
+
+
+def comparison_download(codes: Sequence[str], indicatoren: Sequence[str], excel: bool) -> Download:
+    """The Vergelijken page's CSV (tidy) or Excel (tidy, overview with units, definitions, sources)."""
+    from dashboard import about, compare, data
+    from dorpenmonitor.settings import GEMEENTEN
+
+    frame = compare.compare_frame(codes, indicatoren)  # once: the CSV and both Excel sheets come from it
+    tidy = compare.export_frame(frame)
+    index = data.area_index()
+    names = [index.get(c, (c, ""))[0] for c in codes]
+    stem = "vergelijking-" + slug("-".join(names[:3]) or "leeg")
+    if not excel:
+        return Download(csv_bytes(tidy), f"{stem}.csv", "text/csv")
+    wide = compare.wide_table(frame).rename(columns={i: data.indicator(i).title for i in indicatoren})
+    payload = excel_bytes(
+        {"Waarden": tidy, "Overzicht": wide, "Indicatoren": compare.indicator_sheet(indicatoren)},
+        about.sources(), title="Vergelijking Dorpenmonitor Drenthe",
+        notes=[f"Gebieden: {', '.join(names)}",
+               "Drenthe = de 12 Drentse gemeenten; monitor = 12 Drentse gemeenten en Hardenberg.",
+               f"Gemeenten in de monitor: {', '.join(GEMEENTEN.values())}"],
+    )
+    return Download(payload, f"{stem}.xlsx", XLSX_TYPE)
+
+
+def profile_download(code: str, pdf: bool) -> Download | None:
+    """The area profile as PDF (with its chart when it can be rendered) or Excel; None for an unknown area."""
+    from dashboard import about, briefing
+
+    p = briefing.profile(code)
+    if p is None:
+        return None
+    stem = f"gebiedsprofiel-{slug(p.naam)}-{slug(p.code)}"
+    if pdf:
+        return Download(profile_pdf(p, profile_chart_png(p)), f"{stem}.pdf", "application/pdf")
+    return Download(profile_excel(p, about.sources()), f"{stem}.xlsx", XLSX_TYPE)

@@ -25,6 +25,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential, unlabel_rgb
 
+from dashboard.formatting import fmt_number, fmt_value, unit_affixes
+
+__all__ = ["fmt_number", "fmt_value"]  # re-exported: the builders' callers format with the same rules
+
 CLASS_METHODS: dict[str, str] = {
     "kwantielen": "Kwantielen (gelijke aantallen)",
     "gelijk": "Gelijke intervallen",
@@ -58,33 +62,21 @@ class IndicatorMeta(Protocol):
 
 
 # -- numbers ----------------------------------------------------------------
-
-def fmt_number(value: float | None, decimals: int = 0) -> str:
-    """Dutch number format: 1.234,5 (thousands dot, decimal comma); '–' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{max(decimals, 0)}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+# Formatting lives in dashboard.formatting; fmt_number and fmt_value are re-exported here for the builders.
 
 
-def fmt_value(value: float | None, meta: IndicatorMeta) -> str:
-    """Value with unit, e.g. '12,3 %' or '1.234 inwoners per km²'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    unit = meta.unit.strip()
-    if unit in ("", "aantal"):
-        return fmt_number(value, meta.decimals)
-    if unit == "euro":
-        return f"€ {fmt_number(value, meta.decimals)}"
-    if unit.startswith("×"):  # '× 1.000 euro' reads best in front: '€ 312 × 1.000'
-        return f"{fmt_number(value, meta.decimals)} ({unit})"
-    sep = "" if unit == "%" else " "
-    return f"{fmt_number(value, meta.decimals)}{sep}{unit}"
+def tables_label(tables: Sequence[str]) -> str:
+    """'CBS 85984NED, 85318NED' for the CBS tables a figure actually came from ('CBS' when unknown)."""
+    names = ", ".join(dict.fromkeys(str(t).split("@")[0] for t in tables if t))
+    return f"CBS {names}" if names else "CBS"
 
 
 def source_label(meta: IndicatorMeta) -> str:
-    tables = ", ".join(s.split("@")[0] for s in meta.sources)
-    return f"CBS {tables}" if tables else "CBS"
+    """Every table the indicator can draw on, whatever the year: for catalogue-like places only.
+
+    For one level and year use :func:`tables_label` on ``dashboard.data.source_tables(...)``.
+    """
+    return tables_label(meta.sources)
 
 
 # -- classification -----------------------------------------------------------
@@ -267,25 +259,25 @@ def stepped_colorscale(
 
 def value_template(meta: IndicatorMeta) -> str:
     """The value as a plotly d3-format placeholder, written like :func:`fmt_value` (with ``separators=',.'``)."""
-    number = f"%{{z:,.{max(meta.decimals, 0)}f}}"
-    unit = _escape(meta.unit.strip())
-    if unit in ("", "aantal"):
-        return number
-    if unit == "euro":
-        return f"€ {number}"
-    if unit.startswith("×"):
-        return f"{number} ({unit})"
-    return f"{number}{'' if unit == '%' else ' '}{unit}"
+    before, after = unit_affixes(meta.unit)
+    return f"{_escape(before)}%{{z:,.{max(meta.decimals, 0)}f}}{_escape(after)}"
 
 
-def map_hovertemplate(meta: IndicatorMeta, jaar: int | None, niveau: str = "buurt") -> str:
-    """Hover of the value trace: name (from the GeoJSON), value, rank, source. Rank None → the trace's fallback."""
+def map_hovertemplate(
+    meta: IndicatorMeta, jaar: int | None, niveau: str = "buurt", tables: Sequence[str] | None = None
+) -> str:
+    """Hover of the value trace: name (from the GeoJSON), value, rank, source. Rank None → the trace's fallback.
+
+    ``tables``: the CBS tables this level and year came from (``data.source_tables``); without them, every
+    table the indicator can use.
+    """
     rank = "Rang onder de gemeenten" if niveau == "gemeente" else "Rang in gemeente"
     return (
         "<b>%{properties.naam}</b><br>"
         f"{_escape(meta.title)}: {value_template(meta)}<br>"
         f"{rank} (1 = hoogste): %{{customdata}}<br>"
-        f"Bron: {_escape(source_label(meta))}, {jaar if jaar is not None else '–'}"
+        f"Bron: {_escape(tables_label(tables) if tables is not None else source_label(meta))}, "
+        f"{jaar if jaar is not None else '–'}"
         "<extra></extra>"
     )
 
@@ -298,6 +290,7 @@ def map_values(
     method: str = "kwantielen",
     k: int = DEFAULT_CLASSES,
     niveau: str = "buurt",
+    tables: Sequence[str] | None = None,
 ) -> MapValues:
     """Values, ranks, colours and the geheim/onbetrouwbaar lists for the areas in ``locations`` (geometry order).
 
@@ -342,7 +335,7 @@ def map_values(
         colorscale=scale,
         zmin=zmin,
         zmax=zmax,
-        hovertemplate=map_hovertemplate(meta, jaar, niveau),
+        hovertemplate=map_hovertemplate(meta, jaar, niveau, tables),
         geheim=np.flatnonzero(geheim).tolist(),
         onbetrouwbaar=np.flatnonzero(onbetrouwbaar).tolist(),
         legend=legend,

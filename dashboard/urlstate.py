@@ -16,7 +16,24 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-NIVEAUS: dict[str, str] = {"gemeente": "Gemeenten", "wijk": "Wijken", "buurt": "Buurten"}
+#: Level words, (singular, plural): the one table every page, label and download uses.
+LEVEL_WORDS: dict[str, tuple[str, str]] = {
+    "gemeente": ("gemeente", "gemeenten"),
+    "wijk": ("wijk", "wijken"),
+    "buurt": ("buurt", "buurten"),
+    "dorp": ("dorp", "dorpen"),
+}
+
+
+def level_word(niveau: str, plural: bool = False, capital: bool = False) -> str:
+    """'buurt', 'buurten' or 'Buurten' for a level; an unknown level comes back as given."""
+    words = LEVEL_WORDS.get(niveau)
+    word = words[1 if plural else 0] if words else niveau
+    return word.capitalize() if capital else word
+
+
+#: The levels the map draws, with their labels.
+NIVEAUS: dict[str, str] = {n: level_word(n, plural=True, capital=True) for n in ("gemeente", "wijk", "buurt")}
 DEFAULT_NIVEAU = "buurt"
 DEFAULT_KLASSEN = "kwantielen"
 KLASSEN = ("kwantielen", "gelijk", "jenks")

@@ -20,16 +20,15 @@ from dashboard.figures import (
     MapValues,
     apply_values,
     base_map,
-    fmt_value,
     map_values,
     selection_paths,
-    source_label,
+    tables_label,
     trend_figure,
     view_layout,
 )
-from dashboard.urlstate import NIVEAUS, KaartState, TrendsState
+from dashboard.formatting import fmt_value
+from dashboard.urlstate import NIVEAUS, KaartState, TrendsState, level_word
 
-NIVEAU_WORD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten", "dorp": "dorpen"}
 DIRECTION_HINT = {
     "hoger is beter": "donkerder = ongunstiger (lager)",
     "hoger is slechter": "donkerder = ongunstiger (hoger)",
@@ -57,7 +56,8 @@ def map_values_for(state: KaartState, locations: Sequence[str]) -> MapValues | N
         return None
     meta = data.indicator(state.indicator)
     vals = data.values(state.indicator, state.niveau, state.jaar)
-    return map_values(locations, vals, meta, state.jaar, state.klassen, niveau=state.niveau)
+    tables = data.source_tables(state.indicator, state.niveau, state.jaar)
+    return map_values(locations, vals, meta, state.jaar, state.klassen, niveau=state.niveau, tables=tables)
 
 
 MapUpdate = tuple[go.Figure | Patch, dict[str, Any], MapValues | None]
@@ -77,7 +77,7 @@ def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool 
     niveau, vintage = key.split("|")
     geom = data.geometry(niveau, vintage)
     mv = map_values_for(state, geom["locations"])
-    code = state.code if state.code in geom["features"] else None
+    code = state.code if state.code in geom["codes"] else None
     url = data.geo_url(niveau, vintage)  # changes when a data refresh changes the shapes
     info: dict[str, Any] = {"key": key, "url": url, "gemeente": state.gemeente, "code": code}
     if online:
@@ -134,7 +134,7 @@ def selection_patch(code: str | None, state: KaartState) -> Patch:
     """Outline the selected area without touching anything else."""
     key = geo_key(state)
     niveau, vintage = key.split("|")
-    known = data.geometry(niveau, vintage)["features"]
+    known = data.geometry(niveau, vintage)["codes"]
     patch = Patch()
     _set_paths(patch, selection_paths(code if code in known else None))
     return patch
@@ -164,7 +164,7 @@ def legend_spec(mv: MapValues | None, state: KaartState) -> LegendSpec | None:
         "items": [[item.label, item.color, item.count, item.kind]
                   for item in mv.legend if item.kind == "klasse" or item.count],
         "uitleg": f"Indeling: {METHOD_WORD.get(state.klassen, state.klassen)}. "
-                  f"Rechts: aantal {NIVEAU_WORD[state.niveau]}.",
+                  f"Rechts: aantal {level_word(state.niveau, plural=True)}.",
     }
 
 
@@ -172,7 +172,7 @@ def map_title(state: KaartState) -> str:
     if not state.indicator:
         return "Geen indicator beschikbaar"
     meta = data.indicator(state.indicator)
-    return f"{meta.title} · {NIVEAU_WORD[state.niveau]} · {state.jaar if state.jaar else '–'}"
+    return f"{meta.title} · {level_word(state.niveau, plural=True)} · {state.jaar if state.jaar else '–'}"
 
 
 def boundary_note(state: KaartState) -> list:
@@ -192,12 +192,20 @@ def boundary_note(state: KaartState) -> list:
 
 
 def source_note(state: KaartState) -> str:
-    """Source line under the map (plain text: it changes with every switch)."""
+    """Source line under the map (plain text: it changes with every switch): the tables of this level and year."""
     if not state.indicator:
         return ""
     meta = data.indicator(state.indicator)
     caveat = getattr(meta, "caveat", "")
-    return f"Bron: {source_label(meta)}, {state.jaar}. {caveat}".strip()
+    return f"Bron: {_tables_text(state)}, {state.jaar}. {caveat}".strip()
+
+
+def _tables_text(state: KaartState) -> str:
+    """'CBS 85984NED' for the figures on the map now (all the indicator's tables when no year is chosen)."""
+    meta = data.indicator(state.indicator)
+    if state.jaar is None:
+        return tables_label(meta.sources)
+    return tables_label(data.source_tables(state.indicator, state.niveau, state.jaar))
 
 
 def _bench_text(b: dict[str, Any] | None, meta) -> str:
@@ -224,14 +232,18 @@ def area_card(code: str | None, state: KaartState) -> list:
         status = b.get("status", "ontbreekt")
         value_text = fmt_value(waarde, meta) if waarde is not None else (
             "geheim (CBS)" if status == "geheim" else "geen gegevens")
-        rang = (f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']} in {gm_naam}"
-                if b.get("rang_in_gemeente") else "–")
-        rows += [
-            html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text)),
-            html.Dt("Rang in gemeente (1 = hoogste)"), html.Dd(rang),
-            html.Dt(f"Gemeente {gm_naam}"), html.Dd(_bench_text(b.get("gemeente"), meta)),
-            html.Dt("Drenthe (12 gemeenten)"), html.Dd(_bench_text(b.get("drenthe"), meta)),
-        ]
+        rows += [html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text))]
+        if code.startswith("GM"):
+            # A gemeente is ranked among all 13 and is its own gemeente: compare with the monitor total instead.
+            rang = f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']}" if b.get("rang_in_gemeente") else "–"
+            rows += [html.Dt("Rang onder de 13 gemeenten (1 = hoogste)"), html.Dd(rang),
+                     html.Dt("13 gemeenten"), html.Dd(_bench_text(b.get("monitor"), meta))]
+        else:
+            rang = (f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']} in {gm_naam}"
+                    if b.get("rang_in_gemeente") else "–")
+            rows += [html.Dt("Rang in gemeente (1 = hoogste)"), html.Dd(rang),
+                     html.Dt(f"Gemeente {gm_naam}"), html.Dd(_bench_text(b.get("gemeente"), meta))]
+        rows += [html.Dt("Drenthe (12 gemeenten)"), html.Dd(_bench_text(b.get("drenthe"), meta))]
     niveau = state.niveau
     for ind_id in KEY_FIGURES:
         if ind_id == state.indicator:
@@ -254,7 +266,8 @@ def area_card(code: str | None, state: KaartState) -> list:
     trend_q = urlencode({"indicator": state.indicator or "", "codes": code}, safe=",")
     return [
         html.H2(naam, className="vak-titel", id="kaart-profiel-naam"),
-        html.P(f"{niveau.capitalize()} in {gm_naam} · {code}", className="klein"),
+        html.P(f"Gemeente · {code}" if code.startswith("GM")
+               else f"{level_word(niveau, capital=True)} in {gm_naam} · {code}", className="klein"),
         html.Dl(rows, className="kerncijfers"),
         html.Div([
             html.A("Volledig profiel →", href=f"/profiel?{urlencode({'code': code})}", className="knop knop-primair",
@@ -279,7 +292,7 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
         "code": vals["code"], "naam": vals["naam"], "gemeente": vals["gemeente_code"].map(names),
         "niveau": state.niveau, "indicator": meta.title, "eenheid": meta.unit, "jaar": state.jaar,
         "waarde": vals["waarde"], "status": vals["status"], "rang_in_gemeente": vals["rank_in_gemeente"],
-        "opmerking": vals["note"], "bron": source_label(meta),
+        "opmerking": vals["note"], "bron": tables_label(data.source_tables(state.indicator, state.niveau, state.jaar)),
     })[cols]
     buf = io.StringIO()
     out.to_csv(buf, index=False, sep=";", decimal=",")

@@ -14,16 +14,29 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import about, data
+from dashboard.urlstate import level_word
 from dorpenmonitor.settings import GEMEENTEN
 
 dash.register_page(__name__, path="/over", name="Over de data", title="Over de data · Dorpenmonitor Drenthe",
                    order=9)
 
-LEVEL_WORDS = {"gemeente": "Gemeenten", "wijk": "Wijken", "buurt": "Buurten"}
 #: Columns shown without thousands separators (years, run numbers).
 PLAIN_COLUMNS = ("Jaar", "Nr.")
-META_LABELS = {"snapshot_sha256": "Controlegetal momentopname (SHA-256)", "last_refresh": "Laatste verversing",
-               "refresh_scope": "Omvang laatste verversing"}
+#: Dutch label of every key the loaders write into the meta table (etl/snapshot.py, etl/refresh.py), in display
+#: order. A key not here and not in HIDDEN_META is not shown: users never see a raw key.
+META_LABELS = {
+    "snapshot_built": "Momentopname gemaakt",
+    "snapshot_loaded": "In de database geladen",
+    "data_origin": "Herkomst",
+    "last_refresh": "Laatste verversing bij CBS/PDOK",
+    "last_refresh_scope": "Omvang laatste verversing",
+    "snapshot_sha256": "Controlegetal momentopname (SHA-256)",
+}
+#: Written for the app's own checks, not for readers.
+HIDDEN_META: frozenset[str] = frozenset()
+ORIGIN_WORDS = {"snapshot": "gebundelde snapshot", "live": "live ververst bij CBS/PDOK"}
+#: Timestamps shown as Dutch date and time.
+META_TIMES = ("snapshot_loaded", "last_refresh")
 STATUS_WORDS = {"ok": "gelukt", "failed": "mislukt", "running": "bezig"}
 
 
@@ -120,20 +133,8 @@ def _sources() -> html.Section:
 
 
 def _status() -> html.Section:
-    m = about.meta()
     runs = about.load_runs()
-    origin = {"snapshot": "de meegeleverde momentopname (offline)", "live": "rechtstreeks bij CBS opgehaald"}
-    items = [
-        ("Momentopname gemaakt", m.get("snapshot_built", "onbekend")),
-        ("In de database geladen", _when(m.get("snapshot_loaded"))),
-        ("Herkomst", origin.get(m.get("data_origin", ""), m.get("data_origin", "onbekend"))),
-    ]
-    if m.get("last_refresh"):
-        items.append(("Laatste verversing bij CBS", _when(m["last_refresh"])))
-    extra = [(k, v) for k, v in m.items() if k not in ("snapshot_built", "snapshot_loaded", "data_origin",
-                                                        "last_refresh")]
-    extra = [(META_LABELS.get(k, k), v) for k, v in extra]
-    dl = html.Dl([x for k, v in items + extra for x in (html.Dt(k), html.Dd(v))], className="stand-lijst")
+    dl = html.Dl([x for k, v in meta_items(about.meta()) for x in (html.Dt(k), html.Dd(v))], className="stand-lijst")
     body: list = [html.H2("Gegevensstand", className="vak-titel", id="over-stand"), dl]
     if not runs.empty:
         df = pd.DataFrame({
@@ -145,6 +146,22 @@ def _status() -> html.Section:
         body += [html.H3("Laadgeschiedenis (laatste 10)", className="sub-titel"),
                  _table(df, "over-laadrondes", numeric=("Nr.", "Rijen"))]
     return html.Section(body, className="paneel")
+
+
+def meta_items(m: dict[str, str]) -> list[tuple[str, str]]:
+    """(Dutch label, value in words) of the meta table, in the order of META_LABELS (pure)."""
+    items = [("Momentopname gemaakt", m.get("snapshot_built") or "onbekend"),
+             ("In de database geladen", _when(m.get("snapshot_loaded")))]
+    for key, label in META_LABELS.items():
+        if key in ("snapshot_built", "snapshot_loaded") or key in HIDDEN_META or not m.get(key):
+            continue
+        v = m[key]
+        if key == "data_origin":
+            v = ORIGIN_WORDS.get(v, v)
+        elif key in META_TIMES:
+            v = _when(v)
+        items.append((label, v))
+    return items
 
 
 def _when(ts: Any) -> str:
@@ -177,7 +194,7 @@ def _coverage() -> html.Section:
         numeric = tuple(c for c in piv.columns if c != "Jaar")
         # A dash for "none" lets the years and themes that do have data stand out.
         piv = piv.astype(object).where(piv.ne(0), "–")
-        body.append(html.H3(LEVEL_WORDS[level], className="sub-titel"))
+        body.append(html.H3(level_word(level, plural=True, capital=True), className="sub-titel"))
         body.append(_table(piv, f"over-dekking-{level}", numeric=numeric))
     return html.Section(body, className="paneel")
 
@@ -224,7 +241,7 @@ def _catalogue() -> html.Section:
 def _boundaries() -> html.Section:
     bv = about.boundary_vintages()
     df = pd.DataFrame({
-        "Niveau": bv["level"].map(lambda lv: LEVEL_WORDS.get(lv, lv)), "Jaargang": bv["vintage"],
+        "Niveau": bv["level"].map(lambda lv: level_word(lv, plural=True, capital=True)), "Jaargang": bv["vintage"],
         "Benaderd": bv["approximate"].map(lambda a: "ja" if bool(a) else "nee"), "Gebieden": bv["n"],
     })
     return html.Section([

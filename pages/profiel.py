@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import briefing, data
-from dashboard.export import profile_chart_png, profile_excel, profile_pdf, slug
+from dashboard import briefing, data, export
+from dashboard.formatting import fmt_short, unit_label
 from dashboard.layout import alert, dropdown
 from dashboard.urlstate import first, resolve_code
 
@@ -139,9 +139,9 @@ def profile_body(p: briefing.Profile) -> list:
             first_year = f.trend[0][0] if f.trend else None
             rows.append(html.Tr([
                 html.Th([f.titel, html.Span(extra, className="cel-noot") if extra else None], scope="row"),
-                html.Td(briefing.fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
-                *(html.Td(briefing.fmt_short(b, f), className="getal") for b in bench),
-                html.Td(briefing.unit_label(f), className="eenheid"),
+                html.Td(fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
+                *(html.Td(fmt_short(b, f), className="getal") for b in bench),
+                html.Td(unit_label(f), className="eenheid"),
                 html.Td(str(f.jaar or ""), className="getal jaar"),
                 html.Td(html.Img(src=briefing.svg_data_uri(svg), alt=f"Trend {f.titel} {first_year}–{f.jaar}",
                                  title=f"{first_year}–{f.jaar}", className="sparkline") if svg else "",
@@ -203,11 +203,5 @@ def download(_pdf, _xlsx, code):
 
 def build_download(code: str, pdf: bool) -> dict[str, Any] | None:
     """The dcc.Download payload (PDF or Excel) of a profile; a plain function for tests."""
-    p = briefing.profile(code)
-    if p is None:
-        return None
-    stem = f"gebiedsprofiel-{slug(p.naam)}-{slug(p.code)}"
-    if pdf:
-        return dcc.send_bytes(profile_pdf(p, profile_chart_png(p)), f"{stem}.pdf", type="application/pdf")
-    return dcc.send_bytes(profile_excel(p, data.store().sources()), f"{stem}.xlsx",
-                          type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d = export.profile_download(code, pdf)
+    return None if d is None else dcc.send_bytes(d.content, d.filename, type=d.mimetype)

@@ -11,11 +11,11 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html
 
-from dashboard import compare, data
-from dashboard.export import csv_bytes, excel_bytes, slug
-from dashboard.figures import FONT, fmt_number
+from dashboard import compare, data, export
+from dashboard.figures import FONT
+from dashboard.formatting import fmt_number
 from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown, profile_href
-from dorpenmonitor.settings import GEMEENTEN
+from dashboard.urlstate import level_word
 
 dash.register_page(__name__, path="/vergelijken", name="Vergelijken", title="Vergelijken · Dorpenmonitor Drenthe",
                    order=2)
@@ -84,7 +84,8 @@ def _content(state: compare.VergelijkState) -> list:
     wide = compare.wide_table(tidy)
     refs = compare.benchmark_rows(tidy)
     columns = [{"name": "Gebied", "id": "Gebied"}, {"name": "Soort", "id": "Soort"},
-               *({"name": f"{metas[i].title} ({metas[i].unit})", "id": i} for i in state.indicatoren)]
+               # The unit is in every cell ('1,2 km (2024)'), so the header is the title alone.
+               *({"name": metas[i].title, "id": i} for i in state.indicatoren)]
     table_rows = [*wide.to_dict("records"), *refs.to_dict("records")]
     n_areas = len(wide)
     return [
@@ -146,7 +147,7 @@ def _similar_section(state: compare.VergelijkState) -> html.Section:
         html.H2(f"Lijkt op {naam}", className="vak-titel", id="vergelijken-lijkt-op-titel"),
         html.Div(control("Gebied", dropdown("vergelijken-basis", options=options, value=basis, clearable=False),
                          "vergelijken-basis"), className="basis-keuze niet-printen"),
-        html.P(f"De {compare.TOP_SIMILAR} {niveau}{'en' if niveau != 'gemeente' else 'n'} die het meest op {naam} "
+        html.P(f"De {compare.TOP_SIMILAR} {level_word(niveau, plural=True)} die het meest op {naam} "
                "lijken op de gekozen indicatoren. Afstand: standaard-Euclidische afstand op z-scores (0 = gelijk; "
                "elke indicator telt even zwaar, gemeten in standaarddeviaties over alle gebieden van dit niveau, "
                "nieuwste jaar).", className="noot"),
@@ -202,19 +203,5 @@ def download(_csv, _xlsx, codes, indicatoren):
 
 def build_download(state: compare.VergelijkState, excel: bool) -> dict[str, Any]:
     """The dcc.Download payload for ``state`` (a plain function, so tests call it without a browser)."""
-    tidy = compare.export_frame(compare.compare_frame(state.codes, state.indicatoren))
-    index = data.area_index()
-    stem = "vergelijking-" + slug("-".join(index.get(c, (c, ""))[0] for c in state.codes[:3]) or "leeg")
-    if not excel:
-        return dash.dcc.send_bytes(csv_bytes(tidy), f"{stem}.csv", type="text/csv")
-    wide = compare.wide_table(compare.compare_frame(state.codes, state.indicatoren))
-    wide = wide.rename(columns={i: data.indicator(i).title for i in state.indicatoren})
-    payload = excel_bytes(
-        {"Waarden": tidy, "Overzicht": wide, "Indicatoren": compare.indicator_sheet(state.indicatoren)},
-        data.store().sources(), title="Vergelijking Dorpenmonitor Drenthe",
-        notes=[f"Gebieden: {', '.join(index.get(c, (c, ''))[0] for c in state.codes)}",
-               "Drenthe = de 12 Drentse gemeenten; monitor = 12 Drentse gemeenten en Hardenberg.",
-               f"Gemeenten in de monitor: {', '.join(GEMEENTEN.values())}"],
-    )
-    return dash.dcc.send_bytes(payload, f"{stem}.xlsx",
-                               type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d = export.comparison_download(state.codes, state.indicatoren, excel)
+    return dash.dcc.send_bytes(d.content, d.filename, type=d.mimetype)

@@ -564,3 +564,145 @@ def test_warm_covers_villages_and_the_drenthe_series(app, monkeypatch):
     assert {c[1] for c in calls if c[0] == "drenthe_trend"} == indicators
     assert any(c[0] == "values" and c[2] == "dorp" for c in calls)
     assert any(c[0] == "benchmarks" and c[2].startswith("DP") for c in calls)
+
+
+# -- one formatting module, one table of level words ------------------------------------
+
+def test_formatting_writes_every_unit_the_same_way_everywhere():
+    from dashboard import formatting as fm
+    from indicators import REGISTRY
+
+    class M:
+        def __init__(self, unit, decimals=1):
+            self.unit, self.decimals = unit, decimals
+
+    assert fm.fmt_value(1.234, M("km")) == "1,2 km"
+    assert fm.fmt_value(28.06, M("%")) == "28,1%"
+    assert fm.fmt_value(312000, M("euro", 0)) == "€ 312.000"
+    assert fm.fmt_value(312, M("× 1.000 euro", 0)) == "312 (× 1.000 euro)"
+    assert fm.fmt_value(0.22, M("score", 3)) == "0,220" and fm.fmt_value(3, M("aantal", 0)) == "3"
+    assert fm.fmt_value(1.234, M("km"), unit=False) == "1,2" and fm.fmt_value(None, M("km")) == "–"
+    assert fm.fmt_short(1.234, M("km")) == "1,2" and fm.unit_label(M("km")) == "km"
+    assert fm.fmt_short(28.06, M("%")) == "28,1%" and fm.unit_label(M("%")) == ""
+    assert fm.fmt_pct(28.4) == "28%" and fm.fmt_pct(None) == ""
+    assert fm.slug("Nieuw-Amsterdam") == "nieuw-amsterdam" and fm.slug("") == "export"
+    # The map's hover template puts the same text around the number as fmt_value, for every unit in use.
+    for ind in REGISTRY.values():
+        before, after = fm.unit_affixes(ind.unit)
+        assert fm.fmt_value(1, ind).startswith(before) and fm.fmt_value(1, ind).endswith(after)
+        assert figures.value_template(ind) == f"{before}%{{z:,.{max(ind.decimals, 0)}f}}{after}".replace("<", "&lt;")
+
+
+def test_level_words_come_from_one_table():
+    from dashboard.urlstate import NIVEAUS, level_word
+
+    assert level_word("buurt") == "buurt" and level_word("dorp", plural=True) == "dorpen"
+    assert level_word("gemeente", plural=True, capital=True) == "Gemeenten" and level_word("x") == "x"
+    assert NIVEAUS == {"gemeente": "Gemeenten", "wijk": "Wijken", "buurt": "Buurten"}
+
+
+# -- review fixes: sources per year, gemeente card, geometry, reload -------------------
+
+def test_map_sources_are_the_tables_of_that_level_and_year(app):
+    from dashboard import data, views
+    from indicators import api
+
+    state, _ = parse_kaart({"niveau": "gemeente", "indicator": "inwoners", "jaar": "2005"}, data.catalog())
+    tables = api.source_tables(data.store(), "inwoners", "gemeente", 2005)
+    assert tables and len(tables) < len(data.indicator("inwoners").sources)
+    note = views.source_note(state)
+    assert note.startswith(f"Bron: CBS {', '.join(tables)}, 2005")
+    assert "85984NED" not in note  # a 2024 table: listed in the indicator's metadata, not used for 2005
+    mv = views.map_values_for(state, data.geometry("gemeente", "2022")["locations"])
+    assert f"Bron: CBS {', '.join(tables)}, 2005" in mv.hovertemplate
+    text, _ = views.kaart_csv(state)
+    assert text.splitlines()[1].endswith(f";CBS {', '.join(tables)}")
+
+
+def test_area_card_of_a_gemeente_ranks_among_the_13_and_compares_with_the_total(app):
+    from dashboard import data, views
+
+    state, _ = parse_kaart({"niveau": "gemeente", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
+    card = json.dumps(views.area_card("GM0106", state), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    b = data.benchmarks("aandeel_65plus", "GM0106", 2024)
+    assert "Rang onder de 13 gemeenten" in card and f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']}\"" in card
+    assert "13 gemeenten" in card and "Drenthe (12 gemeenten)" in card
+    assert "Gemeente Assen" not in card and " in Assen" not in card and "Rang in gemeente" not in card
+
+
+def test_geometry_has_codes_not_parsed_shapes(app):
+    from dashboard import data
+
+    geom = data.geometry("gemeente", "2022")
+    assert geom["codes"] == frozenset(geom["locations"]) and "GM0106" in geom["codes"]
+    assert "geojson" not in geom and "features" not in geom
+
+
+def test_drenthe_trend_reads_the_benchmark_series(app):
+    from dashboard import data
+
+    tr = data.drenthe_trend("aandeel_65plus")
+    assert list(tr["jaar"]) == list(data.years("aandeel_65plus", "gemeente")) and (tr["code"] == "PV22").all()
+    row = tr[tr["jaar"] == 2024].iloc[0]
+    assert row["waarde"] == data.benchmarks("aandeel_65plus", "GM0106", 2024)["drenthe"]["waarde"]
+    assert row["bron"] == ", ".join(data.source_tables("aandeel_65plus", "gemeente", 2024))
+
+
+def test_clear_also_empties_the_indicator_caches(monkeypatch):
+    from dashboard import data
+    from indicators import api
+
+    calls = []
+
+    class FakeLoader:
+        def cache_clear(self):
+            calls.append("loader")
+
+    monkeypatch.setattr(data, "LOADERS", {"x": FakeLoader()})
+    monkeypatch.setattr(api, "clear_cache", lambda: calls.append("api"))
+    data.clear()
+    assert sorted(calls) == ["api", "loader"]
+
+
+def test_a_reload_of_the_database_is_noticed_within_the_check_interval(store, tmp_path, monkeypatch):
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from dashboard import data
+    from dorpenmonitor import store as store_mod
+
+    # A copy of the session database, so the reload does not touch what other tests read.
+    src = sqlite3.connect(store.url.removeprefix("sqlite:///"))
+    dst = sqlite3.connect(tmp_path / "copy.sqlite")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    copy = store_mod.Store(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    cleared = []
+    monkeypatch.setattr(data, "_STORE", copy)
+    monkeypatch.setattr(data, "clear", lambda: cleared.append(True))  # the session's caches stay as they are
+    monkeypatch.setattr(data, "_VERSION", data.data_version())
+    monkeypatch.setattr(data, "_CHECKED_AT", 100.0)
+    assert data._VERSION[0]  # snapshot_loaded is written by every snapshot load
+
+    assert not data.check_data_version(now=110.0) and not cleared  # nothing changed
+    with copy.engine.begin() as c:  # what a reload or refresh in another process writes
+        c.execute(sa.delete(store_mod.meta).where(store_mod.meta.c.key == "last_refresh"))
+        c.execute(sa.insert(store_mod.meta), [{"key": "last_refresh", "value": "2031-01-01T00:00:00+00:00"}])
+    assert not data.check_data_version(now=112.0) and not cleared  # within 5 s of the last look: no query
+    assert data.check_data_version(now=115.5) and cleared == [True]
+    assert data._VERSION == (copy.meta()["snapshot_loaded"], "2031-01-01T00:00:00+00:00")
+    assert not data.check_data_version(now=121.0) and cleared == [True]  # once per change
+
+
+def test_requests_check_the_data_version_but_static_files_do_not(app, monkeypatch):
+    from dashboard import data
+
+    seen = []
+    monkeypatch.setattr(data, "check_data_version", lambda: seen.append(True))
+    client = app.server.test_client()
+    client.get("/assets/style.css")
+    assert not seen
+    client.get("/_dash-layout")
+    assert seen

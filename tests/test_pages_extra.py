@@ -21,12 +21,12 @@ from dashboard.briefing import (
     Profile,
     change_highlights,
     deviation_highlights,
-    fmt,
     profile_frame,
     quality_notes,
     sparkline_svg,
 )
 from dashboard.compare import VergelijkState, parse_vergelijken, similar_areas, vergelijken_query
+from dashboard.formatting import fmt_value as fmt
 from dashboard.urlstate import Catalog
 
 
@@ -318,3 +318,51 @@ def test_coverage_pivot_is_years_by_theme():
 
 def test_vergelijken_state_default_is_empty():
     assert VergelijkState().codes == ()
+
+
+def _meta_keys_written_by_the_loaders() -> set[str]:
+    """The keys in every ``meta_rows={...}`` of the ETL (read from the source, so a new key cannot slip by)."""
+    import re
+
+    from dorpenmonitor.settings import PROJECT_ROOT
+
+    keys: set[str] = set()
+    for path in (PROJECT_ROOT / "etl").glob("*.py"):
+        for block in re.findall(r"meta_rows=\{(.*?)\}", path.read_text(), flags=re.S):
+            keys |= set(re.findall(r'"(\w+)"\s*:', block))
+    return keys
+
+
+def test_every_meta_key_has_a_dutch_label_or_is_hidden():
+    from pages import over
+
+    written = _meta_keys_written_by_the_loaders()
+    assert {"snapshot_built", "snapshot_loaded", "data_origin", "snapshot_sha256", "last_refresh",
+            "last_refresh_scope"} <= written
+    assert written <= set(over.META_LABELS) | over.HIDDEN_META
+    m = {"snapshot_built": "2026-11-25", "snapshot_loaded": "2026-11-26T10:00:00+00:00", "data_origin": "live",
+         "snapshot_sha256": "ab12", "last_refresh": "2026-11-27T09:30:00+00:00",
+         "last_refresh_scope": "jaren 2024", "iets_nieuws": "x"}
+    items = dict(over.meta_items(m))
+    assert items["Herkomst"] == "live ververst bij CBS/PDOK" and items["Omvang laatste verversing"] == "jaren 2024"
+    assert not set(m) & set(items) and "x" not in items.values()  # never a raw key
+    assert dict(over.meta_items({"data_origin": "snapshot"}))["Herkomst"] == "gebundelde snapshot"
+
+
+def test_comparison_shows_units_and_its_download_computes_once(app, monkeypatch):
+    import base64
+
+    from dashboard import compare, data
+    from pages import vergelijken
+
+    wide = compare.wide_table(compare.compare_frame(["DP1680_annen"], ["afstand_huisarts", "aandeel_65plus"]))
+    assert wide.loc["DP1680_annen", "afstand_huisarts"].split(" (")[0].endswith(" km")  # '1,2 km (2024)'
+    assert "% (" in wide.loc["DP1680_annen", "aandeel_65plus"]
+    calls = []
+    real = compare.compare_frame
+    monkeypatch.setattr(compare, "compare_frame", lambda *a: calls.append(a) or real(*a))
+    state = parse_vergelijken({"codes": "DP1680_annen", "indicatoren": "afstand_huisarts"}, data.catalog())
+    xl = vergelijken.build_download(state, excel=True)
+    assert len(calls) == 1
+    ws = load_workbook(io.BytesIO(base64.b64decode(xl["content"])))["Overzicht"]
+    assert any(" km (" in str(c.value) for row in ws.iter_rows() for c in row)
