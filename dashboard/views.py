@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -341,14 +342,30 @@ def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
     return tr, bench
 
 
+def as_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each area's series as an index: its first year with a value = 100."""
+    out = frame.copy()
+    v = pd.to_numeric(out["waarde"], errors="coerce")
+    base = v.where(v.gt(0)).groupby(out["code"]).transform("first")
+    out["waarde"] = (v / base * 100).round(1)
+    return out
+
+
 def trend_view(state: TrendsState) -> tuple[go.Figure, list]:
     """Figure plus notes (breaks, missing values) for the trends page."""
     if not state.indicator:
         return go.Figure(), [html.P("Geen indicator beschikbaar.")]
     meta = data.indicator(state.indicator)
     tr, bench = trend_data(state)
-    fig = trend_figure(tr, meta, bench)
     notes: list = []
+    if getattr(meta, "aggregation", "") == "sum" and len(tr) and len(bench):
+        # A count for a village next to the count for all of Drenthe is a flat line at zero:
+        # compare the development instead, each series indexed to its first year.
+        tr, bench = as_index(tr), as_index(bench)
+        meta = replace(meta, unit="index (eerste jaar = 100)", decimals=0)
+        notes.append(html.P("Aantallen zijn als index getoond (eerste jaar met een waarde = 100), zodat een dorp "
+                            "en Drenthe te vergelijken zijn; de CSV bevat de echte aantallen.", className="noot"))
+    fig = trend_figure(tr, meta, bench)
     if not state.codes:
         notes.append(html.P("Kies hierboven één of meer gebieden om hun ontwikkeling te zien.", className="klein"))
     breaks = tr[tr["breuk"].fillna(False).astype(bool)] if len(tr) else tr

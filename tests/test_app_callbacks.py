@@ -706,3 +706,17 @@ def test_requests_check_the_data_version_but_static_files_do_not(app, monkeypatc
     assert not seen
     client.get("/_dash-layout")
     assert seen
+
+
+def test_count_trends_are_indexed_against_benchmarks(app):
+    """Annen's ~50 crimes next to Drenthe's ~16,000 would be a flat line: counts are shown as an index."""
+    from dashboard import views
+    from dashboard.urlstate import TrendsState
+
+    frame = pd.DataFrame({"code": ["A", "A", "B", "B"], "jaar": [2021, 2022, 2021, 2022], "waarde": [50, 45, 0, 10]})
+    assert views.as_index(frame)["waarde"].tolist()[:2] == [100.0, 90.0]
+    fig, notes = views.trend_view(TrendsState("misdrijven", ("DP1680_annen",), ("gemeente", "drenthe"), ()))
+    assert "index" in fig.layout.yaxis.title.text
+    assert any("index" in str(n) for n in notes)
+    fig, _ = views.trend_view(TrendsState("aandeel_65plus", ("DP1680_annen",), ("gemeente", "drenthe"), ()))
+    assert "index" not in (fig.layout.yaxis.title.text or "")
