@@ -573,13 +573,16 @@ def trend_figure(
                                               .fillna(False).astype(bool), "jaar"]}) if "breuk" in trend else []
     for b in breaks:
         fig.add_vline(x=b - 0.5, line={"color": "#999999", "width": 1, "dash": "dot"})
+    years = [int(y) for d in fig.data for y in (d.x or ()) if y is not None]
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff",
         separators=",.", font={"family": FONT, "size": 13},
         hovermode="closest", hoverlabel={"bgcolor": "#ffffff"},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        xaxis={"title": None, "showgrid": False, "tickformat": "d", "nticks": 14},
+        # Whole years only: with a short series, automatic ticks fall on half years and print each year twice.
+        xaxis={"title": None, "showgrid": False, "tickformat": "d", "tickmode": "linear", "tick0": min(years),
+               "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
         yaxis={"title": {"text": meta.unit}, "gridcolor": "#e6e6e6", "zeroline": False,
                "separatethousands": True},
     )
