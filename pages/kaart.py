@@ -268,14 +268,13 @@ def select_area(code, niveau, indicator, jaar, klassen, gemeente, geo):
     return views.selection_patch(state.code, state), geo, views.area_card(state.code, state)
 
 
+#: The controls that make up a map view, in the argument order of :func:`_state`.
+VIEW_IDS = ("kaart-niveau", "kaart-indicator", "kaart-jaar", "kaart-klassen", "kaart-gemeente", "kaart-gebied")
+
+
 @callback(
     Output("kaart-url", "search"),
-    Input("kaart-niveau", "value"),
-    Input("kaart-indicator", "value"),
-    Input("kaart-jaar", "value"),
-    Input("kaart-klassen", "value"),
-    Input("kaart-gemeente", "value"),
-    Input("kaart-gebied", "value"),
+    *[Input(i, "value") for i in VIEW_IDS],
     prevent_initial_call=True,
 )
 def sync_url(niveau, indicator, jaar, klassen, gemeente, code):
@@ -285,12 +284,7 @@ def sync_url(niveau, indicator, jaar, klassen, gemeente, code):
 @callback(
     Output("kaart-download", "data"),
     Input("kaart-download-knop", "n_clicks"),
-    State("kaart-niveau", "value"),
-    State("kaart-indicator", "value"),
-    State("kaart-jaar", "value"),
-    State("kaart-klassen", "value"),
-    State("kaart-gemeente", "value"),
-    State("kaart-gebied", "value"),
+    *[State(i, "value") for i in VIEW_IDS],
     prevent_initial_call=True,
 )
 def download(n_clicks, niveau, indicator, jaar, klassen, gemeente, code):
