@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from typing import Any, Protocol
 
+from dorpenmonitor.text import slug as text_slug
+
 MISSING = "–"
 #: Units not written after the number (a count, score or class reads better bare).
 BARE_UNITS: tuple[str, ...] = ("", "aantal", "score", "klasse (1-5)")
@@ -90,6 +92,4 @@ def fmt_pct(value: float | None, decimals: int = 0) -> str:
 
 def slug(text: str) -> str:
     """File-name-safe lower-case ASCII ('Nieuw-Amsterdam' → 'nieuw-amsterdam'); 'export' when nothing is left."""
-    from indicators.villages import slug as village_slug  # late: the indicator package is heavier than this module
-
-    return village_slug(text) or "export"
+    return text_slug(text) or "export"

@@ -21,6 +21,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from dorpenmonitor.settings import get_settings
+
 STATUSES = ("ok", "geheim", "ontbreekt")
 LEVELS = ("gemeente", "wijk", "buurt")
 
@@ -454,7 +456,5 @@ def dumps_geojson(obj: dict) -> str:
 def get_store(url: str | None = None) -> Store:
     """The store for ``url`` (default: the configured database)."""
     if url is None:
-        from dorpenmonitor.settings import get_settings
-
         url = get_settings().database_url
     return Store(url)

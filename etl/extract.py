@@ -5,7 +5,8 @@ folder, filtered at the server to the requested municipalities, and only then
 renamed to ``raw_dir/<table_id>/``: a failed or interrupted download never
 destroys the previous raw copy. Beside cbsodata's own ``<Entity>.json`` files
 sits ``_download.json`` (table, url, filter, date, licence, sha256 per file),
-so transforms can re-run offline with :func:`read_raw`.
+so transforms can re-run offline with :func:`read_raw`. Retries, staging and
+checksums are the generic helpers of :mod:`dorpenmonitor.http`.
 
 cbsodata keeps ``use_https`` (and a page ``Session``) in module globals; we set
 them only for the duration of one call, under a lock, and restore them after.
@@ -14,17 +15,13 @@ them only for the duration of one call, under a lock, and restore them after.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 import shutil
-import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import cbsodata
@@ -33,8 +30,16 @@ import pandas as pd
 import requests
 from tqdm import tqdm
 
+from dorpenmonitor.http import (
+    RECORD_FILE,
+    clear_dir,
+    progress_enabled,
+    replace_dir,
+    sha256_file,
+    with_retries,
+)
+
 CBS_LICENCE = "CC BY 4.0, Bron: CBS"
-RECORD_FILE = "_download.json"
 #: Entities cbsodata writes that are not part of the table itself.
 _SKIP_ENTITIES = {"UntypedDataSet"}
 #: Clauses per OData $filter. 13 municipalities × 3 prefixes would put the query
@@ -42,83 +47,7 @@ _SKIP_ENTITIES = {"UntypedDataSet"}
 #: (18 startswith clauses, ~920 bytes) leaves ample room.
 MAX_GEMEENTEN_PER_FILTER = 6
 
-T = TypeVar("T")
 _CBS_LOCK = threading.Lock()
-
-
-class DownloadError(RuntimeError):
-    """A download failed for good (after retries), naming the table or collection."""
-
-
-def progress_enabled(progress: bool | None = None) -> bool:
-    """Progress bars only for a person at a terminal, never in tests."""
-    if progress is not None:
-        return progress
-    return sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
-
-
-def is_retryable(exc: BaseException) -> bool:
-    """Connection errors, timeouts, 5xx and broken JSON are worth another try; 4xx is not."""
-    if isinstance(exc, requests.HTTPError):
-        # cbsodata re-raises HTTPError without a response; the original is the cause.
-        resp = exc.response if exc.response is not None else getattr(exc.__cause__, "response", None)
-        return resp is None or resp.status_code >= 500 or resp.status_code == 429
-    return isinstance(
-        exc,
-        (
-            requests.ConnectionError,
-            requests.Timeout,
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-            ValueError,  # json.JSONDecodeError: truncated or non-JSON body
-            KeyError,  # a JSON body without 'value' (an error page served as 200)
-        ),
-    )
-
-
-def describe_error(exc: BaseException) -> str:
-    """Short, human cause of a network failure (Dutch first, technical detail after)."""
-    if isinstance(exc, requests.Timeout):
-        kind = "time-out"
-    elif isinstance(exc, requests.ConnectionError):
-        kind = "geen verbinding / connection error"
-    elif isinstance(exc, requests.HTTPError):
-        kind = "HTTP-fout"
-    elif isinstance(exc, ValueError):
-        kind = "onleesbare of afgebroken JSON / invalid JSON"
-    else:
-        kind = type(exc).__name__
-    detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
-    return f"{kind}: {detail}"
-
-
-def with_retries(
-    fn: Callable[[], T],
-    *,
-    what: str,
-    retries: int,
-    backoff: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> T:
-    """Call ``fn`` up to ``retries + 1`` times with exponential backoff (1, 2, 4 … s).
-
-    Raises :class:`DownloadError` naming ``what`` when every attempt failed or
-    the error is not worth retrying (e.g. HTTP 404).
-    """
-    attempts = max(0, retries) + 1
-    for attempt in range(1, attempts + 1):
-        try:
-            return fn()
-        except DownloadError:
-            raise  # already says what failed (e.g. PDOK 404: the year is not published)
-        except Exception as exc:  # noqa: BLE001 - classified below
-            if not is_retryable(exc) or attempt == attempts:
-                raise DownloadError(
-                    f"Downloaden van {what} mislukt na {attempt} poging(en): {describe_error(exc)} "
-                    f"[download failed after {attempt} attempt(s)]"
-                ) from exc
-            sleep(backoff * 2 ** (attempt - 1))
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def kwb_filter(gemeenten: Iterable[str]) -> str:
@@ -152,14 +81,6 @@ def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
 def table_url(table_id: str, catalog_url: str, use_https: bool) -> str:
     """The bulk-feed URL cbsodata reads the table from."""
     return f"{'https' if use_https else 'http'}://{catalog_url}/{_cbs.BULK}/{table_id}/"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class _cbs_globals:
@@ -241,7 +162,7 @@ def download_kwb(
     try:
         # First chunk: the whole table with cbsodata's public API (metadata + data).
         def first() -> None:
-            _clear(tmp)
+            clear_dir(tmp)
             with _cbs_globals(use_https, on_page):
                 cbsodata.download_data(table_id, dir=str(tmp), filters=filters[0], catalog_url=catalog_url,
                                        timeout=timeout)
@@ -283,36 +204,6 @@ def download_kwb(
         raise
     finally:
         bar.close()
-
-
-def _clear(folder: Path) -> None:
-    for p in folder.iterdir():
-        if p.is_dir():
-            shutil.rmtree(p)
-        else:
-            p.unlink()
-
-
-def replace_dir(new: Path, target: Path) -> Path:
-    """Move ``new`` into place at ``target``; the old copy goes only once the new one is there."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        if old is not None:
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return target
-
-
-def read_record(folder: Path | str) -> dict[str, Any]:
-    """The ``_download.json`` record of a raw download folder."""
-    return json.loads((Path(folder) / RECORD_FILE).read_text(encoding="utf-8"))
 
 
 def read_raw(folder: Path | str) -> tuple[dict[str, Any], list[str], pd.DataFrame]:

@@ -13,22 +13,31 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from dorpenmonitor.catalogue import variable_rows
+from dorpenmonitor.http import DownloadError, NotPublished, read_record
 from dorpenmonitor.settings import GEMEENTEN, Settings
 from dorpenmonitor.store import Scope, Store, now, years_text
-from etl.crosswalk import KWB_TABLES
-from etl.extract import data_rows_for, download_kwb, read_raw, read_record, table_url
-from etl.load import LoadRun
+from etl.crosswalk import KWB_TABLES, SchemaDriftError
+from etl.extract import data_rows_for, download_kwb, read_raw, table_url
+from etl.load import LoadError, LoadRun
 from etl.transform import REGION_COLUMNS, kwb_observations, region_row
 
 CBS_LICENCE_ROW = "CC BY 4.0 — Bron: CBS"
 PDOK_LICENCE_ROW = "CC BY 4.0 — CBS / Kadaster"
 _REGION_CODE = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+
+#: Fetches one map year's boundaries, ``(year, gemeenten, raw_dir, *, source_id, base_url, timeout, retries,
+#: backoff, progress)`` → an object with ``rows`` ({level: boundaries rows}), ``names`` (code, name),
+#: ``base_url``, ``retrieved`` and ``raw_dir``; raises :class:`dorpenmonitor.http.NotPublished` for a year
+#: without a map. The command line passes ``geodata.pdok.boundary_year``: ``etl`` never imports ``geodata``.
+BoundaryFetcher = Callable[..., Any]
 
 
 class RefreshError(RuntimeError):
@@ -175,6 +184,7 @@ def refresh(
     gemeenten: Sequence[str],
     boundaries: bool = True,
     *,
+    fetch_boundaries: BoundaryFetcher | None = None,
     progress: bool | None = None,
     backoff: float = 1.0,
 ) -> RefreshReport:
@@ -192,8 +202,11 @@ def refresh(
     :class:`RefreshError`, whose message names the table or collection and
     whose ``report`` holds the failed run's id; the load run is marked failed.
     A PDOK year that is not published (HTTP 404) is skipped with a warning.
+    With ``boundaries`` true, ``fetch_boundaries`` (see :data:`BoundaryFetcher`) is required.
     """
     ys, gms = _check_inputs(years, gemeenten)
+    if boundaries and fetch_boundaries is None:
+        raise ValueError("Grenzen verversen vraagt om een grenzenbron (fetch_boundaries); of kies zonder grenzen")
     report = RefreshReport(years=ys, gemeenten=gms)
     raw_dir = Path(settings.raw_dir)
     net = {"timeout": settings.http_timeout, "retries": settings.http_retries, "backoff": backoff,
@@ -203,7 +216,8 @@ def refresh(
         with LoadRun(store, "refresh", scope) as run:
             report.run_id = run.run_id
             try:
-                _run(store, settings, run, scope, ys, gms, boundaries, raw_dir, net, report)
+                _run(store, settings, run, scope, ys, gms, fetch_boundaries if boundaries else None, raw_dir, net,
+                     report)
             except RefreshError:
                 raise
             except Exception as exc:  # noqa: BLE001 - turned into one clear message; LoadRun records it
@@ -218,10 +232,6 @@ def refresh(
 
 
 def _message(exc: BaseException) -> str:
-    from etl.crosswalk import SchemaDriftError
-    from etl.extract import DownloadError
-    from etl.load import LoadError
-
     if isinstance(exc, DownloadError | SchemaDriftError | LoadError):
         return str(exc)
     return f"Verversen mislukt (refresh failed): {type(exc).__name__}: {exc}"
@@ -234,7 +244,7 @@ def _run(
     scope: Scope,
     years: list[int],
     gemeenten: list[str],
-    boundaries: bool,
+    fetch_boundaries: BoundaryFetcher | None,
     raw_dir: Path,
     net: dict,
     report: RefreshReport,
@@ -262,8 +272,9 @@ def _run(
         source_rows.append(kwb_source_row(table_id, infos, record, folder))
 
     bnd_parts: list[pd.DataFrame] = []
-    if boundaries:
-        bnd_parts, geo_regions, geo_sources = _boundaries(settings, years, gemeenten, raw_dir, net, report)
+    if fetch_boundaries is not None:
+        bnd_parts, geo_regions, geo_sources = _boundaries(fetch_boundaries, settings, years, gemeenten, raw_dir, net,
+                                                          report)
         scope.vintages = tuple(str(y) for y in sorted(report.boundaries))
         source_rows += geo_sources
         region_parts.append(geo_regions)
@@ -282,8 +293,6 @@ def _run(
     kwb_regions = region_parts[: len(years)][::-1]
     regions = pd.concat([*kwb_regions, *region_parts[len(years):]], ignore_index=True)[REGION_COLUMNS]
     regions = regions.drop_duplicates("code", keep="first")
-    from etl.snapshot import variable_rows
-
     stamp = now()
     report.rows = run.swap(
         regions_df=regions,
@@ -295,28 +304,28 @@ def _run(
 
 
 def _boundaries(
-    settings: Settings, years: list[int], gemeenten: list[str], raw_dir: Path, net: dict, report: RefreshReport
+    fetch_boundaries: BoundaryFetcher,
+    settings: Settings,
+    years: list[int],
+    gemeenten: list[str],
+    raw_dir: Path,
+    net: dict,
+    report: RefreshReport,
 ) -> tuple[list[pd.DataFrame], pd.DataFrame, list[dict]]:
-    from geodata.geometry import boundaries_frame
-    from geodata.pdok import PdokNotAvailable, fetch_boundaries
-
     parts: list[pd.DataFrame] = []
     regions: list[dict] = []
     sources: list[dict] = []
     for year in years:
+        sid = f"wijkbuurtkaart-{year}@pdok"
         try:
-            res = fetch_boundaries(year, gemeenten, raw_dir, base_url=settings.pdok_base_url, **net)
-        except PdokNotAvailable as exc:
+            res = fetch_boundaries(year, gemeenten, raw_dir, source_id=sid, base_url=settings.pdok_base_url, **net)
+        except NotPublished as exc:
             report.warnings.append(f"Geen PDOK-grenzen voor {year} (not published): {exc}")
             continue
-        sid = f"wijkbuurtkaart-{year}@pdok"
-        counts: dict[str, int] = {}
-        for level, gdf in res.frames.items():
-            parts.append(boundaries_frame(gdf, vintage=str(year), level=level, source_id=sid))
-            counts[level] = len(gdf)
-            regions += [region_row(c, n if isinstance(n, str) and n.strip() else c)
-                        for c, n in zip(gdf["code"], gdf["name"], strict=True) if _REGION_CODE.match(c)]
-        report.boundaries[year] = counts
+        parts += list(res.rows.values())
+        regions += [region_row(c, n if isinstance(n, str) and n.strip() else c)
+                    for c, n in zip(res.names["code"], res.names["name"], strict=True) if _REGION_CODE.match(c)]
+        report.boundaries[year] = {level: len(rows) for level, rows in res.rows.items()}
         sources.append(pdok_source_row(year, res.base_url, res.retrieved, res.raw_dir))
     reg = pd.DataFrame(regions, columns=REGION_COLUMNS)
     # Newest map first, so its names win over older vintages after the KWB names.

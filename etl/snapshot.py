@@ -3,7 +3,7 @@
 ``build(shared_dir, snapshot_dir)`` turns the real extracts in ``../shared/data``
 into small, sorted, diff-friendly CSV and GeoJSON files under ``data/snapshot``
 with a ``sources.json`` manifest (provenance and sha256 of every input and
-output). ``load(store, snapshot_dir)`` reads only the snapshot, so a fresh
+output). ``load(store, snapshot_dir, boundaries=...)`` reads only the snapshot, so a fresh
 clone works without ``../shared``.
 """
 
@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from dorpenmonitor.catalogue import KWB_VARIABLES, variable_rows
 from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import Scope, Store, now
-from etl.crosswalk import KWB_VARIABLES, VARIABLES
 from etl.load import LoadRun
 from etl.sources import BY_ID, GEO_SOURCES, SOURCES, Source
 from etl.transform import OBS_COLUMNS, REGION_COLUMNS, kwb_observations, melt_observations, region_row, trim
@@ -375,38 +376,15 @@ def _add_missing_2024(obs: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([obs, add], ignore_index=True)
 
 
-def snapshot_boundaries(snapshot_dir: Path) -> pd.DataFrame:
-    """Boundary rows (full and web geometry as GeoJSON text, EPSG:4326)."""
-    import geopandas as gpd
+def load(store: Store, snapshot_dir: Path, *, boundaries: Callable[[Path], pd.DataFrame]) -> int:
+    """Replace the whole database content with the snapshot, atomically.
 
-    from geodata.geometry import boundaries_frame  # geopandas is only needed here
-
-    parts = []
-    for rel, vintage, level, sid, approx in (
-        ("geo/gemeenten_2022.geojson", "2022", "gemeente", "wijkbuurtkaart-2022@tmap", False),
-        ("geo/wijken_2022.geojson", "2022", "wijk", "wijkbuurtkaart-2022@tmap", False),
-        ("geo/gemeenten_2013.geojson", "2013", "gemeente", "wijkbuurtkaart-2013@tmap", False),
-        ("geo/buurten_2019.geojson", "2019", "buurt", "buurtkaart-2019@emielsanders", False),
-        ("geo/buurten_2024_benaderd.geojson", "2024-benaderd", "buurt", "buurtkaart-2024-benaderd@woonikveilig", True),
-    ):
-        gdf = gpd.read_file(Path(snapshot_dir) / rel).set_crs(4326, allow_override=True)
-        parts.append(boundaries_frame(gdf, vintage=vintage, level=level, source_id=sid, approximate=approx))
-    return pd.concat(parts, ignore_index=True)
-
-
-def variable_rows() -> list[dict]:
-    rows = []
-    for v in VARIABLES:
-        rows.append({"key": v.key, "title": v.title, "unit": v.unit, "theme": v.theme, "kind": v.kind,
-                     "description": v.description, "source_keys": json.dumps({str(y): k for y, k in v.kwb.items()})})
-    return rows
-
-
-def load(store: Store, snapshot_dir: Path) -> int:
-    """Replace the whole database content with the snapshot, atomically."""
+    ``boundaries`` reads the snapshot's boundary rows (``geodata.snapshot.snapshot_boundaries``);
+    the caller passes it in because ``etl`` and ``geodata`` are siblings that never import each other.
+    """
     manifest = read_manifest(snapshot_dir)
     obs, regions = snapshot_observations(snapshot_dir)
-    bnd = snapshot_boundaries(snapshot_dir)
+    bnd = boundaries(Path(snapshot_dir))
     # Regions only known from boundaries (e.g. buurten of the 2019 map) still need a row.
     extra = sorted(set(bnd["region_code"]) - set(regions["code"]))
     if extra:

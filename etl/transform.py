@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from etl.crosswalk import resolve_kwb_keys
+from etl.crosswalk import SchemaDriftError, resolve_kwb_keys
 
 OBS_COLUMNS = ["region_code", "period", "variable", "value", "status", "source_id"]
 REGION_COLUMNS = ["code", "name", "level", "gemeente_code", "wijk_code"]
@@ -105,8 +105,6 @@ def kwb_observations(
     mapping, warnings = resolve_kwb_keys(table_id, year, keys)
     missing_in_data = [k for k in mapping.values() if k not in data.columns]
     if missing_in_data:
-        from etl.crosswalk import SchemaDriftError
-
         raise SchemaDriftError(
             f"Tabel {table_id} ({year}): DataProperties noemt {', '.join(missing_in_data[:5])}, "
             f"maar de data mist die kolom(men)."
@@ -116,8 +114,6 @@ def kwb_observations(
         (c for c in df.columns if c.startswith("Codering")), None
     )
     if code_col is None:
-        from etl.crosswalk import SchemaDriftError
-
         raise SchemaDriftError(f"Tabel {table_id} ({year}): geen kolom 'Codering_*' met regiocodes.")
     df = df[df[code_col].map(lambda c: bool(_CODE_RE.match(c or "")))].copy()
     name_col = "WijkenEnBuurten" if "WijkenEnBuurten" in df.columns else code_col

@@ -7,7 +7,8 @@ municipality (``?gemeentecode=GM1680``) and paged through ``links`` with
 then stays in metres, no reprojection round trip) and otherwise read CRS84
 and reproject. Raw GeoJSON pages are kept under
 ``raw_dir/pdok-wijken-en-buurten-<year>/``, written to a temporary folder first.
-All geometry work lives in :mod:`geodata.geometry`; this module only fetches.
+All geometry work lives in :mod:`geodata.geometry`; this module fetches, and
+:func:`boundary_year` hands one year to the live refresh as boundary rows.
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ import pandas as pd
 import requests
 from tqdm import tqdm
 
-from etl.extract import (
+from dorpenmonitor.http import (
     RECORD_FILE,
     DownloadError,
+    NotPublished,
     progress_enabled,
+    read_record,
     replace_dir,
     sha256_file,
     with_retries,
 )
+from geodata.geometry import boundaries_frame
 
 RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -48,7 +52,7 @@ COLLECTIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class PdokNotAvailable(DownloadError):
+class PdokNotAvailable(NotPublished):
     """PDOK does not publish this year's map (HTTP 404 on the API)."""
 
 
@@ -178,7 +182,7 @@ def _frame(features: list[dict], code_prop: str, name_prop: str, rd: bool, gms: 
 def read_raw_boundaries(folder: Path | str) -> dict[str, gpd.GeoDataFrame]:
     """Re-read a kept PDOK download (offline), EPSG:28992 per level."""
     folder = Path(folder)
-    record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    record = read_record(folder)
     out: dict[str, gpd.GeoDataFrame] = {}
     for level, (coll, code_prop, name_prop) in COLLECTIONS.items():
         pages = sorted(folder.glob(f"{coll}_*.geojson"))
@@ -194,3 +198,31 @@ def region_rows(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     """``code``/``name`` of every boundary, for regions the KWB data does not name."""
     parts = [pd.DataFrame({"code": f["code"], "name": f["name"]}) for f in frames.values() if not f.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", "name"])
+
+
+@dataclass
+class BoundaryYear:
+    """One PDOK map year ready for the store: boundary rows and names per level, and where they came from."""
+
+    year: int
+    base_url: str
+    retrieved: str
+    raw_dir: Path | None
+    #: rows of the ``boundaries`` table per level (:func:`geodata.geometry.boundaries_frame`)
+    rows: dict[str, pd.DataFrame]
+    #: ``code``/``name`` of every boundary, levels in the order fetched
+    names: pd.DataFrame
+
+
+def boundary_year(year: int, gemeenten: Sequence[str], raw_dir: Path | str, *, source_id: str,
+                  **fetch: Any) -> BoundaryYear:
+    """Fetch one year (:func:`fetch_boundaries`, same keyword options) and turn it into boundary rows.
+
+    The command line passes this function to ``etl.refresh.refresh`` (``fetch_boundaries=``); a year PDOK
+    does not publish raises :class:`PdokNotAvailable` (a :class:`dorpenmonitor.http.NotPublished`).
+    """
+    res = fetch_boundaries(year, gemeenten, raw_dir, **fetch)
+    rows = {level: boundaries_frame(gdf, vintage=str(year), level=level, source_id=source_id)
+            for level, gdf in res.frames.items()}
+    return BoundaryYear(year=year, base_url=res.base_url, retrieved=res.retrieved, raw_dir=res.raw_dir, rows=rows,
+                        names=region_rows(res.frames))

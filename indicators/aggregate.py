@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from etl.crosswalk import BY_KEY
+from dorpenmonitor.catalogue import BY_KEY
 from indicators.registry import Indicator, check_columns, evaluate
 
 #: Weights for mean-type variables: first the proper base, then a proxy used

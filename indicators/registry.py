@@ -61,7 +61,7 @@ class Indicator:
     """Metadata and computation of one indicator.
 
     ``numerator`` and ``denominator`` are harmonised variable keys
-    (``etl.crosswalk``); ``inputs`` lists every variable ``compute`` reads
+    (``dorpenmonitor.catalogue``); ``inputs`` lists every variable ``compute`` reads
     (numerator, denominator and anything else). ``denominator_value`` gives the
     size the ``min_denominator`` test is applied to; by default the row-wise sum
     of the denominator variables. ``weight`` names the variable used to weight

@@ -48,14 +48,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from dorpenmonitor.settings import GEMEENTEN, PROJECT_ROOT
+from dorpenmonitor.settings import GEMEENTEN, PROJECT_ROOT, get_settings
+from dorpenmonitor.text import norm, slug
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "dorpen.toml"
 WOONPLAATSEN_FILE = "woonplaatsen_2025_86097NED.csv"
@@ -78,18 +78,6 @@ class Village:
     buurten: tuple[str, ...]
     bron: str = "standaard"  # 'standaard' (derived from CBS names) or 'config'
     regels: tuple[str, ...] = field(default=(), compare=False)  # how each buurt was matched (same order)
-
-
-def norm(name: str) -> str:
-    """Name for matching: no accents, lower case, hyphens and dots as spaces, single spaces."""
-    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    s = re.sub(r"[-.'’/]", " ", s.lower())
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def slug(name: str) -> str:
-    """URL- and code-safe slug: 'Nieuw-Amsterdam' → 'nieuw-amsterdam'."""
-    return norm(name).replace(" ", "-")
 
 
 def village_code(gemeente_code: str, naam: str) -> str:
@@ -221,8 +209,6 @@ def apply_config(defaults: Sequence[Village], config: Mapping, known_buurten: Ma
 def read_config(path: Path | str | None = None) -> dict:
     """Parse the TOML file; a missing file means 'no overrides'."""
     if path is None:
-        from dorpenmonitor.settings import get_settings
-
         path = get_settings().dorpen_config
     p = Path(path)
     if not p.exists():

@@ -21,6 +21,8 @@ import pytest
 
 from dorpenmonitor.settings import PROJECT_ROOT
 from dorpenmonitor.store import Store
+from etl import snapshot
+from geodata.snapshot import snapshot_boundaries
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
 #: Fake CBS/PDOK servers for the live ETL; one Chromium and one app server for every browser test file.
@@ -41,14 +43,24 @@ def snapshot_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory, snapshot_dir) -> Store:
-    """A SQLite store with the whole snapshot loaded (read-only by convention)."""
-    from etl import snapshot
+def snapshot_db(tmp_path_factory, snapshot_dir) -> Path:
+    """The bundled snapshot loaded ONCE per (xdist worker) session into a SQLite file.
 
+    Read-only: ``store`` opens it; tests that write copy the file (see test_refresh's ``snap_store``).
+    """
     path = tmp_path_factory.mktemp("db") / "snapshot.sqlite"
     s = Store(f"sqlite:///{path}")
-    snapshot.load(s, snapshot_dir)
-    return s
+    snapshot.load(s, snapshot_dir, boundaries=snapshot_boundaries)
+    with s.engine.begin() as c:  # everything in the main file, so a plain copy is complete
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(snapshot_db) -> Store:
+    """A SQLite store with the whole snapshot loaded (read-only by convention)."""
+    return Store(f"sqlite:///{snapshot_db}")
 
 
 @pytest.fixture()

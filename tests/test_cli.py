@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dorpenmonitor import cli
+import cli
 
 
 def test_status_json_reports_2024_regions(store, capsys, monkeypatch):

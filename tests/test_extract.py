@@ -1,4 +1,4 @@
-"""Extract (cbsodata) and PDOK fetch against loopback fakes: filters, paging, raw copies, retries."""
+"""Extract (cbsodata) against a loopback fake: filters, paging, raw copies, retries."""
 
 from __future__ import annotations
 
@@ -8,21 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import cbsodata.cbsodata3 as cbs3
 import pytest
-import requests
 
+from dorpenmonitor.http import DownloadError, read_record, sha256_file
 from dorpenmonitor.settings import GEMEENTEN
-from etl.extract import (
-    CBS_LICENCE,
-    DownloadError,
-    download_kwb,
-    encoded_filter_length,
-    kwb_filter,
-    read_raw,
-    read_record,
-    sha256_file,
-    with_retries,
-)
-from geodata.pdok import PdokNotAvailable, fetch_boundaries, read_raw_boundaries
+from etl.extract import CBS_LICENCE, download_kwb, encoded_filter_length, kwb_filter, read_raw
 from tests.fakes.cbs_odata import Fault, parse_filter
 
 TWO = ["GM1680", "GM0109"]
@@ -136,51 +125,3 @@ def test_unknown_table_is_not_retried(fake_cbs, tmp_path):
     with pytest.raises(DownloadError, match="99999NED.*1 poging"):
         _dl(fake_cbs, tmp_path, table="99999NED", retries=3)
     assert len(fake_cbs.state.requests) == 1
-
-
-def test_with_retries_backs_off_exponentially():
-    calls, slept = [], []
-
-    def flaky() -> str:
-        calls.append(1)
-        if len(calls) < 3:
-            raise requests.ConnectionError("reset by peer")
-        return "ok"
-
-    assert with_retries(flaky, what="x", retries=4, backoff=1.0, sleep=slept.append) == "ok"
-    assert slept == [1.0, 2.0]
-
-
-# -- PDOK -------------------------------------------------------------------
-@pytest.mark.parametrize("supports_rd", [True, False], ids=["rd-native", "crs84-reprojected"])
-def test_pdok_pages_and_returns_rd(fake_pdok, tmp_path, supports_rd):
-    fake_pdok.state.supports_rd = supports_rd
-    res = fetch_boundaries(2024, TWO, tmp_path, base_url=fake_pdok.base_url, timeout=0.5, retries=1, backoff=0.01)
-    assert {k: len(v) for k, v in res.frames.items()} == {"gemeente": 2, "wijk": 30, "buurt": 122}
-    for gdf in res.frames.values():
-        assert gdf.crs.to_epsg() == 28992
-        x, y = gdf.geometry.iloc[0].representative_point().coords[0]
-        assert 200_000 < x < 280_000 and 500_000 < y < 580_000  # Drenthe in RD metres
-    assert set(res.frames["wijk"]["code"].str[2:6]) == {"1680", "0109"}
-    crs_asked = any("crs=" in r for r in fake_pdok.state.requests)
-    assert crs_asked is supports_rd
-    assert any("cursor=" in r for r in fake_pdok.state.requests)  # followed rel=next
-    assert res.raw_dir == tmp_path / "pdok-wijken-en-buurten-2024"
-    again = read_raw_boundaries(res.raw_dir)
-    assert {k: len(v) for k, v in again.items()} == {"gemeente": 2, "wijk": 30, "buurt": 122}
-
-
-def test_pdok_year_not_published(fake_pdok, tmp_path):
-    with pytest.raises(PdokNotAvailable):
-        fetch_boundaries(2023, TWO, tmp_path, base_url=fake_pdok.base_url, timeout=0.5, retries=1, backoff=0.01)
-    assert not list(tmp_path.iterdir())
-
-
-def test_pdok_500_midway_names_collection_and_keeps_raw(fake_pdok, tmp_path):
-    opts = {"base_url": fake_pdok.base_url, "timeout": 0.5, "retries": 1, "backoff": 0.01}
-    first = fetch_boundaries(2024, TWO, tmp_path, **opts)
-    before = _tree(first.raw_dir)
-    fake_pdok.state.faults.append(Fault("500", "buurten", page=2))
-    with pytest.raises(DownloadError, match="buurten 2024"):
-        fetch_boundaries(2024, TWO, tmp_path, **opts)
-    assert _tree(first.raw_dir) == before

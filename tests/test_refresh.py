@@ -9,13 +9,15 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dorpenmonitor.settings import PROJECT_ROOT
+import cli
 from dorpenmonitor.store import Store
 from etl.refresh import RefreshError, parse_years, refresh
+from geodata.pdok import boundary_year
 from tests.fakes.cbs_odata import Fault
 
 TWO = ["GM1680", "GM0109"]
-FAST = {"backoff": 0.01, "progress": False}
+#: The CLI's wiring: etl gets geodata's PDOK reader passed in.
+FAST = {"backoff": 0.01, "progress": False, "fetch_boundaries": boundary_year}
 TABLES = ("observations", "regions", "sources", "boundaries", "variables", "meta")
 
 
@@ -34,22 +36,9 @@ def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None
         pd.testing.assert_frame_equal(a[t], b[t], obj=t)
 
 
-@pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory) -> Path:
-    """The bundled snapshot loaded once; tests work on copies."""
-    from etl import snapshot
-
-    path = tmp_path_factory.mktemp("snap") / "snapshot.sqlite"
-    s = Store(f"sqlite:///{path}")
-    snapshot.load(s, PROJECT_ROOT / "data" / "snapshot")
-    with s.engine.begin() as c:
-        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    s.engine.dispose()
-    return path
-
-
 @pytest.fixture()
 def snap_store(snapshot_db, tmp_path) -> Store:
+    """A private copy of the session's snapshot database (conftest ``snapshot_db``), for tests that write."""
     path = tmp_path / "copy.sqlite"
     shutil.copyfile(snapshot_db, path)
     return Store(f"sqlite:///{path}")
@@ -159,8 +148,6 @@ def test_pdok_failure_fails_the_whole_refresh(live_settings, fake_pdok, tmp_path
 
 
 def test_cli_exit_codes(live_settings, fake_cbs, monkeypatch, tmp_path, capsys):
-    from dorpenmonitor import cli
-
     for name, value in (("raw_dir", live_settings.raw_dir), ("cbs_catalog_url", live_settings.cbs_catalog_url),
                         ("cbs_use_https", "0"), ("pdok_base_url", live_settings.pdok_base_url),
                         ("http_timeout", "0.5"), ("http_retries", "0")):

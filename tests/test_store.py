@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from dorpenmonitor.store import ConcurrentLoadError, Scope, Store
 from etl import snapshot
 from etl.load import LoadError, LoadRun
+from geodata.snapshot import snapshot_boundaries
 
 
 def _obs(codes, value, source="t@test"):
@@ -99,7 +100,7 @@ def test_scope_describes_gaps_in_years():
 def test_snapshot_on_postgres_matches_sqlite(pg_url, store, snapshot_dir):
     pg = Store(pg_url)
     pg.drop_all()
-    snapshot.load(pg, snapshot_dir)
+    snapshot.load(pg, snapshot_dir, boundaries=snapshot_boundaries)
     a = store.observations().sort_values(["region_code", "period", "variable"]).reset_index(drop=True)
     b = pg.observations().sort_values(["region_code", "period", "variable"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)

@@ -1,5 +1,9 @@
 """``dorpenmonitor`` command line: ETL, export and the dashboard.
 
+The top of the layers: the one module that imports every layer and wires them
+together (e.g. it hands ``geodata``'s boundary readers to ``etl``, which
+never imports ``geodata`` itself).
+
     dorpenmonitor etl build-snapshot --from ../shared/data
     dorpenmonitor etl load-snapshot [--if-empty]
     dorpenmonitor etl refresh [--jaren 2013-2025] [--gemeenten GM0114,...]
@@ -12,11 +16,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+import app
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import Store
+from etl import refresh as live
+from etl import snapshot
+from etl.snapshot import SnapshotError
+from geodata.pdok import boundary_year
+from geodata.snapshot import snapshot_boundaries
+from indicators import export
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -28,8 +40,6 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def cmd_build_snapshot(args: argparse.Namespace) -> int:
-    from etl import snapshot
-
     out = Path(args.to) if args.to else get_settings().snapshot_dir
     manifest = snapshot.build(Path(getattr(args, "from")), out)
     total = sum(e["rows"] for e in manifest["sources"])
@@ -38,8 +48,6 @@ def cmd_build_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_load_snapshot(args: argparse.Namespace) -> int:
-    from etl import snapshot
-
     store = _store(args)
     store.create_schema()
     snapdir = Path(args.snapshot) if args.snapshot else get_settings().snapshot_dir
@@ -54,20 +62,19 @@ def cmd_load_snapshot(args: argparse.Namespace) -> int:
         if current.get("snapshot_sha256") == snapshot.manifest_hash(snapdir):
             print("Database is bij met de snapshot.")
             return 0
-    n = snapshot.load(store, snapdir)
+    n = snapshot.load(store, snapdir, boundaries=snapshot_boundaries)
     print(f"Snapshot geladen in {store.engine.url.render_as_string(hide_password=True)}: {n} rijen.")
     return 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from etl import refresh as live
-
     settings = get_settings()
     years = live.parse_years(args.jaren) if args.jaren else list(range(settings.first_year, settings.last_year + 1))
     gemeenten = [g.strip().upper() for g in args.gemeenten.split(",")] if args.gemeenten else list(settings.gemeenten)
     store = _store(args)
     try:
-        report = live.refresh(store, settings, years=years, gemeenten=gemeenten, boundaries=not args.zonder_grenzen)
+        report = live.refresh(store, settings, years=years, gemeenten=gemeenten, boundaries=not args.zonder_grenzen,
+                              fetch_boundaries=boundary_year)
     except Exception as exc:  # the message is for the user; the load run keeps the details
         print(f"Verversen mislukt: {exc}", file=sys.stderr)
         print("De vorige gegevens zijn ongewijzigd en blijven bruikbaar.", file=sys.stderr)
@@ -142,14 +149,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_export(argv: list[str]) -> int:
-    from indicators import export
-
     return export.main(argv)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import app
-
     app.main()
     return 0
 
@@ -203,14 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.database_url:
-        import os
-
         os.environ["DORPENMONITOR_DATABASE_URL"] = args.database_url
     try:
         return int(args.func(args) or 0)
     except Exception as exc:
-        from etl.snapshot import SnapshotError
-
         if isinstance(exc, (SnapshotError, FileNotFoundError, ValueError)):
             print(f"Fout: {exc}", file=sys.stderr)
             return 2
