@@ -11,7 +11,6 @@ failed, leaves the live tables exactly as they were and raises
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,15 +26,13 @@ from dorpenmonitor.store import Scope, Store, now, years_text
 from etl.crosswalk import KWB_TABLES, SchemaDriftError
 from etl.extract import data_rows_for, download_kwb, read_raw, table_url
 from etl.load import LoadError, LoadRun
-from etl.transform import REGION_COLUMNS, kwb_observations, region_row
+from etl.transform import CBS_CODE, REGION_COLUMNS, kwb_observations, region_row
 
 CBS_LICENCE_ROW = "CC BY 4.0 — Bron: CBS"
-PDOK_LICENCE_ROW = "CC BY 4.0 — CBS / Kadaster"
-_REGION_CODE = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 
 #: Fetches one map year's boundaries, ``(year, gemeenten, raw_dir, *, source_id, base_url, timeout, retries,
-#: backoff, progress)`` → an object with ``rows`` ({level: boundaries rows}), ``names`` (code, name),
-#: ``base_url``, ``retrieved`` and ``raw_dir``; raises :class:`dorpenmonitor.http.NotPublished` for a year
+#: backoff, progress)`` → an object with ``rows`` ({level: boundaries rows}), ``names`` (code, name)
+#: and ``source`` (its ``sources`` row); raises :class:`dorpenmonitor.http.NotPublished` for a year
 #: without a map. The command line passes ``geodata.pdok.boundary_year``: ``etl`` never imports ``geodata``.
 BoundaryFetcher = Callable[..., Any]
 
@@ -154,26 +151,6 @@ def kwb_source_row(table_id: str, infos: dict, record: dict, raw: Path) -> dict:
             f"TableInfos.Modified {infos.get('Modified', '?')}. "
             f"Filter: {flt if isinstance(flt, str) else ' | '.join(flt)}"
         )[:4000],
-    }
-
-
-def pdok_source_row(year: int, base_url: str, retrieved: str, raw: Path | None) -> dict:
-    files = sorted(p for p in raw.glob("*.geojson")) if raw else []
-    h = hashlib.sha256()
-    for p in files:
-        h.update(p.read_bytes())
-    return {
-        "id": f"wijkbuurtkaart-{year}@pdok",
-        "table_id": "wijkbuurtkaart",
-        "title": f"Wijk- en buurtkaart {year}: gemeenten, wijken en buurten",
-        "publisher": "CBS / Kadaster",
-        "republisher": "PDOK",
-        "periods": str(year),
-        "licence": PDOK_LICENCE_ROW,
-        "url": base_url,
-        "retrieved": retrieved,
-        "checksum": f"sha256:{h.hexdigest()}" if files else "",
-        "notes": "OGC API Features; web-geometrie als dekking vereenvoudigd in RD New (EPSG:28992).",
     }
 
 
@@ -324,9 +301,9 @@ def _boundaries(
             continue
         parts += list(res.rows.values())
         regions += [region_row(c, n if isinstance(n, str) and n.strip() else c)
-                    for c, n in zip(res.names["code"], res.names["name"], strict=True) if _REGION_CODE.match(c)]
+                    for c, n in zip(res.names["code"], res.names["name"], strict=True) if CBS_CODE.match(c)]
         report.boundaries[year] = {level: len(rows) for level, rows in res.rows.items()}
-        sources.append(pdok_source_row(year, res.base_url, res.retrieved, res.raw_dir))
+        sources.append(res.source)
     reg = pd.DataFrame(regions, columns=REGION_COLUMNS)
     # Newest map first, so its names win over older vintages after the KWB names.
     reg = reg.iloc[::-1].drop_duplicates("code") if not reg.empty else reg

@@ -11,12 +11,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from dorpenmonitor.codes import LEVEL_BY_PREFIX, gemeente_of
 from etl.crosswalk import SchemaDriftError, resolve_kwb_keys
 
 OBS_COLUMNS = ["region_code", "period", "variable", "value", "status", "source_id"]
 REGION_COLUMNS = ["code", "name", "level", "gemeente_code", "wijk_code"]
-_LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
-_CODE_RE = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+#: A CBS region code as KWB tables print it (villages, ``DP…``, are ours and never come from CBS).
+CBS_CODE = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 
 
 def trim(df: pd.DataFrame) -> pd.DataFrame:
@@ -30,9 +31,9 @@ def trim(df: pd.DataFrame) -> pd.DataFrame:
 
 def level_of(code: str) -> str:
     """'gemeente', 'wijk' or 'buurt' from a CBS region code."""
-    if not _CODE_RE.match(code or ""):
+    if not CBS_CODE.match(code or ""):
         raise ValueError(f"Onbekende regiocode '{code}': verwacht GMxxxx, WKxxxxxx of BUxxxxxxxx")
-    return _LEVEL_BY_PREFIX[code[:2]]
+    return LEVEL_BY_PREFIX[code[:2]]
 
 
 def region_row(code: str, name: str) -> dict:
@@ -43,7 +44,7 @@ def region_row(code: str, name: str) -> dict:
         "code": code,
         "name": name,
         "level": level,
-        "gemeente_code": "GM" + digits[:4],
+        "gemeente_code": gemeente_of(code),
         "wijk_code": "WK" + digits[:6] if level == "buurt" else None,
     }
 
@@ -115,7 +116,7 @@ def kwb_observations(
     )
     if code_col is None:
         raise SchemaDriftError(f"Tabel {table_id} ({year}): geen kolom 'Codering_*' met regiocodes.")
-    df = df[df[code_col].map(lambda c: bool(_CODE_RE.match(c or "")))].copy()
+    df = df[df[code_col].map(lambda c: bool(CBS_CODE.match(c or "")))].copy()
     name_col = "WijkenEnBuurten" if "WijkenEnBuurten" in df.columns else code_col
     regions = pd.DataFrame([region_row(c, n) for c, n in zip(df[code_col], df[name_col], strict=True)],
                            columns=REGION_COLUMNS)

@@ -14,6 +14,7 @@ All geometry work lives in :mod:`geodata.geometry`; this module fetches, and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 import tempfile
@@ -200,6 +201,27 @@ def region_rows(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", "name"])
 
 
+def source_row(year: int, base_url: str, retrieved: str, raw: Path | None) -> dict:
+    """The ``sources`` row of one PDOK map year (checksum over the kept GeoJSON pages)."""
+    files = sorted(p for p in raw.glob("*.geojson")) if raw else []
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.read_bytes())
+    return {
+        "id": f"wijkbuurtkaart-{year}@pdok",
+        "table_id": "wijkbuurtkaart",
+        "title": f"Wijk- en buurtkaart {year}: gemeenten, wijken en buurten",
+        "publisher": "CBS / Kadaster",
+        "republisher": "PDOK",
+        "periods": str(year),
+        "licence": PDOK_LICENCE,
+        "url": base_url,
+        "retrieved": retrieved,
+        "checksum": f"sha256:{h.hexdigest()}" if files else "",
+        "notes": "OGC API Features; web-geometrie als dekking vereenvoudigd in RD New (EPSG:28992).",
+    }
+
+
 @dataclass
 class BoundaryYear:
     """One PDOK map year ready for the store: boundary rows and names per level, and where they came from."""
@@ -212,6 +234,8 @@ class BoundaryYear:
     rows: dict[str, pd.DataFrame]
     #: ``code``/``name`` of every boundary, levels in the order fetched
     names: pd.DataFrame
+    #: the ``sources`` row (provenance) of this map year
+    source: dict[str, str]
 
 
 def boundary_year(year: int, gemeenten: Sequence[str], raw_dir: Path | str, *, source_id: str,
@@ -225,4 +249,5 @@ def boundary_year(year: int, gemeenten: Sequence[str], raw_dir: Path | str, *, s
     rows = {level: boundaries_frame(gdf, vintage=str(year), level=level, source_id=source_id)
             for level, gdf in res.frames.items()}
     return BoundaryYear(year=year, base_url=res.base_url, retrieved=res.retrieved, raw_dir=res.raw_dir, rows=rows,
-                        names=region_rows(res.frames))
+                        names=region_rows(res.frames),
+                        source=source_row(year, res.base_url, res.retrieved, res.raw_dir))

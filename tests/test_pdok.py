@@ -8,7 +8,7 @@ import pytest
 
 from dorpenmonitor.http import DownloadError, NotPublished, sha256_file
 from geodata.geometry import BOUNDARY_COLUMNS
-from geodata.pdok import PdokNotAvailable, boundary_year, fetch_boundaries, read_raw_boundaries
+from geodata.pdok import PDOK_LICENCE, PdokNotAvailable, boundary_year, fetch_boundaries, read_raw_boundaries
 from tests.fakes.cbs_odata import Fault
 
 TWO = ["GM1680", "GM0109"]
@@ -67,3 +67,5 @@ def test_boundary_year_gives_rows_and_names_per_level(fake_pdok, tmp_path):
         assert set(rows["source_id"]) == {"wijkbuurtkaart-2024@pdok"}
     assert len(res.names) == 154 and {"code", "name"} <= set(res.names.columns)
     assert res.raw_dir == tmp_path / "pdok-wijken-en-buurten-2024" and res.retrieved
+    assert res.source["id"] == "wijkbuurtkaart-2024@pdok" and res.source["checksum"].startswith("sha256:")
+    assert res.source["licence"] == PDOK_LICENCE and res.source["url"] == res.base_url

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from dorpenmonitor.store import ConcurrentLoadError, Scope, Store
 from etl import snapshot
-from etl.load import LoadError, LoadRun
+from etl.load import LoadRun
 from geodata.snapshot import snapshot_boundaries
 
 
@@ -33,29 +33,6 @@ def test_swap_replaces_only_the_scope(fresh_store: Store):
         run.swap()
     got = fresh_store.observations().set_index("period")["value"].to_dict()
     assert got == {2023: 1.0, 2024: 2.0}
-
-
-def test_failed_load_leaves_previous_data(fresh_store: Store):
-    with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
-        run.stage(obs=_obs(["GM0106"], 1.0))
-        run.swap(regions_df=_regions(["GM0106"]))
-    before = fresh_store.observations()
-    with pytest.raises(RuntimeError, match="halverwege"):
-        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
-            run.stage(obs=_obs(["GM0106"], 99.0))
-            raise RuntimeError("download halverwege afgebroken")
-    pd.testing.assert_frame_equal(fresh_store.observations(), before)
-    runs = fresh_store.load_runs()
-    assert runs.iloc[0]["status"] == "failed" and "halverwege" in runs.iloc[0]["message"]
-    assert runs.iloc[1]["status"] == "ok"
-
-
-def test_invalid_rows_are_refused_before_the_swap(fresh_store: Store):
-    bad = pd.concat([_obs(["GM0106"], 1.0), _obs(["GM0106"], 2.0)])
-    with pytest.raises(LoadError, match="Dubbele"):
-        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
-            run.stage(obs=bad)
-    assert fresh_store.is_empty()
 
 
 def test_error_inside_swap_rolls_back(fresh_store: Store, monkeypatch):
