@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import app
+from dorpenmonitor.codes import CBS_LEVELS
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import Store
 from etl import refresh as live
@@ -88,7 +89,7 @@ def status_dict(store: Store) -> dict:
     regions = store.regions()
     obs_levels = {}
     cov = store.coverage()
-    for level in ("gemeente", "wijk", "buurt"):
+    for level in CBS_LEVELS:
         sub = cov[cov["level"] == level]
         years = {}
         for period, grp in sub.groupby("period"):
@@ -105,12 +106,12 @@ def status_dict(store: Store) -> dict:
         "meta": store.meta(),
         # The current division: areas with figures in the latest year of their level.
         "gebieden": {lvl: (years[max(years)]["gebieden"] if (years := obs_levels.get(lvl)) else 0)
-                     for lvl in ("gemeente", "wijk", "buurt")},
+                     for lvl in CBS_LEVELS},
         "laatste_jaar": {lvl: int(max(y)) if (y := obs_levels.get(lvl)) else None
-                         for lvl in ("gemeente", "wijk", "buurt")},
+                         for lvl in CBS_LEVELS},
         # Every code ever stored, older divisions included (e.g. buurten of the 2019 map).
         "gebieden_alle_indelingen": {lvl: int((regions["level"] == lvl).sum())
-                                     for lvl in ("gemeente", "wijk", "buurt")},
+                                     for lvl in CBS_LEVELS},
         "dekking": obs_levels,
         "grenzen": store.boundary_vintages().to_dict("records"),
         "laadruns": json.loads(runs.to_json(orient="records")),

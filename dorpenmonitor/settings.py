@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from dorpenmonitor.codes import HARDENBERG
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The 13 municipalities of the monitor: 12 in Drenthe plus Hardenberg (Overijssel).
@@ -30,7 +32,7 @@ GEMEENTEN: dict[str, str] = {
     "GM0160": "Hardenberg",
 }
 #: Drenthe proper: the benchmark "Drenthe" excludes Hardenberg.
-DRENTHE: tuple[str, ...] = tuple(c for c in GEMEENTEN if c != "GM0160")
+DRENTHE: tuple[str, ...] = tuple(c for c in GEMEENTEN if c != HARDENBERG)
 
 SETTINGS_DOC: dict[str, str] = {
     "database_url": "SQLAlchemy URL of the database. Default: SQLite file data/dorpenmonitor.sqlite.",

@@ -23,9 +23,6 @@ from sqlalchemy import event
 
 from dorpenmonitor.settings import get_settings
 
-STATUSES = ("ok", "geheim", "ontbreekt")
-LEVELS = ("gemeente", "wijk", "buurt")
-
 metadata = sa.MetaData()
 
 regions = sa.Table(

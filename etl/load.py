@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dorpenmonitor.store import STATUSES, Scope, Store
+from dorpenmonitor.codes import OBS_STATUSES
+from dorpenmonitor.store import Scope, Store
 
 
 class LoadError(RuntimeError):
@@ -27,7 +28,7 @@ def validate_observations(obs: pd.DataFrame) -> None:
     """Cheap checks that catch a broken transform before the swap."""
     if obs.empty:
         return
-    bad = set(obs["status"].unique()) - set(STATUSES)
+    bad = set(obs["status"].unique()) - set(OBS_STATUSES)
     if bad:
         raise LoadError(f"Onbekende status(sen) {sorted(bad)}")
     dup = obs.duplicated(["region_code", "period", "variable"])
