@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+
+import sqlalchemy as sa
 
 import cli
+from dorpenmonitor.settings import SETTINGS_DOC, setting_names
+from dorpenmonitor.store import Store, meta
 
 
 def test_status_json_reports_2024_regions(store, capsys, monkeypatch):
@@ -44,19 +49,13 @@ def test_unknown_gemeente_in_settings_is_refused(monkeypatch, capsys):
 
 
 def test_every_setting_is_documented():
-    from dorpenmonitor.settings import SETTINGS_DOC, setting_names
-
     assert sorted(SETTINGS_DOC) == sorted(setting_names())
 
 
-def test_if_needed_never_overwrites_live_refreshed_data(tmp_path, capsys, monkeypatch):
-    import sqlalchemy as sa
-
-    from dorpenmonitor.store import Store, meta
-
+def test_if_needed_never_overwrites_live_refreshed_data(snapshot_db, tmp_path, capsys, monkeypatch):
+    shutil.copyfile(snapshot_db, tmp_path / "db.sqlite")  # the session's loaded snapshot, not a second load
     url = f"sqlite:///{tmp_path}/db.sqlite"
     monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", url)
-    assert cli.main(["etl", "load-snapshot"]) == 0
     store = Store(url)
     with store.engine.begin() as c:  # as etl.refresh leaves it, plus a changed snapshot
         c.execute(meta.update().where(meta.c.key == "data_origin").values(value="live"))
