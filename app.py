@@ -1,10 +1,11 @@
 """Dorpenmonitor Drenthe: the Dash app.
 
 Start with ``python app.py`` (host/port from ``dorpenmonitor.settings``).
-Pages live in ``pages/`` (Dash Pages); shared pieces in ``dashboard/``.
+Pages live in ``pages/<feature>/`` (Dash Pages: ``page.py`` registers each); shared widgets in ``dashboard/``.
 Everything is served locally (no CDN, no map tiles), and responses are
 gzip-compressed. The map geometry is a static GeoJSON file per level
-(``/geo/<niveau>-<vintage>.geojson``) that plotly.js fetches by URL. Only
+(``/geo/<niveau>-<vintage>.geojson``) that plotly.js fetches by URL. Every
+route sits behind the setting ``url_prefix`` (default ``/``). Only
 with the setting ``online_basemap`` does the map page offer an OpenStreetMap
 background (tiles from the internet, a larger plotly bundle).
 """
@@ -57,6 +58,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         use_pages=True,
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
+        url_base_pathname=settings.url_prefix,
         serve_locally=True,
         # Dash puts every .js under assets/ in the page; leave out the bundle this configuration does not use.
         assets_ignore=BUNDLE_OFFLINE if settings.online_basemap else BUNDLE_ONLINE,
@@ -74,9 +76,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     )
     app.index_string = INDEX_STRING
     app.layout = app_layout
-    app.server.before_request(_notice_reload)
-    app.server.after_request(_buffer_assets)
-    app.server.add_url_rule("/geo/<name>.geojson", "geojson", serve_geojson)
+    prefix = settings.url_prefix
+    static = tuple(prefix + p.lstrip("/") for p in STATIC_PREFIXES)
+    app.server.before_request(lambda: _notice_reload(static))
+    app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
+    app.server.add_url_rule(prefix + "geo/<name>.geojson", "geojson", serve_geojson)
     return app
 
 
@@ -113,21 +117,21 @@ def serve_geojson(name: str) -> flask.Response:
     return resp
 
 
-#: Static files that never depend on the data: no look at the database for these.
+#: Static files that never depend on the data: no look at the database for these (behind the URL prefix).
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 
 
-def _notice_reload() -> None:
+def _notice_reload(static: tuple[str, ...] = STATIC_PREFIXES) -> None:
     """Before a request: empty the caches when the database was reloaded or refreshed (at most one look per 5 s).
 
     A ``load-snapshot`` or ``refresh`` in another process writes new load stamps into the meta table;
     ``data.check_data_version`` compares them, so the running app shows the new data without a restart.
     """
-    if not flask.request.path.startswith(STATIC_PREFIXES):
+    if not flask.request.path.startswith(static):
         data.check_data_version()
 
 
-def _buffer_assets(response: flask.Response) -> flask.Response:
+def _buffer_assets(response: flask.Response, assets: str = "/assets/") -> flask.Response:
     """Let flask-compress gzip the assets (above all the 1.5 MB plotly bundle).
 
     Flask streams static files, and flask-compress gzips only buffered bodies
@@ -135,7 +139,7 @@ def _buffer_assets(response: flask.Response) -> flask.Response:
     compression hook, so it runs before it (Flask runs after_request hooks in
     reverse order).
     """
-    if response.status_code == 200 and response.is_streamed and flask.request.path.startswith("/assets/"):
+    if response.status_code == 200 and response.is_streamed and flask.request.path.startswith(assets):
         response.direct_passthrough = False
         response.set_data(response.get_data())
     return response

@@ -47,10 +47,11 @@ from plotly.io.json import to_json_plotly
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from dashboard import data, figures  # noqa: E402
+from dashboard import data  # noqa: E402
+from pages.kaart import figures  # noqa: E402
 from dorpenmonitor.store import Store, get_store  # noqa: E402
 
-#: The outputs of pages.kaart.draw_map, as the browser names them in the request.
+#: The outputs of pages.kaart.page.draw_map, as the browser names them in the request.
 OUTPUTS = [{"id": "kaart-graph", "property": "figure"}, {"id": "kaart-geo", "property": "data"},
            {"id": "kaart-legenda-data", "property": "data"}, {"id": "kaart-titel", "property": "children"},
            {"id": "kaart-noot-grens", "property": "children"}, {"id": "kaart-bron", "property": "children"}]
@@ -123,7 +124,7 @@ def timed(fn, *args) -> tuple[object, float]:
 
 
 def snapshot_scale(app, repeat: int) -> None:
-    import pages.kaart as kaart  # registered by create_app
+    import pages.kaart.page as kaart  # registered by create_app
 
     client = app.server.test_client()
     client.get("/")

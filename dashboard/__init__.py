@@ -1,1 +1,1 @@
-"""Shared pieces of the Dash app."""
+"""Shared widgets under every page: data access (data), formatting, theme, layout shell, links, downloads."""

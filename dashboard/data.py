@@ -26,8 +26,9 @@ from typing import Any, TypeVar
 import pandas as pd
 import shapely
 
-from dashboard.figures import Bounds
-from dashboard.urlstate import Catalog, level_word
+from dashboard.formatting import level_word
+from dashboard.links import Catalog
+from dashboard.theme import Bounds
 from dorpenmonitor.settings import DRENTHE, GEMEENTEN
 from dorpenmonitor.store import Store, get_store
 

@@ -1,8 +1,8 @@
 """Numbers and units in Dutch notation: the one place every page, figure and download formats a value.
 
-Pure module (no data, no Dash). ``meta`` is anything with ``unit`` and
+Pure module (no data, no Dash; only core words). ``meta`` is anything with ``unit`` and
 ``decimals`` (an ``indicators.REGISTRY`` record, a
-:class:`dashboard.briefing.KeyFigure`).
+:class:`pages.profiel.briefing.KeyFigure`).
 
 * :func:`fmt_number` — '1.234,5' (thousands dot, decimal comma), '–' when missing;
 * :func:`fmt_value` — with the unit where it belongs: '28,1%', '€ 312.000', '1,2 km',
@@ -10,14 +10,18 @@ Pure module (no data, no Dash). ``meta`` is anything with ``unit`` and
 * :func:`fmt_short` / :func:`unit_label` — for tables with a separate unit column;
 * :func:`unit_affixes` — the text before and after the number, also used by the map's
   plotly hover template, so hover and tables cannot drift apart;
-* :func:`slug` — file-name-safe text (``indicators.villages.slug``, the village-code rule).
+* :func:`slug` — file-name-safe text (``indicators.villages.slug``, the village-code rule);
+* :func:`level_word` — 'buurt', 'buurten', 'Buurten'; :func:`status_word` — what a user reads for a status;
+* :func:`tables_label` — 'CBS 85984NED, 85318NED' for the tables a figure came from.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Protocol
 
+from dorpenmonitor.codes import STATUS_WORDS
 from dorpenmonitor.text import slug as text_slug
 
 MISSING = "–"
@@ -30,6 +34,20 @@ ATTACHED_UNITS: tuple[str, ...] = ("%", "euro")
 class HasUnit(Protocol):
     unit: str
     decimals: int
+
+
+class IndicatorMeta(HasUnit, Protocol):
+    """What figures and pages read from an indicator record (``indicators.REGISTRY`` values)."""
+
+    id: str
+    title: str
+    direction: str
+    sources: tuple[str, ...]
+
+
+def hover_escape(text: str) -> str:
+    """Text safe inside a plotly hovertemplate: it treats %{...} as a placeholder and accepts a little HTML."""
+    return text.replace("%{", "% {").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def is_missing(value: Any) -> bool:
@@ -93,3 +111,41 @@ def fmt_pct(value: float | None, decimals: int = 0) -> str:
 def slug(text: str) -> str:
     """File-name-safe lower-case ASCII ('Nieuw-Amsterdam' → 'nieuw-amsterdam'); 'export' when nothing is left."""
     return text_slug(text) or "export"
+
+
+#: Level words, (singular, plural): the one table every page, label and download uses.
+LEVEL_WORDS: dict[str, tuple[str, str]] = {
+    "gemeente": ("gemeente", "gemeenten"),
+    "wijk": ("wijk", "wijken"),
+    "buurt": ("buurt", "buurten"),
+    "dorp": ("dorp", "dorpen"),
+}
+
+
+def level_word(niveau: str, plural: bool = False, capital: bool = False) -> str:
+    """'buurt', 'buurten' or 'Buurten' for a level; an unknown level comes back as given."""
+    words = LEVEL_WORDS.get(niveau)
+    word = words[1 if plural else 0] if words else niveau
+    return word.capitalize() if capital else word
+
+
+def status_word(status: str, short: bool = False) -> str:
+    """What a user reads for a value's status ('geheim (CBS)', 'geen gegevens'); ``short`` drops the bracket
+    ('geheim') for narrow table cells. '' for ok, the status itself when unknown."""
+    word = STATUS_WORDS.get(status, status)
+    return word.split(" (")[0] if short else word
+
+
+def tables_label(tables: Sequence[str]) -> str:
+    """'CBS 85984NED, 85318NED' for the CBS tables a figure actually came from ('CBS' when unknown)."""
+    names = ", ".join(dict.fromkeys(str(t).split("@")[0] for t in tables if t))
+    return f"CBS {names}" if names else "CBS"
+
+
+def to_float(x: object) -> float | None:
+    """A number as float, None for anything missing or not a number."""
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v

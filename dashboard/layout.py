@@ -7,12 +7,11 @@ labelled control wrapper and the approximate-boundaries note.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from dashboard import data
+from dashboard import data, links
 
 APP_TITLE = "Dorpenmonitor Drenthe"
 
@@ -52,14 +51,21 @@ def control(label: str, component, id_: str, hint: str | None = None) -> html.Di
     return html.Div(children, className="veld")
 
 
+def indicator_options(thema: str | None) -> list[dict[str, str]]:
+    """The indicator dropdown's options (Dutch titles in display order), optionally of one theme."""
+    return [{"label": o["label"], "value": o["value"]} for o in data.indicator_options()
+            if not thema or o["theme"] == thema]
+
+
 def _nav_links() -> list:
-    links = []
+    items = []
     for page in dash.page_registry.values():
         if page.get("nav", True) is False:
             continue
-        links.append(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
-                              id={"type": "nav-link", "path": page["path"]}))
-    return links
+        # The id carries the prefixed path, so the menu marks the current page under any URL prefix.
+        items.append(dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
+                              id={"type": "nav-link", "path": page["relative_path"]}))
+    return items
 
 
 def navbar() -> html.Header:
@@ -68,7 +74,7 @@ def navbar() -> html.Header:
             [
                 dcc.Link(
                     [html.Span("Dorpenmonitor", className="merk-naam"), html.Span(" Drenthe", className="merk-sub")],
-                    href="/", className="merk", title="Naar de kaart",
+                    href=links.href("/"), className="merk", title="Naar de kaart",
                 ),
                 html.Nav(_nav_links(), className="nav", **{"aria-label": "Hoofdmenu"}),
                 html.Div(
@@ -98,7 +104,7 @@ def footer() -> html.Footer:
                     html.Span(" · ", **{"aria-hidden": "true"}),
                     f"Gegevensstand: {data.snapshot_date()}",
                     html.Span(" · ", **{"aria-hidden": "true"}),
-                    dcc.Link("Over de gegevens", href="/over"),
+                    dcc.Link("Over de gegevens", href=links.href("/over")),
                 ]),
                 html.P("Kerncijfers wijken en buurten en aanvullende CBS-tabellen voor de 12 Drentse gemeenten "
                        "en Hardenberg. Geheimgehouden cijfers worden niet geschat.", className="voet-klein"),
@@ -122,15 +128,13 @@ def app_layout() -> html.Div:
     )
 
 
-def profile_href(code: str) -> str:
-    return "/profiel?" + urlencode({"code": code})
-
-
-# Mark the current page in the menu without a server round trip.
+# Mark the current page in the menu without a server round trip. The home page's path ends in '/' (the prefix
+# itself) and matches exactly; the others match as a prefix of the location.
 clientside_callback(
     """function(path, ids) {
         return ids.map(function(id) {
-            var here = id.path === '/' ? path === '/' : (path || '').indexOf(id.path) === 0;
+            var home = id.path.slice(-1) === '/';
+            var here = home ? path === id.path : (path || '').indexOf(id.path) === 0;
             return here ? 'nav-link actief' : 'nav-link';
         });
     }""",
@@ -150,4 +154,4 @@ def go_to_area(code: str | None):
     """Choosing an area in the search opens its profile (then the box clears for the next search)."""
     if not code:
         return no_update, no_update
-    return profile_href(code), None
+    return links.profile_href(code), None

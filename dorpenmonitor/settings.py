@@ -50,6 +50,8 @@ SETTINGS_DOC: dict[str, str] = {
     "host": "Address the dashboard listens on.",
     "port": "Port the dashboard listens on.",
     "debug": "Run Dash in debug mode (dev tools, reloader off).",
+    "url_prefix": "Path the dashboard is served under, e.g. /monitor/ behind a reverse proxy (Dash's "
+                  "url_base_pathname; every internal link, asset and map layer follows it). Default /.",
     "online_basemap": "Offer an online OpenStreetMap background on the map (loads a larger plotly bundle; "
                       "tiles come from tile.openstreetmap.org). Default off: the app needs nothing online.",
 }
@@ -85,11 +87,15 @@ class Settings:
     port: int = field(default_factory=lambda: int(_env("port", "8050")))
     debug: bool = field(default_factory=lambda: _env("debug", "0") in ("1", "true", "yes"))
     online_basemap: bool = field(default_factory=lambda: _env("online_basemap", "0") in ("1", "true", "yes"))
+    url_prefix: str = field(default_factory=lambda: _env("url_prefix", "/"))
 
     def __post_init__(self) -> None:
         if not self.database_url:
             url = _env("database_url", "") or f"sqlite:///{self.data_dir / 'dorpenmonitor.sqlite'}"
             object.__setattr__(self, "database_url", url)
+        # Dash wants the prefix with a slash on both ends: 'monitor' and '/monitor' mean '/monitor/'.
+        object.__setattr__(self, "url_prefix", "/" + "/".join(p for p in self.url_prefix.split("/") if p) + "/"
+                           if self.url_prefix.strip("/") else "/")
         unknown = [c for c in self.gemeenten if c not in GEMEENTEN]
         if unknown:
             raise ValueError(

@@ -53,7 +53,7 @@ def session_app(store):
     """One Dash app per store for the whole test session.
 
     Dash moves callbacks registered at import time (the menu's clientside
-    callback in dashboard/layout.py, the map legend's in pages/kaart.py) into
+    callback in dashboard/layout.py, the map legend's in pages/kaart/page.py) into
     the first app that serves a request and clears its global list, so a
     second ``create_app`` in the same process would run without them. Test
     modules that need an app share this one.

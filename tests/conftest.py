@@ -111,3 +111,19 @@ def pg_url():
     finally:
         subprocess.run([*as_pg, f"{pg}/pg_ctl -D {data} -m immediate stop >/dev/null"], check=False)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app(store):
+    """The Dash app on the snapshot database, one per worker, with its caches warmed once.
+
+    Every page test shares it (and the browser tests' server does too: ``session_app``), so the cold
+    computations (village aggregates, the Drenthe series) are paid once per worker, up front, instead of
+    by whichever test happens to come first.
+    """
+    from dashboard import data
+    from tests.browser_fixtures import session_app
+
+    dash_app = session_app(store)
+    data.warm()
+    return dash_app

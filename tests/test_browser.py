@@ -69,7 +69,7 @@ LEGEND_ROWS_JS = """
 
 def assert_legend_matches(driver, niveau: str, indicator: str, jaar: int = 2024) -> None:
     """The legend the browser drew from the compact data: every row's text label, colour, count and kind."""
-    import pages.kaart as kaart
+    import pages.kaart.page as kaart
 
     spec = kaart.draw_map(niveau, indicator, jaar, "kwantielen", "", [], None, None)[2]
 

@@ -2,22 +2,23 @@
 
 State in the URL: ``/profiel?code=DP1680_annen``. Without a code, or with an
 unknown one, the page explains that in Dutch and offers the search instead.
-The content comes from :func:`dashboard.briefing.profile`; the same record
+The content comes from :func:`pages.profiel.briefing.profile`; the same record
 feeds the PDF and Excel downloads.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import briefing, data, export
+from dashboard import data, links
 from dashboard.formatting import fmt_short, unit_label
 from dashboard.layout import alert, dropdown
-from dashboard.urlstate import first, resolve_code
+from dashboard.links import first, profile_href, resolve_code
+from dashboard.theme import ACCENT
+from pages.profiel import briefing, export
 
 dash.register_page(__name__, path="/profiel", name="Gebiedsprofiel", title="Gebiedsprofiel · Dorpenmonitor Drenthe",
                    order=3)
@@ -59,7 +60,7 @@ def layout(**query: Any) -> html.Div:
                     dcc.Download(id="profiel-download"),
                 ], className="knoppen niet-printen"),
             ], className="profiel-kop"),
-            dcc.Loading(html.Div(id="profiel-inhoud", className="profiel-inhoud"), type="dot", color="#173f6b",
+            dcc.Loading(html.Div(id="profiel-inhoud", className="profiel-inhoud"), type="dot", color=ACCENT,
                         delay_show=200),
         ],
         className="pagina pagina-profiel",
@@ -69,7 +70,7 @@ def layout(**query: Any) -> html.Div:
 def _chooser(msgs: list[str]) -> html.Div:
     """No or unknown code: say so, and offer the search and a few examples (never an error page)."""
     index = data.area_index()
-    links = [html.Li(dcc.Link(index[c][0] + f" ({index[c][1]})", href=_href(c))) for c in EXAMPLES if c in index]
+    links = [html.Li(dcc.Link(index[c][0] + f" ({index[c][1]})", href=profile_href(c))) for c in EXAMPLES if c in index]
     return html.Div(
         [
             html.H1("Gebiedsprofiel", className="pagina-titel"),
@@ -86,17 +87,13 @@ def _chooser(msgs: list[str]) -> html.Div:
     )
 
 
-def _href(code: str) -> str:
-    return "/profiel?" + urlencode({"code": code})
-
-
 @callback(
     Output("_pages_location", "href", allow_duplicate=True),
     Input("profiel-zoek", "value"),
     prevent_initial_call=True,
 )
 def choose(code: str | None):
-    return _href(code) if code else dash.no_update
+    return profile_href(code) if code else dash.no_update
 
 
 @callback(
@@ -114,14 +111,14 @@ def render(code: str):
 
 def profile_body(p: briefing.Profile) -> list:
     """Highlights, figures per theme, notes and sources of one profile (pure layout)."""
-    links = [dcc.Link("Vergelijk met andere gebieden", href="/vergelijken?" + urlencode({"codes": p.code})),
-             dcc.Link("Trend van de inwoners", href="/trends?" + urlencode({"indicator": "inwoners", "codes": p.code}))]
+    further = [dcc.Link("Vergelijk met andere gebieden", href=links.href("/vergelijken", codes=p.code)),
+               dcc.Link("Trend van de inwoners", href=links.href("/trends", indicator="inwoners", codes=p.code))]
     if p.niveau in ("gemeente", "wijk", "buurt"):
-        links.insert(0, dcc.Link("Op de kaart", href="/?" + urlencode({"niveau": p.niveau, "code": p.code})))
+        further.insert(0, dcc.Link("Op de kaart", href=links.href("/", niveau=p.niveau, code=p.code)))
     elif p.gemeente_code:
-        links.insert(0, dcc.Link("Buurten op de kaart", href="/?" + urlencode({"niveau": "buurt",
-                                                                                "gemeente": p.gemeente_code})))
-    out: list = [html.Nav([html.Span(lk, className="profiel-link") for lk in links],
+        further.insert(0, dcc.Link("Buurten op de kaart",
+                                   href=links.href("/", niveau="buurt", gemeente=p.gemeente_code)))
+    out: list = [html.Nav([html.Span(lk, className="profiel-link") for lk in further],
                           className="profiel-links niet-printen", **{"aria-label": "Verder met dit gebied"})]
     if p.highlights:
         out.append(html.Section([
@@ -160,7 +157,7 @@ def profile_body(p: briefing.Profile) -> list:
     notes: list = [html.Li(n) for n in p.notes]
     if p.leden:
         notes.append(html.Li(["Buurten in dit dorp: ", *_joined(
-            [dcc.Link(n, href=_href(c)) for c, n in p.leden])]))
+            [dcc.Link(n, href=profile_href(c)) for c, n in p.leden])]))
     titles = data.source_titles()
     tables = sorted({b.strip() for f in p.figures for b in f.bron.split(",") if b.strip()})
     out.append(html.Section([
@@ -168,7 +165,7 @@ def profile_body(p: briefing.Profile) -> list:
         html.Ul(notes, className="noten-lijst", id="profiel-noten"),
         html.P(["Bron: CBS (CC BY 4.0). Tabellen: ",
                 *_joined([html.Span(f"{t} {titles.get(t, '')}".strip()) for t in tables]), ". ",
-                dcc.Link("Meer over de gegevens", href="/over"), "."], className="klein"),
+                dcc.Link("Meer over de gegevens", href=links.href("/over")), "."], className="klein"),
     ], className="paneel"))
     return out
 

@@ -11,11 +11,12 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html
 
-from dashboard import compare, data, export
-from dashboard.figures import FONT
-from dashboard.formatting import fmt_number
-from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown, profile_href
-from dashboard.urlstate import level_word
+from dashboard import data, links
+from dashboard.formatting import fmt_number, level_word
+from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown
+from dashboard.links import profile_href
+from dashboard.theme import ACCENT, FONT
+from pages.vergelijken import compare
 
 dash.register_page(__name__, path="/vergelijken", name="Vergelijken", title="Vergelijken · Dorpenmonitor Drenthe",
                    order=2)
@@ -58,7 +59,7 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="paneel bediening niet-printen", **{"aria-label": "Keuzes voor de vergelijking"},
             ),
-            dcc.Loading(html.Div(_content(state), id="vergelijken-inhoud"), type="dot", color="#173f6b",
+            dcc.Loading(html.Div(_content(state), id="vergelijken-inhoud"), type="dot", color=ACCENT,
                         delay_show=300),
         ],
         className="pagina pagina-vergelijken",
@@ -76,7 +77,7 @@ def _content(state: compare.VergelijkState) -> list:
         return [html.Div([
             html.H2("Nog geen gebieden gekozen", className="vak-titel"),
             html.P("Kies hierboven gebieden om te vergelijken, of begin met een voorbeeld:"),
-            dcc.Link("Annen, Nieuw-Amsterdam en Zuidlaren vergelijken", href="/vergelijken" + EXAMPLE,
+            dcc.Link("Annen, Nieuw-Amsterdam en Zuidlaren vergelijken", href=links.prefixed("/vergelijken") + EXAMPLE,
                      id="vergelijken-voorbeeld"),
         ], className="paneel leeg-vak")]
     tidy = compare.compare_frame(state.codes, state.indicatoren)
@@ -132,8 +133,8 @@ def _similar_section(state: compare.VergelijkState) -> html.Section:
         rows = []
         for r in res.itertuples(index=False):
             add = list(dict.fromkeys([*state.codes, r.code]))[: compare.MAX_AREAS]
-            href = "/vergelijken" + compare.vergelijken_query(compare.VergelijkState(tuple(add), state.indicatoren,
-                                                                                     state.basis))
+            href = links.prefixed("/vergelijken") + compare.vergelijken_query(
+                compare.VergelijkState(tuple(add), state.indicatoren, state.basis))
             rows.append(html.Tr([
                 html.Td(dcc.Link(r.naam, href=profile_href(r.code))), html.Td(r.gemeente),
                 html.Td(fmt_number(r.afstand, 2), className="getal"),
@@ -203,5 +204,5 @@ def download(_csv, _xlsx, codes, indicatoren):
 
 def build_download(state: compare.VergelijkState, excel: bool) -> dict[str, Any]:
     """The dcc.Download payload for ``state`` (a plain function, so tests call it without a browser)."""
-    d = export.comparison_download(state.codes, state.indicatoren, excel)
+    d = compare.comparison_download(state.codes, state.indicatoren, excel)
     return dash.dcc.send_bytes(d.content, d.filename, type=d.mimetype)

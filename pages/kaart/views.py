@@ -1,6 +1,6 @@
-"""What the page callbacks compute, as plain functions (tested without a browser).
+"""What Kaart's callbacks compute, as plain functions (tested without a browser).
 
-Callbacks in ``pages/`` only unpack inputs and call these; everything here
+The callbacks in :mod:`pages.kaart.page` only unpack inputs and call these; everything here
 reads data through the named loaders in :mod:`dashboard.data`.
 """
 
@@ -8,27 +8,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch, html
 
-from dashboard import data
-from dashboard.figures import (
-    MapValues,
-    apply_values,
-    base_map,
-    map_values,
-    selection_paths,
-    tables_label,
-    trend_figure,
-    view_layout,
-)
-from dashboard.formatting import fmt_value
-from dashboard.urlstate import NIVEAUS, KaartState, TrendsState, level_word
+from dashboard import data, links
+from dashboard.formatting import fmt_value, level_word, status_word, tables_label
+from dorpenmonitor.codes import gemeente_of
+from pages.kaart.figures import MapValues, apply_values, base_map, map_values, selection_paths, view_layout
+from pages.kaart.state import NIVEAUS, KaartState
 
 DIRECTION_HINT = {
     "hoger is beter": "donkerder = ongunstiger (lager)",
@@ -38,8 +28,6 @@ DIRECTION_HINT = {
 #: Key figures in the short profile beside the map (shown when the indicator exists).
 KEY_FIGURES = ("inwoners", "aandeel_65plus", "woz_gemiddeld", "inkomen_per_inwoner", "afstand_huisarts")
 
-
-# -- kaart ----------------------------------------------------------------------
 
 def geo_key(state: KaartState) -> str:
     """Identifies the geometry in the browser: same key = send values only."""
@@ -79,7 +67,7 @@ def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool 
     geom = data.geometry(niveau, vintage)
     mv = map_values_for(state, geom["locations"])
     code = state.code if state.code in geom["codes"] else None
-    url = data.geo_url(niveau, vintage)  # changes when a data refresh changes the shapes
+    url = links.prefixed(data.geo_url(niveau, vintage))  # changes when a data refresh changes the shapes
     info: dict[str, Any] = {"key": key, "url": url, "gemeente": state.gemeente, "code": code}
     if online:
         info["online"] = True  # absent when off: the offline store stays as it was
@@ -98,6 +86,7 @@ def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool 
             _set_paths(patch, selection_paths(code))
         return patch, info, mv
     outline_url, outline_codes = data.gemeente_outline() if niveau != "gemeente" else (None, [])
+    outline_url = links.prefixed(outline_url) if outline_url else None
     fig = base_map(url, geom["locations"], bounds,
                    outline_url=outline_url, outline_locations=outline_codes,
                    line_width=0.8 if niveau == "gemeente" else 0.35, online=online)
@@ -149,7 +138,7 @@ LegendSpec = dict[str, Any]
 
 def legend_spec(mv: MapValues | None, state: KaartState) -> LegendSpec | None:
     """The legend as compact data (about 0.4 kB) for the page's dcc.Store; the browser draws it (``LEGEND_JS``
-    in pages/kaart.py).
+    in pages/kaart/page.py).
 
     ``{"eenheid", "hint", "items": [[label, colour, count, kind], ...], "uitleg"}``, or None when there is
     nothing to show. The legend changes with every switch, and as Dash components it would be ~3 kB of the
@@ -223,7 +212,7 @@ def area_card(code: str | None, state: KaartState) -> list:
                        className="klein")]
     names = data.region_names()
     naam = names.get(code, code)
-    gm = data.gemeente_of(code)
+    gm = gemeente_of(code)
     gm_naam = data.region_names().get(gm, gm)
     rows: list = []
     if state.indicator and state.jaar is not None:
@@ -232,7 +221,7 @@ def area_card(code: str | None, state: KaartState) -> list:
         waarde = b.get("waarde")
         status = b.get("status", "ontbreekt")
         value_text = fmt_value(waarde, meta) if waarde is not None else (
-            "geheim (CBS)" if status == "geheim" else "geen gegevens")
+            status_word("geheim" if status == "geheim" else "ontbreekt"))
         rows += [html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text))]
         if code.startswith("GM"):
             # A gemeente is ranked among all 13 and is its own gemeente: compare with the monitor total instead.
@@ -262,18 +251,18 @@ def area_card(code: str | None, state: KaartState) -> list:
             continue
         r = hit.iloc[0]
         text = fmt_value(r["waarde"], meta) if r["status"] in ("ok", "onbetrouwbaar") and pd.notna(r["waarde"]) else (
-            "geheim (CBS)" if r["status"] == "geheim" else "geen gegevens")
+            status_word("geheim" if r["status"] == "geheim" else "ontbreekt"))
         rows += [html.Dt(f"{meta.title} ({yrs[-1]})"), html.Dd(text)]
-    trend_q = urlencode({"indicator": state.indicator or "", "codes": code}, safe=",")
     return [
         html.H2(naam, className="vak-titel", id="kaart-profiel-naam"),
         html.P(f"Gemeente · {code}" if code.startswith("GM")
                else f"{level_word(niveau, capital=True)} in {gm_naam} · {code}", className="klein"),
         html.Dl(rows, className="kerncijfers"),
         html.Div([
-            html.A("Volledig profiel →", href=f"/profiel?{urlencode({'code': code})}", className="knop knop-primair",
+            html.A("Volledig profiel →", href=links.profile_href(code), className="knop knop-primair",
                    id="kaart-profiel-link"),
-            html.A("Trend →", href=f"/trends?{trend_q}", className="knop"),
+            html.A("Trend →", href=links.href("/trends", indicator=state.indicator or "", codes=code),
+                   className="knop"),
         ], className="knoppen"),
     ]
 
@@ -301,11 +290,6 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
     return buf.getvalue(), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
 
 
-def indicator_options(thema: str | None) -> list[dict[str, str]]:
-    return [{"label": o["label"], "value": o["value"]} for o in data.indicator_options()
-            if not thema or o["theme"] == thema]
-
-
 def year_options(indicator_id: str | None, niveau: str) -> list[dict[str, Any]]:
     return [{"label": str(y), "value": y} for y in (data.years(indicator_id, niveau) if indicator_id else ())]
 
@@ -318,82 +302,6 @@ def area_options(niveau: str) -> list[dict[str, str]]:
         return [{"label": n, "value": c} for c, n in zip(df["code"], df["naam"], strict=True)]
     return [{"label": f"{n} ({names.get(g, g)})", "value": c}
             for c, n, g in zip(df["code"], df["naam"], df["gemeente_code"], strict=True)]
-
-
-# -- trends ---------------------------------------------------------------------
-
-def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(area series, benchmark series) for the trends chart and its CSV."""
-    empty = pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
-    if not state.indicator:
-        return empty, empty
-    # Without chosen areas the Drenthe line still gives the page something to read.
-    tr = data.trend(state.indicator, tuple(state.codes)) if state.codes else empty.drop(columns="soort")
-    parts = []
-    gms = sorted({data.gemeente_of_area(c) for c in state.codes} - set(state.codes) - {None})
-    if "gemeente" in state.vergelijk and gms:
-        g = data.trend(state.indicator, tuple(gms))
-        g = g.assign(soort="gemeente", naam="Gemeente " + g["naam"].astype(str))
-        parts.append(g)
-    if "drenthe" in state.vergelijk:
-        parts.append(data.drenthe_trend(state.indicator))
-    bench = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
-    return tr, bench
-
-
-def as_index(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each area's series as an index: its first year with a value = 100."""
-    out = frame.copy()
-    v = pd.to_numeric(out["waarde"], errors="coerce")
-    base = v.where(v.gt(0)).groupby(out["code"]).transform("first")
-    out["waarde"] = (v / base * 100).round(1)
-    return out
-
-
-def trend_view(state: TrendsState) -> tuple[go.Figure, list]:
-    """Figure plus notes (breaks, missing values) for the trends page."""
-    if not state.indicator:
-        return go.Figure(), [html.P("Geen indicator beschikbaar.")]
-    meta = data.indicator(state.indicator)
-    tr, bench = trend_data(state)
-    notes: list = []
-    if getattr(meta, "aggregation", "") == "sum" and len(tr) and len(bench):
-        # A count for a village next to the count for all of Drenthe is a flat line at zero:
-        # compare the development instead, each series indexed to its first year.
-        tr, bench = as_index(tr), as_index(bench)
-        meta = replace(meta, unit="index (eerste jaar = 100)", decimals=0)
-        notes.append(html.P("Aantallen zijn als index getoond (eerste jaar met een waarde = 100), zodat een dorp "
-                            "en Drenthe te vergelijken zijn; de CSV bevat de echte aantallen.", className="noot"))
-    fig = trend_figure(tr, meta, bench)
-    if not state.codes:
-        notes.append(html.P("Kies hierboven één of meer gebieden om hun ontwikkeling te zien.", className="klein"))
-    breaks = tr[tr["breuk"].fillna(False).astype(bool)] if len(tr) else tr
-    for _, r in breaks.iterrows():
-        notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])}: de gebiedsindeling is gewijzigd; "
-                            "de stippellijn verbindt niet-vergelijkbare punten.", className="noot"))
-    missing = tr[~tr["status"].isin(["ok", "onbetrouwbaar"])] if len(tr) else tr
-    for naam, g in missing.groupby("naam"):
-        jaren = ", ".join(str(int(j)) for j in g["jaar"])
-        notes.append(html.P(f"{naam}: geen waarde (geheim of niet gepubliceerd) in {jaren}.", className="noot"))
-    if len(tr):
-        bronnen = sorted({b.strip() for s in tr["bron"].dropna() for b in str(s).split(",") if b.strip()})
-        notes.append(html.P(f"Bron: CBS {', '.join(bronnen)} (per punt in de tooltip).", className="noot"))
-    return fig, notes
-
-
-def trends_csv(state: TrendsState) -> tuple[str, str]:
-    tr, bench = trend_data(state)
-    frame = pd.concat([tr.assign(soort="gebied"), bench], ignore_index=True)
-    cols = ["soort", "code", "naam", "jaar", "waarde", "status", "bron", "breuk"]
-    frame = frame.reindex(columns=cols)
-    if state.indicator:
-        meta = data.indicator(state.indicator)
-        frame.insert(3, "indicator", meta.title)
-        frame.insert(4, "eenheid", meta.unit)
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, sep=";", decimal=",")
-    return buf.getvalue(), f"dorpenmonitor_trend_{state.indicator or 'leeg'}.csv"
 
 
 def niveau_options() -> list[dict[str, str]]:

@@ -1,8 +1,8 @@
-"""Named, cached loaders for the "Over de data" page: sources, load history, coverage, boundaries.
+"""Named, cached loaders for the "Over de data" page: meta, load history, coverage, boundaries, villages.
 
-Kept apart from :mod:`dashboard.data` (owned by the map and trend pages) but
-registered in the same ``LOADERS`` registry, so ``data.clear()`` after a
-refresh empties these caches too.
+Kept apart from :mod:`dashboard.data` but registered in the same ``LOADERS``
+registry, so ``data.clear()`` after a refresh empties these caches too. The
+sources list is shared with the downloads (:func:`dashboard.downloads.sources`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import data
-
-
-@data.loader(maxsize=1)
-def sources() -> pd.DataFrame:
-    """store.sources(): one row per source (table id, publisher, republisher, licence …)."""
-    return data.store().sources()
+from indicators import api, villages
 
 
 @data.loader(maxsize=1)
@@ -44,8 +39,6 @@ def boundary_vintages() -> pd.DataFrame:
 def village_summary() -> dict[str, int]:
     """How many villages there are and how many current buurten belong to none."""
     areas = data.areas()
-    from indicators import api, villages
-
     vs = api.villages(data.store())
     buurten = areas.loc[areas["niveau"] == "buurt", "code"].tolist()
     return {"dorpen": len(vs), "buurten": len(buurten), "zonder_dorp": len(villages.unassigned(vs, buurten))}

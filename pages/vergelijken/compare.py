@@ -3,7 +3,8 @@
 Pure parts (:func:`parse_vergelijken`, :func:`similar_areas`,
 :func:`small_multiples`, :func:`wide_table`) take frames and records; the
 loaders (:func:`compare_frame`, :func:`similar_to`) fill them from
-:mod:`dashboard.data`. ``pages/vergelijken.py`` only wires them to controls.
+:mod:`dashboard.data`, and :func:`comparison_download` builds the CSV/Excel files.
+:mod:`pages.vergelijken.page` only wires them to controls.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import data
-from dashboard.briefing import to_float
-from dashboard.figures import FONT, LINE_COLORS
-from dashboard.formatting import fmt_value, is_missing
-from dashboard.urlstate import Catalog, first, level_word, parse_codes, resolve_code, split_list
+from dashboard import data, links
+from dashboard.downloads import XLSX_TYPE, Download, csv_bytes, excel_bytes, sources
+from dashboard.formatting import fmt_value, is_missing, level_word, slug, status_word, to_float
+from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
+from dashboard.theme import FONT, GRID, LINE_COLORS
+from dorpenmonitor.settings import GEMEENTEN
 
 MAX_AREAS = 8
 MAX_INDICATORS = 8
@@ -90,7 +91,7 @@ def vergelijken_query(state: VergelijkState) -> str:
     params["indicatoren"] = ",".join(state.indicatoren)
     if state.basis and state.codes and state.basis != state.codes[0]:
         params["basis"] = state.basis
-    return "?" + urlencode(params, safe=",")
+    return links.query(**params)
 
 
 # -- values -------------------------------------------------------------------
@@ -141,9 +142,6 @@ def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFr
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
 
 
-STATUS_WORDS = {"geheim": "geheim", "ontbreekt": "geen gegevens", "onbetrouwbaar": "onzeker"}
-
-
 def wide_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """Areas as rows, indicators as columns ('28,3% (2024)', '1,2 km (2024)'), for the on-screen table and Excel."""
     if tidy.empty:
@@ -154,7 +152,7 @@ def wide_table(tidy: pd.DataFrame) -> pd.DataFrame:
         row = out.setdefault(r.code, {"Gebied": r.naam, "Soort": level_word(r.niveau),
                                       "Gemeente": r.gemeente or ""})
         if is_missing(r.waarde):
-            text = STATUS_WORDS.get(r.status, "–")
+            text = status_word(r.status, short=True) if r.status in ("geheim", "ontbreekt", "onbetrouwbaar") else "–"
         else:
             text = fmt_value(r.waarde, meta) + (" *" if r.status == "onbetrouwbaar" else "")
         row[r.indicator] = f"{text} ({r.jaar})" if r.jaar else text
@@ -292,7 +290,7 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
             ), row=row, col=col)
             shown.add(key)
         # Unit in the panel title, not as an axis title: that would collide with the panel below.
-        fig.update_xaxes(gridcolor="#e6e6e6", rangemode="tozero", exponentformat="none", separatethousands=True,
+        fig.update_xaxes(gridcolor=GRID, rangemode="tozero", exponentformat="none", separatethousands=True,
                          row=row, col=col)
         fig.update_yaxes(automargin=True, row=row, col=col)
     per_row = 70 + 30 * len(names)
@@ -328,3 +326,23 @@ def indicator_sheet(indicatoren: Sequence[str]) -> pd.DataFrame:
                      "Berekening": m.formula, "Eenheid": m.unit, "Thema": m.theme, "Richting": m.direction,
                      "CBS-tabellen": ", ".join(m.sources)})
     return pd.DataFrame(rows)
+
+
+def comparison_download(codes: Sequence[str], indicatoren: Sequence[str], excel: bool) -> Download:
+    """The page's CSV (tidy) or Excel (tidy, overview with units, definitions, sources)."""
+    frame = compare_frame(codes, indicatoren)  # once: the CSV and both Excel sheets come from it
+    tidy = export_frame(frame)
+    index = data.area_index()
+    names = [index.get(c, (c, ""))[0] for c in codes]
+    stem = "vergelijking-" + slug("-".join(names[:3]) or "leeg")
+    if not excel:
+        return Download(csv_bytes(tidy), f"{stem}.csv", "text/csv")
+    wide = wide_table(frame).rename(columns={i: data.indicator(i).title for i in indicatoren})
+    payload = excel_bytes(
+        {"Waarden": tidy, "Overzicht": wide, "Indicatoren": indicator_sheet(indicatoren)},
+        sources(), title="Vergelijking Dorpenmonitor Drenthe",
+        notes=[f"Gebieden: {', '.join(names)}",
+               "Drenthe = de 12 Drentse gemeenten; monitor = 12 Drentse gemeenten en Hardenberg.",
+               f"Gemeenten in de monitor: {', '.join(GEMEENTEN.values())}"],
+    )
+    return Download(payload, f"{stem}.xlsx", XLSX_TYPE)

@@ -15,10 +15,12 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import data, views
-from dashboard.figures import CLASS_METHODS
-from dashboard.layout import alert, control, dropdown
-from dashboard.urlstate import KaartState, kaart_from_controls, kaart_query, parse_kaart
+from dashboard import data, links
+from dashboard.layout import alert, control, dropdown, indicator_options
+from indicators import THEMES
+from pages.kaart import views
+from pages.kaart.figures import CLASS_METHODS
+from pages.kaart.state import KaartState, kaart_from_controls, kaart_query, parse_kaart
 
 dash.register_page(__name__, path="/", name="Kaart", title="Kaart · Dorpenmonitor Drenthe", order=0)
 
@@ -28,13 +30,18 @@ GRAPH_CONFIG: dict[str, Any] = {
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
     # Plotly's geo subplot asks for a world topojson even with the basemap hidden; serve an empty one locally.
-    "topojsonURL": "/assets/topojson/",
+    "topojsonURL": "/assets/topojson/",  # behind the URL prefix: see graph_config()
     "locale": "nl",
 }
 
 
+def graph_config() -> dict[str, Any]:
+    """GRAPH_CONFIG with the topojson folder behind the app's URL prefix."""
+    return {**GRAPH_CONFIG, "topojsonURL": links.prefixed(GRAPH_CONFIG["topojsonURL"])}
+
+
 def _controls(state: KaartState) -> html.Section:
-    themes = [{"label": "Alle thema's", "value": ""}] + [{"label": t.capitalize(), "value": t} for t in data.themes()]
+    themes = [{"label": "Alle thema's", "value": ""}] + [{"label": t.capitalize(), "value": t} for t in THEMES]
     gemeenten = [{"label": "Alle gemeenten", "value": ""}] + sorted(
         ({"label": n, "value": c} for c, n in data.catalog().gemeenten.items()), key=lambda o: o["label"])
     return html.Section(
@@ -47,7 +54,7 @@ def _controls(state: KaartState) -> html.Section:
             ], className="veld"),
             control("Thema", dropdown("kaart-thema", options=themes, value=state.thema or "", clearable=False,
                                       searchable=False), "kaart-thema"),
-            control("Indicator", dropdown("kaart-indicator", options=views.indicator_options(state.thema),
+            control("Indicator", dropdown("kaart-indicator", options=indicator_options(state.thema),
                                           value=state.indicator, clearable=False), "kaart-indicator"),
             control("Jaar", dropdown("kaart-jaar", options=views.year_options(state.indicator, state.niveau),
                                      value=state.jaar, clearable=False, searchable=False), "kaart-jaar",
@@ -111,7 +118,7 @@ def layout(**query: Any) -> html.Div:
                         [
                             html.H2(views.map_title(state), id="kaart-titel", className="vak-titel"),
                             dcc.Loading(
-                                dcc.Graph(id="kaart-graph", config=GRAPH_CONFIG, className="kaart-graph",
+                                dcc.Graph(id="kaart-graph", config=graph_config(), className="kaart-graph",
                                           style={"height": "var(--kaart-hoogte)"},  # inline: dcc.Graph sets 100%
                                           figure={"data": [], "layout": {"xaxis": {"visible": False},
                                                                          "yaxis": {"visible": False}}},
@@ -153,7 +160,7 @@ def _state(niveau, indicator, jaar, klassen, gemeente, code) -> KaartState:
     prevent_initial_call=True,
 )
 def pick_theme(thema: str | None, indicator: str | None, niveau: str):
-    options = views.indicator_options(thema or None)
+    options = indicator_options(thema or None)
     ids = [o["value"] for o in options]
     if indicator in ids:
         return options, no_update

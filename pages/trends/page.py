@@ -10,9 +10,10 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import data, views
-from dashboard.layout import alert, control, dropdown
-from dashboard.urlstate import MAX_TREND_AREAS, TrendsState, parse_trends, trends_query
+from dashboard import data
+from dashboard.layout import alert, control, dropdown, indicator_options
+from pages.trends import views
+from pages.trends.state import MAX_TREND_AREAS, TrendsState, parse_trends, trends_query
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends · Dorpenmonitor Drenthe", order=1)
 
@@ -38,7 +39,7 @@ def layout(**query: Any) -> html.Div:
                     html.Section(
                         [
                             html.H2("Kies", className="visueel-verborgen"),
-                            control("Indicator", dropdown("trends-indicator", options=views.indicator_options(None),
+                            control("Indicator", dropdown("trends-indicator", options=indicator_options(None),
                                                           value=state.indicator, clearable=False), "trends-indicator"),
                             control("Gebieden", dropdown("trends-gebieden", options=data.search_options(),
                                                          value=list(state.codes), multi=True,

@@ -1,4 +1,4 @@
-"""Shared figure builders: choropleth, trend lines, ranking bars.
+"""Kaart's figure: the choropleth, its classes and the parts a Patch updates.
 
 Pure functions: frames and metadata in, plotly figures (or the parts of one
 that a :class:`dash.Patch` updates) out. No database, no Dash callbacks.
@@ -18,16 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale, sequential, unlabel_rgb
 
-from dashboard.formatting import fmt_number, fmt_value, unit_affixes
-
-__all__ = ["fmt_number", "fmt_value"]  # re-exported: the builders' callers format with the same rules
+from dashboard.formatting import IndicatorMeta, fmt_number, hover_escape, status_word, tables_label, unit_affixes
+from dashboard.theme import FONT, MISSING_COLORS, Bounds, palette
 
 CLASS_METHODS: dict[str, str] = {
     "kwantielen": "Kwantielen (gelijke aantallen)",
@@ -35,49 +33,6 @@ CLASS_METHODS: dict[str, str] = {
     "jenks": "Natuurlijke grenzen (Jenks)",
 }
 DEFAULT_CLASSES = 5
-
-#: Not drawn with the palette: suppressed by CBS vs. not published / not in the snapshot.
-MISSING_COLORS: dict[str, str] = {"geheim": "#8c8c8c", "ontbreekt": "#e4e4e4"}
-MISSING_LABELS: dict[str, str] = {"geheim": "geheim (CBS)", "ontbreekt": "geen gegevens",
-                                  "onbetrouwbaar": "onbetrouwbaar (kleine aantallen)"}
-
-#: Okabe–Ito: distinguishable with the common forms of colour blindness.
-LINE_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-BENCHMARK_STYLE: dict[str, dict[str, str]] = {
-    "gemeente": {"color": "#555555", "dash": "dash"},
-    "drenthe": {"color": "#222222", "dash": "dot"},
-}
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-
-class IndicatorMeta(Protocol):
-    """What the builders read from an indicator record (``indicators.REGISTRY`` values)."""
-
-    id: str
-    title: str
-    unit: str
-    direction: str
-    decimals: int
-    sources: tuple[str, ...]
-
-
-# -- numbers ----------------------------------------------------------------
-# Formatting lives in dashboard.formatting; fmt_number and fmt_value are re-exported here for the builders.
-
-
-def tables_label(tables: Sequence[str]) -> str:
-    """'CBS 85984NED, 85318NED' for the CBS tables a figure actually came from ('CBS' when unknown)."""
-    names = ", ".join(dict.fromkeys(str(t).split("@")[0] for t in tables if t))
-    return f"CBS {names}" if names else "CBS"
-
-
-def source_label(meta: IndicatorMeta) -> str:
-    """Every table the indicator can draw on, whatever the year: for catalogue-like places only.
-
-    For one level and year use :func:`tables_label` on ``dashboard.data.source_tables(...)``.
-    """
-    return tables_label(meta.sources)
-
 
 # -- classification -----------------------------------------------------------
 
@@ -146,30 +101,6 @@ def class_of(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
         idx = np.searchsorted(edges[1:-1], values[ok], side="left")
         out[ok] = np.clip(idx, 0, edges.size - 2)
     return out
-
-
-def palette(direction: str, k: int) -> list[str]:
-    """``k`` colours, lightest first, such that *worse* is always darker and warmer.
-
-    Evaluative indicators use ColorBrewer YlOrRd (colour-blind safe); for
-    'hoger is beter' it is reversed, so low (bad) values are dark red.
-    Neutral indicators use ColorBrewer Blues: no judgement, just 'more'.
-    """
-    if k <= 0:
-        return []
-    scale = sequential.Blues if direction == "neutraal" else sequential.YlOrRd
-    points = [0.5] if k == 1 else list(np.linspace(0.12, 1.0, k))
-    # Hex, not 'rgb(r, g, b)': the colours travel in every switch (colourscale and legend), 7 bytes each.
-    colors = [to_hex(c) for c in sample_colorscale(scale, points, colortype="rgb")]
-    return colors[::-1] if direction == "hoger is beter" else colors
-
-
-def to_hex(color: str) -> str:
-    """'rgb(223, 236, 247)' → '#dfecf7' (hex colours pass through)."""
-    if color.startswith("#"):
-        return color
-    r, g, b = unlabel_rgb(color)[:3]
-    return f"#{round(r):02x}{round(g):02x}{round(b):02x}"
 
 
 # -- choropleth ---------------------------------------------------------------
@@ -260,7 +191,7 @@ def stepped_colorscale(
 def value_template(meta: IndicatorMeta) -> str:
     """The value as a plotly d3-format placeholder, written like :func:`fmt_value` (with ``separators=',.'``)."""
     before, after = unit_affixes(meta.unit)
-    return f"{_escape(before)}%{{z:,.{max(meta.decimals, 0)}f}}{_escape(after)}"
+    return f"{hover_escape(before)}%{{z:,.{max(meta.decimals, 0)}f}}{hover_escape(after)}"
 
 
 def map_hovertemplate(
@@ -274,9 +205,9 @@ def map_hovertemplate(
     rank = "Rang onder de gemeenten" if niveau == "gemeente" else "Rang in gemeente"
     return (
         "<b>%{properties.naam}</b><br>"
-        f"{_escape(meta.title)}: {value_template(meta)}<br>"
+        f"{hover_escape(meta.title)}: {value_template(meta)}<br>"
         f"{rank} (1 = hoogste): %{{customdata}}<br>"
-        f"Bron: {_escape(tables_label(tables) if tables is not None else source_label(meta))}, "
+        f"Bron: {hover_escape(tables_label(tables) if tables is not None else tables_label(meta.sources))}, "
         f"{jaar if jaar is not None else '–'}"
         "<extra></extra>"
     )
@@ -324,9 +255,9 @@ def map_values(
 
     legend = [LegendItem(_class_label(edges, i, meta), colors[i], int((cls == i).sum())) for i in range(n_classes)]
     legend += [
-        LegendItem(MISSING_LABELS["onbetrouwbaar"], "transparent", int(onbetrouwbaar.sum()), "onbetrouwbaar"),
-        LegendItem(MISSING_LABELS["geheim"], MISSING_COLORS["geheim"], int(geheim.sum()), "geheim"),
-        LegendItem(MISSING_LABELS["ontbreekt"], MISSING_COLORS["ontbreekt"],
+        LegendItem(status_word("onbetrouwbaar"), "transparent", int(onbetrouwbaar.sum()), "onbetrouwbaar"),
+        LegendItem(status_word("geheim"), MISSING_COLORS["geheim"], int(geheim.sum()), "geheim"),
+        LegendItem(status_word("ontbreekt"), MISSING_COLORS["ontbreekt"],
                    int((~has_value & ~geheim).sum()), "ontbreekt"),
     ]
     return MapValues(
@@ -341,11 +272,6 @@ def map_values(
         legend=legend,
         edges=[float(e) for e in edges],
     )
-
-
-def _escape(text: str) -> str:
-    # Plotly hovertemplates treat %{...} as a placeholder and accept a small HTML subset.
-    return text.replace("%{", "% {").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _class_label(edges: np.ndarray, i: int, meta: IndicatorMeta) -> str:
@@ -363,7 +289,6 @@ def apply_values(fig: MutableMapping[str, Any], mv: MapValues) -> None:
         fig["data"][trace][key] = value
 
 
-Bounds = tuple[float, float, float, float]  # minx, miny, maxx, maxy (lon/lat)
 
 
 def view_layout(bounds: Bounds | None, pad: float = 0.04, *, online: bool = False) -> dict[str, Any]:
@@ -503,113 +428,3 @@ def base_map(
 def selection_paths(code: str | None) -> dict[tuple[int, str], Any]:
     """Patch paths that outline one selected area (or none): only its code, the geometry is in the browser."""
     return {(TRACE_SELECTIE, "locations"): [code] if code else []}
-
-
-# -- trends -------------------------------------------------------------------
-
-def trend_figure(
-    trend: pd.DataFrame,
-    meta: IndicatorMeta,
-    benchmarks: pd.DataFrame | None = None,
-) -> go.Figure:
-    """Lines per area over the years, benchmarks dashed, series breaks marked.
-
-    ``trend``: code, naam, jaar, waarde, status, bron, breuk (``breuk`` true
-    where the series is not comparable with the previous point: a new source
-    or boundary). ``benchmarks`` has the same columns plus ``soort``
-    ('gemeente' | 'drenthe'). Across a break the line is dotted and the point
-    gets an open marker, so nobody reads a definition change as a trend.
-    """
-    fig = go.Figure()
-    series: list[tuple[pd.DataFrame, dict[str, Any], bool]] = []
-    for i, (_, g) in enumerate(trend.groupby("code", sort=False)):
-        series.append((g, {"color": LINE_COLORS[i % len(LINE_COLORS)], "dash": "solid", "width": 2.6}, False))
-    if benchmarks is not None and not benchmarks.empty:
-        for _, g in benchmarks.groupby("code", sort=False):
-            style = BENCHMARK_STYLE.get(str(g["soort"].iloc[0]), BENCHMARK_STYLE["gemeente"])
-            series.append((g, {"color": style["color"], "dash": style["dash"], "width": 1.8}, True))
-
-    for g, line, is_bench in series:
-        g = g.sort_values("jaar")
-        g = g[pd.to_numeric(g["waarde"], errors="coerce").notna()]
-        if g.empty:
-            continue
-        name = str(g["naam"].iloc[0])
-        x = g["jaar"].astype(int).tolist()
-        y = g["waarde"].astype(float).tolist()
-        bron = g["bron"].fillna("").astype(str).tolist() if "bron" in g else [""] * len(x)
-        breuk = g["breuk"].fillna(False).astype(bool).tolist() if "breuk" in g else [False] * len(x)
-        status = g["status"].fillna("ok").astype(str).tolist() if "status" in g else ["ok"] * len(x)
-        custom = [[fmt_value(v, meta), b or "–", "onbetrouwbaar" if s == "onbetrouwbaar" else ""]
-                  for v, b, s in zip(y, bron, status, strict=True)]
-        # Solid line with a gap at each break; the dotted connectors bridge the gaps.
-        xs: list[Any] = []
-        ys: list[Any] = []
-        cds: list[Any] = []
-        symbols: list[str] = []
-        for j, (xx, yy, cd) in enumerate(zip(x, y, custom, strict=True)):
-            if j and breuk[j]:
-                xs.append(None)
-                ys.append(None)
-                cds.append(["", "", ""])
-                symbols.append("circle")
-                fig.add_trace(go.Scatter(
-                    x=[x[j - 1], xx], y=[y[j - 1], yy], mode="lines", showlegend=False, hoverinfo="skip",
-                    line={"color": line["color"], "dash": "dot", "width": 1.4}, legendgroup=name,
-                ))
-            xs.append(xx)
-            ys.append(yy)
-            cds.append(cd)
-            symbols.append("circle-open" if j and breuk[j] else "circle")
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, customdata=cds, mode="lines+markers", name=name, legendgroup=name,
-            line=line, connectgaps=False,
-            marker={"size": 6 if is_bench else 8, "symbol": symbols, "color": line["color"],
-                    "line": {"width": 2, "color": line["color"]}},
-            hovertemplate=(f"<b>{_escape(name)}</b><br>%{{x}}: %{{customdata[0]}} %{{customdata[2]}}<br>"
-                           "Bron: %{customdata[1]}<extra></extra>"),
-        ))
-    breaks = sorted({int(j) for j in trend.loc[trend.get("breuk", pd.Series(False, index=trend.index))
-                                              .fillna(False).astype(bool), "jaar"]}) if "breuk" in trend else []
-    for b in breaks:
-        fig.add_vline(x=b - 0.5, line={"color": "#999999", "width": 1, "dash": "dot"})
-    years = [int(y) for d in fig.data for y in (d.x or ()) if y is not None]
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff",
-        separators=",.", font={"family": FONT, "size": 13},
-        hovermode="closest", hoverlabel={"bgcolor": "#ffffff"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        # Whole years only: with a short series, automatic ticks fall on half years and print each year twice.
-        xaxis={"title": None, "showgrid": False, "tickformat": "d", "tickmode": "linear", "tick0": min(years),
-               "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
-        yaxis={"title": {"text": meta.unit}, "gridcolor": "#e6e6e6", "zeroline": False,
-               "separatethousands": True},
-    )
-    return fig
-
-
-def ranking_bars(values: pd.DataFrame, meta: IndicatorMeta, highlight: Sequence[str] = (), top: int = 40) -> go.Figure:
-    """Horizontal bars of ``values`` (code, naam, waarde, status), highest on top.
-
-    Only areas with a value are drawn (at most ``top``); highlighted codes are
-    dark, the rest light, in the indicator's palette direction.
-    """
-    df = values[values["status"].isin(["ok", "onbetrouwbaar"]) & values["waarde"].notna()]
-    df = df.sort_values("waarde", ascending=False).head(top).iloc[::-1]
-    direction = "hoger is slechter" if meta.direction == "hoger is beter" else meta.direction
-    light, dark = palette(direction, 5)[1], "#173f6b"
-    colors = [dark if c in set(highlight) else light for c in df["code"]]
-    fig = go.Figure(go.Bar(
-        x=df["waarde"], y=df["naam"], orientation="h",
-        marker={"color": colors, "line": {"color": "#666", "width": 0.5}},
-        customdata=[[fmt_value(v, meta)] for v in df["waarde"]],
-        hovertemplate="<b>%{y}</b><br>%{customdata[0]}<extra></extra>",
-    ))
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=max(240, 22 * len(df) + 60),
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff", separators=",.",
-        font={"family": FONT, "size": 13}, xaxis={"title": {"text": meta.unit}, "gridcolor": "#e6e6e6"},
-        yaxis={"automargin": True},
-    )
-    return fig

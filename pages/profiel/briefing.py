@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard import data
-from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value
-from dashboard.urlstate import level_word
+from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, to_float
+from dashboard.theme import ACCENT
+from dorpenmonitor.codes import HARDENBERG
+from indicators import REGISTRY, THEMES, api
 
 #: Areas' own sums (counts) are not comparable with a gemeente: only rates and means get a highlight.
 _NOT_COMPARABLE_AGGREGATIONS = ("sum",)
@@ -116,7 +118,7 @@ class Profile:
         """'Dorp in de gemeente Aa en Hunze' — what kind of area this is, in words."""
         kind = level_word(self.niveau, capital=True)
         if self.niveau == "gemeente":
-            return "Gemeente" + (" in Drenthe" if self.code != "GM0160" else " in Overijssel")
+            return "Gemeente" + (" in Drenthe" if self.code != HARDENBERG else " in Overijssel")
         return f"{kind} in de gemeente {self.gemeente_naam}" if self.gemeente_naam else kind
 
     def by_theme(self) -> list[tuple[str, list[KeyFigure]]]:
@@ -278,7 +280,7 @@ def quality_notes(
 # -- sparkline (pure) --------------------------------------------------------------
 
 def sparkline_svg(points: Sequence[tuple[int, float, bool]], width: int = 96, height: int = 26,
-                  color: str = "#1f4e79") -> str:
+                  color: str = ACCENT) -> str:
     """A tiny SVG line of ``points`` (jaar, waarde, breuk); '' for fewer than two points.
 
     An inline SVG (as an <img> data URI) instead of a plotly graph: dozens per
@@ -337,14 +339,6 @@ def profile_frame(p: Profile) -> pd.DataFrame:
 
 # -- loader -------------------------------------------------------------------------
 
-def to_float(x: object) -> float | None:
-    try:
-        v = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
-
-
 def _figure(ind, code: str, niveau: str) -> KeyFigure | None:
     """The newest figure of ``ind`` for ``code`` (None when the level never has it)."""
     yrs = data.years(ind.id, niveau)
@@ -396,8 +390,6 @@ def village_members(code: str) -> tuple[tuple[str, str], ...]:
     """(buurt code, naam) of a village's buurten; empty for other areas."""
     if not code.startswith("DP"):
         return ()
-    from indicators import api
-
     names = data.area_index()
     for v in api.villages(data.store()):
         if v.code == code:
@@ -408,8 +400,6 @@ def village_members(code: str) -> tuple[tuple[str, str], ...]:
 @data.loader(maxsize=64)
 def profile(code: str) -> Profile | None:
     """The profile of ``code`` (any level incl. villages); None for an unknown code."""
-    from indicators import REGISTRY, THEMES
-
     areas = data.areas()
     hit = areas[areas["code"] == code]
     if hit.empty:

@@ -13,9 +13,13 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import about, data
-from dashboard.urlstate import level_word
+from dashboard import data, links
+from dashboard.downloads import sources
+from dashboard.formatting import level_word
+from dorpenmonitor.codes import RUN_WORDS
 from dorpenmonitor.settings import GEMEENTEN
+from indicators import REGISTRY, THEMES
+from pages.over import about
 
 dash.register_page(__name__, path="/over", name="Over de data", title="Over de data · Dorpenmonitor Drenthe",
                    order=9)
@@ -37,7 +41,6 @@ HIDDEN_META: frozenset[str] = frozenset()
 ORIGIN_WORDS = {"snapshot": "gebundelde snapshot", "live": "live ververst bij CBS/PDOK"}
 #: Timestamps shown as Dutch date and time.
 META_TIMES = ("snapshot_loaded", "last_refresh")
-STATUS_WORDS = {"ok": "gelukt", "failed": "mislukt", "running": "bezig"}
 
 
 def layout(**_: Any) -> html.Div:
@@ -105,7 +108,7 @@ def _licence() -> html.Section:
 
 
 def _sources() -> html.Section:
-    src = about.sources()
+    src = sources()
     rows = []
     for r in src.itertuples(index=False):
         title = html.A(r.title, href=r.url) if str(r.url).startswith("http") else r.title
@@ -140,7 +143,7 @@ def _status() -> html.Section:
         df = pd.DataFrame({
             "Nr.": runs["id"], "Soort": runs["kind"], "Omvang": runs["scope"],
             "Begonnen": runs["started_at"].map(_when), "Klaar": runs["finished_at"].map(_when),
-            "Resultaat": runs["status"].map(lambda s: STATUS_WORDS.get(s, s)), "Rijen": runs["rows"],
+            "Resultaat": runs["status"].map(lambda s: RUN_WORDS.get(s, s)), "Rijen": runs["rows"],
             "Melding": runs["message"],
         })
         body += [html.H3("Laadgeschiedenis (laatste 10)", className="sub-titel"),
@@ -179,7 +182,7 @@ def _when(ts: Any) -> str:
 
 def _coverage() -> html.Section:
     cov = about.coverage()
-    themes = data.themes()
+    themes = THEMES
     body: list = [
         html.H2("Dekking per jaar en niveau", className="vak-titel", id="over-dekking"),
         html.P("Aantal gebieden met minstens één gepubliceerd cijfer, per thema. Niet elk jaar heeft elk thema: de "
@@ -200,8 +203,6 @@ def _coverage() -> html.Section:
 
 
 def _catalogue() -> html.Section:
-    from indicators import REGISTRY, THEMES
-
     titles = data.source_titles()
     body: list = [
         html.H2("Indicatoren", className="vak-titel", id="over-indicatoren"),
@@ -266,5 +267,5 @@ def _villages() -> html.Section:
                f"{s['zonder_dorp']} van de {s['buurten']} buurten (bedrijventerreinen, buitengebied) horen bij geen "
                "dorp. Per dorp staat op het gebiedsprofiel welke buurten meetellen."),
         html.P(["De indeling is aan te passen in ", html.Code("config/dorpen.toml"), "."], className="klein"),
-        dcc.Link("Naar een voorbeeld: het profiel van Annen", href="/profiel?code=DP1680_annen"),
+        dcc.Link("Naar een voorbeeld: het profiel van Annen", href=links.profile_href("DP1680_annen")),
     ], className="paneel")

@@ -1,148 +1,35 @@
-"""Download builders: CSV, Excel and the PDF of an area profile.
+"""The area profile as PDF and Excel.
 
-Pure functions from frames (or a :class:`dashboard.briefing.Profile`) to bytes,
-and at the end the pages' downloads assembled from the cached loaders
-(:func:`comparison_download`, :func:`profile_download`), so callbacks only wrap
-them in ``dcc.send_bytes`` and tests can read the bytes back. Every file
-carries the attribution CBS's CC BY 4.0 licence asks for ("Bron: CBS"): the
-Excel files in a sheet "Bronnen", the PDF in its footer.
+Pure functions from a :class:`pages.profiel.briefing.Profile` to bytes, and
+:func:`profile_download` assembling them from the cached loaders, so the
+callback only wraps it in ``dcc.send_bytes`` and tests can read the bytes back.
+The PDF carries the attribution CBS's CC BY 4.0 licence asks for in its footer;
+the Excel file in its sheet "Bronnen" (:mod:`dashboard.downloads`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard.downloads import ATTRIBUTION, LICENCE_NOTE, XLSX_TYPE, Download, excel_bytes, sources
 from dashboard.formatting import fmt_pct, fmt_value, slug
+from dashboard.theme import ACCENT, INK, MUTED, rgb
+from pages.profiel import briefing
+from pages.profiel.briefing import Profile, profile_frame, status_text
 
-if TYPE_CHECKING:  # pragma: no cover - imported for type hints only
-    from dashboard.briefing import Profile
-
-ATTRIBUTION = "Bron: CBS"
-LICENCE_NOTE = (
-    "Cijfers: Centraal Bureau voor de Statistiek (CBS), open data onder licentie CC BY 4.0 "
-    "(https://creativecommons.org/licenses/by/4.0/deed.nl). Bewerking: Dorpenmonitor."
-)
-#: Columns of store.sources() shown to users, with their Dutch headers.
-SOURCE_COLUMNS: dict[str, str] = {
-    "table_id": "Tabel",
-    "title": "Titel",
-    "publisher": "Uitgever",
-    "republisher": "Via (herpublicatie)",
-    "periods": "Perioden",
-    "licence": "Licentie",
-    "url": "URL",
-    "retrieved": "Opgehaald",
-    "notes": "Opmerkingen",
-}
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
-    """store.sources() with Dutch headers, in a fixed column order (missing columns left empty)."""
-    out = sources.reindex(columns=list(SOURCE_COLUMNS)).astype(object).fillna("")
-    return out.rename(columns=SOURCE_COLUMNS).reset_index(drop=True)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark.
-
-    Comma-separated with a decimal point, so scripts read it as is; the BOM makes
-    Excel show é/ë correctly when someone opens it by double-click.
-    """
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-
-
-def _cell(value: object) -> object:
-    """A value openpyxl can write (no NaN, no pandas NA, no numpy scalars)."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar → Python
-    return value
-
-
-def excel_bytes(
-    sheets: Mapping[str, pd.DataFrame],
-    sources: pd.DataFrame | None = None,
-    title: str = "Dorpenmonitor",
-    notes: Sequence[str] = (),
-    number_formats: Mapping[str, Mapping[str, str]] | None = None,
-) -> bytes:
-    """An .xlsx with one sheet per frame plus a sheet "Bronnen".
-
-    ``number_formats`` maps sheet → column → Excel format (e.g. ``'0.0'``) so
-    values keep their full precision but show the indicator's decimals.
-    The "Bronnen" sheet starts with "Bron: CBS", the licence and ``notes``.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="1F4E79")
-    formats = number_formats or {}
-
-    def write(ws, frame: pd.DataFrame, start_row: int = 1, fmt: Mapping[str, str] | None = None) -> None:
-        cols = [str(c) for c in frame.columns]
-        for j, name in enumerate(cols, start=1):
-            c = ws.cell(row=start_row, column=j, value=name)
-            c.font, c.fill = head_font, head_fill
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-        for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
-            for j, value in enumerate(row, start=1):
-                c = ws.cell(row=i, column=j, value=_cell(value))
-                if fmt and cols[j - 1] in fmt and isinstance(c.value, (int, float)):
-                    c.number_format = fmt[cols[j - 1]]
-        for j, name in enumerate(cols, start=1):
-            longest = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, j - 1].tolist()])
-            ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, longest + 2))
-        ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
-
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(_sheet_name(name))
-        write(ws, frame, fmt=formats.get(name))
-
-    ws = wb.create_sheet("Bronnen")
-    lines = [ATTRIBUTION, LICENCE_NOTE, f"{title} — gemaakt op {dt.date.today():%d-%m-%Y}", *notes]
-    for i, line in enumerate(lines, start=1):
-        ws.cell(row=i, column=1, value=line).font = Font(bold=(i == 1))
-    if sources is not None and not sources.empty:
-        write(ws, sources_table(sources), start_row=len(lines) + 2)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 14)
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _sheet_name(name: str) -> str:
-    # Excel forbids []:*?/\ in sheet names and cuts them at 31 characters.
-    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Blad"
 
 
 # -- PDF of an area profile ---------------------------------------------------------
 
-_INK = (33, 37, 41)
-_MUTED = (96, 103, 112)
-_ACCENT = (31, 78, 121)
+_INK = rgb(INK)
+_MUTED = rgb(MUTED)
+_ACCENT = rgb(ACCENT)
 _LINE = (210, 214, 220)
 _FILL = (241, 245, 250)
 
@@ -203,7 +90,7 @@ def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
 
         labels = [f.titel.replace("Aandeel ", "").capitalize() for f in figs][::-1]
         fig = go.Figure()
-        series = [(profile.naam, [f.waarde for f in figs], "#1f4e79")]
+        series = [(profile.naam, [f.waarde for f in figs], ACCENT)]
         if profile.niveau != "gemeente" and profile.gemeente_naam:
             series.append((f"Gemeente {profile.gemeente_naam}", [f.gemeente for f in figs], "#9db4cc"))
         series.append(("Drenthe", [f.drenthe for f in figs], "#d5d9de"))
@@ -229,7 +116,6 @@ def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
 
 def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
     """The profile as an A4 PDF: header, highlights, optional chart, figures per theme, notes, sources."""
-    from dashboard.briefing import status_text
 
     pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
     pdf.body_font = _setup_fonts(pdf)
@@ -394,8 +280,6 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
 
 def profile_excel(profile: Profile, sources: pd.DataFrame | None = None) -> bytes:
     """The profile as .xlsx: sheet "Profiel" (all figures), "Opvallend" (highlights and notes), "Bronnen"."""
-    from dashboard.briefing import profile_frame
-
     text = pd.DataFrame({"Soort": ["Opvallend"] * len(profile.highlights) + ["Kwaliteit"] * len(profile.notes),
                          "Tekst": [*profile.highlights, *profile.notes]})
     return excel_bytes(
@@ -404,50 +288,12 @@ def profile_excel(profile: Profile, sources: pd.DataFrame | None = None) -> byte
     )
 
 
-# -- the pages' downloads ---------------------------------------------------------------
-# Assembled here from the cached loaders; the pages only wrap a Download in dcc.send_bytes.
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Download:
-    content: bytes
-    filename: str
-    mimetype: str
-
-
-def comparison_download(codes: Sequence[str], indicatoren: Sequence[str], excel: bool) -> Download:
-    """The Vergelijken page's CSV (tidy) or Excel (tidy, overview with units, definitions, sources)."""
-    from dashboard import about, compare, data
-    from dorpenmonitor.settings import GEMEENTEN
-
-    frame = compare.compare_frame(codes, indicatoren)  # once: the CSV and both Excel sheets come from it
-    tidy = compare.export_frame(frame)
-    index = data.area_index()
-    names = [index.get(c, (c, ""))[0] for c in codes]
-    stem = "vergelijking-" + slug("-".join(names[:3]) or "leeg")
-    if not excel:
-        return Download(csv_bytes(tidy), f"{stem}.csv", "text/csv")
-    wide = compare.wide_table(frame).rename(columns={i: data.indicator(i).title for i in indicatoren})
-    payload = excel_bytes(
-        {"Waarden": tidy, "Overzicht": wide, "Indicatoren": compare.indicator_sheet(indicatoren)},
-        about.sources(), title="Vergelijking Dorpenmonitor Drenthe",
-        notes=[f"Gebieden: {', '.join(names)}",
-               "Drenthe = de 12 Drentse gemeenten; monitor = 12 Drentse gemeenten en Hardenberg.",
-               f"Gemeenten in de monitor: {', '.join(GEMEENTEN.values())}"],
-    )
-    return Download(payload, f"{stem}.xlsx", XLSX_TYPE)
-
-
 def profile_download(code: str, pdf: bool) -> Download | None:
     """The area profile as PDF (with its chart when it can be rendered) or Excel; None for an unknown area."""
-    from dashboard import about, briefing
-
     p = briefing.profile(code)
     if p is None:
         return None
     stem = f"gebiedsprofiel-{slug(p.naam)}-{slug(p.code)}"
     if pdf:
         return Download(profile_pdf(p, profile_chart_png(p)), f"{stem}.pdf", "application/pdf")
-    return Download(profile_excel(p, about.sources()), f"{stem}.xlsx", XLSX_TYPE)
+    return Download(profile_excel(p, sources()), f"{stem}.xlsx", XLSX_TYPE)

@@ -1,0 +1,1 @@
+"""Over de data (``/over``): sources, loads, coverage, catalogue; ``page`` reads the loaders in ``about``."""

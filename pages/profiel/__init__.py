@@ -1,0 +1,1 @@
+"""Gebiedsprofiel (``/profiel``): one area, printable; ``page`` wires ``briefing`` (the record) and ``export``."""

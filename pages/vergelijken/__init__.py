@@ -1,0 +1,1 @@
+"""Vergelijken (``/vergelijken``): up to 8 areas side by side; ``page`` wires ``compare`` (state, table, downloads)."""

@@ -1,0 +1,210 @@
+"""app.py: title, compression, routes, page registration, callback ids, reload detection."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from pages.kaart import figures
+from pages.kaart.state import parse_kaart
+
+
+def test_app_has_title_pages_and_compression(app):
+    import dash
+
+    assert app.title == "Dorpenmonitor Drenthe"
+    paths = {p["path"] for p in dash.page_registry.values()}
+    assert {"/", "/trends"} <= paths
+    client = app.server.test_client()
+    resp = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert resp.status_code == 200 and resp.headers.get("Content-Encoding") == "gzip"
+    html_text = gzip.decompress(resp.get_data()).decode("utf-8")
+    assert '<html lang="nl">' in html_text
+
+
+def test_every_callback_id_exists_in_a_page_layout(app):
+    """suppress_callback_exceptions is on (to keep the HTML small), so check the ids here instead."""
+    import dash
+
+    from dashboard.layout import app_layout
+
+    def ids(component) -> set:
+        found = set()
+        stack = [component]
+        while stack:
+            c = stack.pop()
+            if isinstance(c, list | tuple):
+                stack.extend(c)
+                continue
+            if not hasattr(c, "_prop_names"):
+                continue
+            cid = getattr(c, "id", None)
+            if cid is not None:
+                found.add(json.dumps(cid, sort_keys=True) if isinstance(cid, dict) else cid)
+            for prop in c._prop_names:  # components may sit in any prop, not only children
+                value = getattr(c, prop, None)
+                if hasattr(value, "_prop_names") or isinstance(value, list | tuple):
+                    stack.append(value)
+        return found
+
+    known = ids(app_layout()) | {"_pages_location", "_pages_content", "_pages_store", "_pages_dummy"}
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        known |= ids(layout() if callable(layout) else layout)
+    client = app.server.test_client()
+    client.get("/")  # registers the callbacks
+    # Ids of this file's pages must exist at load; other pages may create components in callbacks.
+    mine = ("kaart-", "trends-", "zoek-")
+    for dep in client.get("/_dash-dependencies").get_json():
+        for item in [*dep["inputs"], *dep["state"]]:
+            if item["id"].startswith(mine):
+                assert item["id"] in known, item["id"]
+
+
+def test_geojson_route_serves_every_buurt_gzipped_and_cacheable(app):
+    import gzip
+
+    from dashboard import data
+    from pages.kaart import views
+
+    state, _ = parse_kaart({"niveau": "buurt", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
+    fig, _, _ = views.map_update(state, None)
+    url = fig.data[figures.TRACE_WAARDEN].geojson
+    client = app.server.test_client()
+    resp = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+    assert resp.headers["Content-Type"].startswith("application/geo+json")
+    assert "max-age=" in resp.headers["Cache-Control"] and resp.headers["Vary"] == "Accept-Encoding"
+    geo = json.loads(gzip.decompress(resp.get_data()))
+    assert geo["type"] == "FeatureCollection"
+    codes = [f["id"] for f in geo["features"]]
+    assert len(codes) == 753 and set(codes) == set(fig.data[figures.TRACE_WAARDEN].locations)
+    assert all(c.startswith("BU") for c in codes)
+    assert [f["properties"]["i"] for f in geo["features"]] == list(range(753))
+    assert all(f["properties"]["naam"] and f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+               for f in geo["features"])
+    # Revalidation: the same ETag gives 304 without a body.
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304 and not again.get_data()
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert json.loads(plain.get_data()) == geo and plain.headers["ETag"] != resp.headers["ETag"]
+
+
+@pytest.mark.parametrize("name", ["provincie-2022", "buurt-1999", "gemeente", "wijk-2022-benaderd"])
+def test_geojson_route_unknown_level_or_vintage_is_404_in_dutch(app, name):
+    resp = app.server.test_client().get(f"/geo/{name}.geojson")
+    assert resp.status_code == 404
+    text = resp.get_data(as_text=True)
+    assert f"Kaartlaag '{name}' bestaat niet" in text and "buurt-2019" in text
+
+
+def test_pages_render_with_bad_query_without_error(app):
+    import pages.kaart.page as kaart
+    import pages.trends.page as trends
+
+    div = kaart.layout(niveau="x", indicator="y", jaar="z", code="q")
+    assert "Let op" in json.dumps(div.to_plotly_json(), default=lambda c: c.to_plotly_json())
+    div = trends.layout(indicator="y", codes="NOPE")
+    assert "onbekend" in json.dumps(div.to_plotly_json(), default=lambda c: c.to_plotly_json())
+
+
+def test_online_bundle_is_only_in_the_page_when_the_setting_is_on(app, store, tmp_path):
+    """The offline default must never load the MapLibre bundle; the online app loads it instead of the small one."""
+    import os
+    import subprocess
+    import sys
+
+    from dorpenmonitor.settings import PROJECT_ROOT
+
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    assert "/assets/vendor/plotly-dorpenmonitor.min.js" in page and "plotly-dorpenmonitor-osm" not in page
+    assert (PROJECT_ROOT / "assets" / "vendor" / "plotly-dorpenmonitor-osm.min.js").is_file()
+    # A second app in this process would take over the registered callbacks (see session_app), so ask a fresh one.
+    code = ("from app import create_app; "
+            "print(create_app().server.test_client().get('/').get_data(as_text=True))")
+    env = {**os.environ, "DORPENMONITOR_ONLINE_BASEMAP": "1", "DORPENMONITOR_DATABASE_URL": store.url}
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert "/assets/vendor/plotly-dorpenmonitor-osm.min.js" in out and "plotly-dorpenmonitor.min.js" not in out
+
+
+def test_main_warms_the_caches_beside_the_server(monkeypatch):
+    """app.main must not wait for data.warm (~17 s cold): the server starts while a daemon thread warms."""
+    import threading
+
+    import app as app_module
+    from dashboard import data
+
+    started, release = threading.Event(), threading.Event()
+    served: dict = {}
+
+    def slow_warm() -> None:
+        started.set()
+        release.wait(10)
+
+    class FakeApp:
+        def run(self, **kwargs) -> None:
+            served.update(kwargs)
+
+    monkeypatch.setattr(data, "warm", slow_warm)
+    monkeypatch.setattr(app_module, "create_app", lambda **kwargs: FakeApp())
+    try:
+        app_module.main()
+        assert served and started.wait(5)  # run() was reached while warm() is still busy
+        assert any(t.name == "warm-caches" and t.daemon and t.is_alive() for t in threading.enumerate())
+    finally:
+        release.set()
+
+
+def test_requests_check_the_data_version_but_static_files_do_not(app, monkeypatch):
+    from dashboard import data
+
+    seen = []
+    monkeypatch.setattr(data, "check_data_version", lambda: seen.append(True))
+    client = app.server.test_client()
+    client.get("/assets/style.css")
+    assert not seen
+    client.get("/_dash-layout")
+    assert seen
+
+
+def test_pages_are_registered(app):
+    import dash
+
+    paths = {p["path"] for p in dash.page_registry.values()}
+    assert {"/vergelijken", "/profiel", "/over"} <= paths
+
+
+def test_a_reload_of_the_database_is_noticed_within_the_check_interval(store, tmp_path, monkeypatch):
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from dashboard import data
+    from dorpenmonitor import store as store_mod
+
+    # A copy of the session database, so the reload does not touch what other tests read.
+    src = sqlite3.connect(store.url.removeprefix("sqlite:///"))
+    dst = sqlite3.connect(tmp_path / "copy.sqlite")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    copy = store_mod.Store(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    cleared = []
+    monkeypatch.setattr(data, "_STORE", copy)
+    monkeypatch.setattr(data, "clear", lambda: cleared.append(True))  # the session's caches stay as they are
+    monkeypatch.setattr(data, "_VERSION", data.data_version())
+    monkeypatch.setattr(data, "_CHECKED_AT", 100.0)
+    assert data._VERSION[0]  # snapshot_loaded is written by every snapshot load
+
+    assert not data.check_data_version(now=110.0) and not cleared  # nothing changed
+    with copy.engine.begin() as c:  # what a reload or refresh in another process writes
+        c.execute(sa.delete(store_mod.meta).where(store_mod.meta.c.key == "last_refresh"))
+        c.execute(sa.insert(store_mod.meta), [{"key": "last_refresh", "value": "2031-01-01T00:00:00+00:00"}])
+    assert not data.check_data_version(now=112.0) and not cleared  # within 5 s of the last look: no query
+    assert data.check_data_version(now=115.5) and cleared == [True]
+    assert data._VERSION == (copy.meta()["snapshot_loaded"], "2031-01-01T00:00:00+00:00")
+    assert not data.check_data_version(now=121.0) and cleared == [True]  # once per change

@@ -1,0 +1,162 @@
+"""pages/profiel: highlights, notes, sparkline, the profile record, page and downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from dashboard.formatting import fmt_value as fmt
+from pages.profiel import export
+from pages.profiel.briefing import (
+    KeyFigure,
+    Profile,
+    change_highlights,
+    deviation_highlights,
+    profile_frame,
+    quality_notes,
+    sparkline_svg,
+)
+
+
+def kf(indicator="aandeel_65plus", waarde=28.0, gemeente=25.0, drenthe=24.0, **kw) -> KeyFigure:
+    base = dict(indicator=indicator, titel="Aandeel 65-plussers", thema="demografie", eenheid="%", decimals=1,
+                richting="neutraal", aggregatie="ratio", jaar=2024, waarde=waarde, status="ok", gemeente=gemeente,
+                drenthe=drenthe, monitor=24.5, spreiding=4.0, trend=(), bron="85984NED")
+    base.update(kw)
+    return KeyFigure(**base)
+
+
+def tiny_profile(**kw) -> Profile:
+    figs = (
+        kf(trend=((2022, 27.0, False), (2024, 28.0, False))),
+        kf("inwoners", 3590.0, 25845.0, 504129.0, titel="Inwoners", eenheid="inwoners", decimals=0,
+           aggregatie="sum", spreiding=None),
+        kf("woz_gemiddeld", None, 347000.0, 306950.0, titel="Gemiddelde WOZ-waarde", thema="wonen",
+           eenheid="euro", decimals=0, status="geheim"),
+        kf("afstand_huisarts", 0.9, 2.4, 1.7, titel="Afstand tot huisarts", thema="leefbaarheid en voorzieningen",
+           eenheid="km", note="op basis van 96% van de inwoners"),
+    )
+    base = dict(code="DP1680_annen", naam="Annen", niveau="dorp", gemeente_code="GM1680",
+                gemeente_naam="Aa en Hunze", figures=figs, highlights=("Annen is ouder dan Aa en Hunze.",),
+                notes=("Dit dorp is samengesteld uit 2 buurten.",),
+                leden=(("BU16800000", "Annen"), ("BU16800009", "Verspreide huizen Annen")),
+                gegevensstand="2026-11-25", themes=("demografie", "wonen", "leefbaarheid en voorzieningen"))
+    base.update(kw)
+    return Profile(**base)
+
+
+def _text(component) -> str:
+    return json.dumps(component.to_plotly_json(), default=lambda o: o.to_plotly_json()
+                      if hasattr(o, "to_plotly_json") else str(o), ensure_ascii=False)
+
+
+def test_deviation_highlight_uses_plain_dutch_phrase():
+    out = deviation_highlights([kf()], "Annen", "Aa en Hunze")
+    assert out == ["Annen is ouder dan Aa en Hunze: 28,0% 65-plussers tegen 25,0% (2024)."]
+
+
+def test_deviation_highlights_rank_by_spread_and_skip_counts_and_small_differences():
+    figs = [
+        kf(waarde=26.0, gemeente=25.0),  # 0.25 sd: not news
+        kf("aandeel_koopwoningen", 50.0, 75.0, 66.0, titel="Aandeel koopwoningen", decimals=0, spreiding=10.0),
+        kf("inwoners", 3590.0, 25845.0, titel="Inwoners", aggregatie="sum", eenheid="inwoners"),
+        kf("iets_anders", 9.0, 3.0, titel="Iets anders", spreiding=2.0),
+    ]
+    out = deviation_highlights(figs, "Annen", "Aa en Hunze", n=3)
+    assert out[0].startswith("Iets anders: in Annen hoger dan in Aa en Hunze, 9,0% tegen 3,0%")
+    assert out[1].startswith("Annen heeft minder koopwoningen dan Aa en Hunze: 50% koopwoningen tegen 75%")
+    assert len(out) == 2  # the count and the small difference are left out
+    assert deviation_highlights(figs, "Assen", None) == []
+
+
+def test_change_highlights_use_points_after_last_break_and_procentpunt():
+    f = kf(trend=((2014, 10.0, False), (2018, 30.0, True), (2024, 33.0, False)))
+    out = change_highlights([f], "Annen")
+    assert out == ["Aandeel 65-plussers in Annen: gestegen van 30,0% (2018) naar 33,0% (2024), +3,0 procentpunt."]
+    count = kf("misdrijven", titel="Geregistreerde misdrijven", eenheid="misdrijven", decimals=0, aggregatie="sum",
+               trend=((2021, 52.0, False), (2025, 45.0, False)))
+    assert change_highlights([count], "Annen")[0].endswith("naar 45 misdrijven (2025), −13%.")
+    assert change_highlights([kf(trend=((2024, 1.0, False),))], "Annen") == []
+
+
+def test_quality_notes_name_secret_weak_village_breaks_and_years():
+    figs = [kf(status="geheim", waarde=None), kf(status="onbetrouwbaar", note="noemer 12 is kleiner dan 50"),
+            kf(jaar=2021, trend=((2019, 1.0, False), (2021, 2.0, True))),
+            kf(note="op basis van 80% van de inwoners")]
+    notes = quality_notes(figs, "dorp", n_leden=3, approximate_boundaries=True)
+    text = " ".join(notes)
+    assert "Geheimgehouden door CBS" in text and "niet geschat" in text
+    assert "noemer 12 is kleiner dan 50" in text
+    assert "samengesteld uit 3 CBS-buurten" in text
+    assert "op basis van 80% van de inwoners" in text
+    assert "Trendbreuk" in text and "benaderd" in text and "2021–2024" in text
+
+
+def test_fmt_and_sparkline():
+    assert fmt(344736.0, kf(eenheid="euro", decimals=0)) == "€ 344.736"
+    assert fmt(0.22, kf(eenheid="score", decimals=3)) == "0,220"
+    assert fmt(None, kf()) == "–"
+    svg = sparkline_svg([(2020, 1.0, False), (2022, 3.0, True), (2024, 2.0, False)])
+    assert svg.startswith("<svg") and svg.count("<line") == 2 and "stroke-dasharray" in svg
+    assert sparkline_svg([(2024, 1.0, False)]) == ""
+
+
+def test_profile_frame_has_year_status_and_benchmarks():
+    df = profile_frame(tiny_profile())
+    assert {"Jaar", "Annen", "Status", "Gemeente Aa en Hunze", "Drenthe", "Bron (CBS-tabel)"} <= set(df.columns)
+    woz = df[df["Indicator-id"] == "woz_gemiddeld"].iloc[0]
+    assert woz["Status"] == "geheim" and pd.isna(woz["Annen"])
+
+
+def test_profile_pdf_and_excel_from_records():
+    pdf = export.profile_pdf(tiny_profile())
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    wb = load_workbook(io.BytesIO(export.profile_excel(tiny_profile())))
+    assert wb.sheetnames == ["Profiel", "Opvallend", "Bronnen"]
+
+
+def test_profile_pdf_without_dejavu_falls_back_to_core_font(monkeypatch, tmp_path):
+    monkeypatch.setattr(export, "DEJAVU_DIR", tmp_path)  # no fonts there
+    pdf = export.profile_pdf(tiny_profile(naam="Nieuw-Weerdinge – ’t Zandt €"))
+    assert pdf.startswith(b"%PDF")
+
+
+def test_village_profile_has_figures_highlights_and_notes(app):
+    from pages.profiel import briefing
+
+    p = briefing.profile("DP0114_nieuw-amsterdam")
+    assert p is not None and p.niveau == "dorp" and p.gemeente_naam == "Emmen"
+    assert len(p.figures) > 20 and all(f.jaar for f in p.figures)
+    assert p.highlights and any("Emmen" in h for h in p.highlights)
+    assert any("samengesteld uit" in n for n in p.notes) and len(p.leden) >= 1
+    inw = next(f for f in p.figures if f.indicator == "inwoners")
+    assert inw.has_value and inw.gemeente and inw.drenthe and inw.drenthe > inw.gemeente
+    assert briefing.profile("BU00000000") is None
+
+
+def test_profiel_layout_unknown_code_shows_dutch_message_and_search(app):
+    from pages.profiel import page as profiel
+
+    text = _text(profiel.layout(code="XYZ"))
+    assert "Gebied 'XYZ' bestaat niet" in text and "profiel-zoek" in text
+    assert "profiel-zoek" in _text(profiel.layout())
+    assert "profiel-code" in _text(profiel.layout(code="dp1680_annen"))  # case-tolerant village code
+
+
+def test_profiel_render_and_downloads(app):
+    from pages.profiel import page as profiel
+
+    body, subtitle = profiel.render("DP1680_annen")
+    assert "Dorp in de gemeente Aa en Hunze" in subtitle
+    text = _text(body) if not isinstance(body, list) else "".join(_text(b) for b in body)
+    assert "Opvallend" in text and "Over deze cijfers" in text and "Verspreide huizen Annen" in text
+    pdf = profiel.build_download("DP1680_annen", pdf=True)
+    raw = __import__("base64").b64decode(pdf["content"])
+    assert raw.startswith(b"%PDF") and pdf["filename"].endswith(".pdf")
+    xlsx = profiel.build_download("DP1680_annen", pdf=False)
+    wb = load_workbook(io.BytesIO(__import__("base64").b64decode(xlsx["content"])))
+    assert "Bronnen" in wb.sheetnames and wb["Bronnen"]["A1"].value == "Bron: CBS"
+    assert profiel.build_download("BU00000000", pdf=True) is None

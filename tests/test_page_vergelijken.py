@@ -1,0 +1,124 @@
+"""pages/vergelijken: URL state, similarity, table, callbacks and downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from dashboard.links import Catalog
+from pages.vergelijken.compare import VergelijkState, parse_vergelijken, similar_areas, vergelijken_query
+
+
+def _catalog() -> Catalog:
+    return Catalog(
+        titles={"aandeel_65plus": "Aandeel 65-plussers", "woz_gemiddeld": "WOZ", "aandeel_koopwoningen": "Koop",
+                "afstand_huisarts": "Huisarts", "inwoners": "Inwoners"},
+        themes_of={}, themes=(), years=lambda i, n: (2024,),
+        areas={"DP1680_annen": ("Annen", "dorp"), "GM0106": ("Assen", "gemeente"), "BU01060000": ("B", "buurt")},
+        gemeenten={"GM0106": "Assen"},
+    )
+
+
+def _text(component) -> str:
+    return json.dumps(component.to_plotly_json(), default=lambda o: o.to_plotly_json()
+                      if hasattr(o, "to_plotly_json") else str(o), ensure_ascii=False)
+
+
+def test_parse_vergelijken_validates_codes_indicators_and_basis():
+    st = parse_vergelijken({"codes": "dp1680_annen,gm0106,XX12,GM0106", "indicatoren": "inwoners,onzin",
+                            "basis": "GM0106"}, _catalog())
+    assert st.codes == ("DP1680_annen", "GM0106")
+    assert st.indicatoren == ("inwoners",)
+    assert st.basis == "GM0106"
+    assert any("XX12" in m for m in st.messages) and any("onzin" in m for m in st.messages)
+    assert vergelijken_query(st) == "?codes=DP1680_annen,GM0106&indicatoren=inwoners&basis=GM0106"
+    empty = parse_vergelijken({}, _catalog())
+    assert empty.codes == () and empty.indicatoren[0] == "aandeel_65plus" and empty.messages == ()
+    many = parse_vergelijken({"codes": ",".join(["GM0106", "BU01060000", "DP1680_annen"] * 3),
+                              "basis": "BU99"}, _catalog())
+    assert many.basis == "GM0106" and any("BU99" in m for m in many.messages)
+
+
+def test_similar_areas_standardised_distance_and_missing_values():
+    wide = pd.DataFrame({"a": [0.0, 1.0, 10.0, 0.0, 2.0], "b": [0.0, 100.0, 0.0, np.nan, 300.0]},
+                        index=["T", "X", "Y", "Z", "W"])
+    res = similar_areas(wide, "T", top=3)
+    # z-scores put a=1 and b=100 on comparable scales; Z only shares 'a' (scaled up to 2 dims).
+    assert list(res["code"]) == ["Z", "X", "W"]
+    assert res.loc[0, "afstand"] == pytest.approx(0.0) and res.loc[0, "gedeeld"] == 1
+    za = (wide["a"] - wide["a"].mean()) / wide["a"].std(ddof=0)
+    zb = (wide["b"] - wide["b"].mean()) / wide["b"].std(ddof=0)
+    expected = np.sqrt((za["X"] - za["T"]) ** 2 + (zb["X"] - zb["T"]) ** 2)
+    assert res.loc[1, "afstand"] == pytest.approx(expected)
+    assert similar_areas(wide, "nope").empty
+    assert "T" not in set(similar_areas(wide, "T")["code"])
+
+
+def test_vergelijken_callbacks_as_plain_functions(app):
+    from pages.vergelijken import page as vergelijken
+
+    content, _msg, search = vergelijken.update(["DP1680_annen", "BU01140600", "GM0106"],
+                                               ["aandeel_65plus", "woz_gemiddeld"])
+    assert search == "?codes=DP1680_annen,BU01140600,GM0106&indicatoren=aandeel_65plus,woz_gemiddeld"
+    text = "".join(_text(c) for c in content)
+    assert "Lijkt op Annen" in text and "Drenthe (12 gemeenten)" in text and "Gemeente Aa en Hunze" in text
+    section, search2 = vergelijken.update_basis("GM0106", ["DP1680_annen", "GM0106"], ["aandeel_65plus"])
+    assert "basis=GM0106" in search2 and "Lijkt op Assen" in "".join(_text(c) for c in section)
+    empty, _, _ = vergelijken.update([], ["aandeel_65plus"])
+    assert "Nog geen gebieden gekozen" in _text(empty[0])
+
+
+def test_vergelijken_downloads_csv_and_excel(app):
+    import base64
+
+    from dashboard import data
+    from pages.vergelijken import page as vergelijken
+    from pages.vergelijken.compare import parse_vergelijken
+
+    state = parse_vergelijken({"codes": "DP1680_annen,DP0114_nieuw-amsterdam",
+                               "indicatoren": "aandeel_65plus,afstand_huisarts"}, data.catalog())
+    csv_dl = vergelijken.build_download(state, excel=False)
+    df = pd.read_csv(io.BytesIO(base64.b64decode(csv_dl["content"])), encoding="utf-8-sig")
+    assert len(df) == 4 and {"Gebied", "Jaar", "Waarde", "Waarde Drenthe"} <= set(df.columns)
+    xl = vergelijken.build_download(state, excel=True)
+    wb = load_workbook(io.BytesIO(base64.b64decode(xl["content"])))
+    assert wb.sheetnames == ["Waarden", "Overzicht", "Indicatoren", "Bronnen"]
+    assert wb["Bronnen"]["A1"].value == "Bron: CBS"
+    assert xl["filename"].startswith("vergelijking-annen")
+
+
+def test_similar_to_same_level_top5(app):
+    from pages.vergelijken import compare
+
+    res = compare.similar_to("DP1680_annen", compare.DEFAULT_INDICATORS)
+    assert len(res) == 5 and res["code"].str.startswith("DP").all() and "DP1680_annen" not in set(res["code"])
+    assert res["afstand"].is_monotonic_increasing
+
+
+def test_vergelijken_state_default_is_empty():
+    assert VergelijkState().codes == ()
+
+
+def test_comparison_shows_units_and_its_download_computes_once(app, monkeypatch):
+    import base64
+
+    from dashboard import data
+    from pages.vergelijken import compare
+    from pages.vergelijken import page as vergelijken
+
+    wide = compare.wide_table(compare.compare_frame(["DP1680_annen"], ["afstand_huisarts", "aandeel_65plus"]))
+    assert wide.loc["DP1680_annen", "afstand_huisarts"].split(" (")[0].endswith(" km")  # '1,2 km (2024)'
+    assert "% (" in wide.loc["DP1680_annen", "aandeel_65plus"]
+    calls = []
+    real = compare.compare_frame
+    monkeypatch.setattr(compare, "compare_frame", lambda *a: calls.append(a) or real(*a))
+    state = parse_vergelijken({"codes": "DP1680_annen", "indicatoren": "afstand_huisarts"}, data.catalog())
+    xl = vergelijken.build_download(state, excel=True)
+    assert len(calls) == 1
+    ws = load_workbook(io.BytesIO(base64.b64decode(xl["content"])))["Overzicht"]
+    assert any(" km (" in str(c.value) for row in ws.iter_rows() for c in row)
