@@ -48,8 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from dashboard import data  # noqa: E402
-from pages.kaart import figures  # noqa: E402
 from dorpenmonitor.store import Store, get_store  # noqa: E402
+from pages.kaart import figures  # noqa: E402
 
 #: The outputs of pages.kaart.page.draw_map, as the browser names them in the request.
 OUTPUTS = [{"id": "kaart-graph", "property": "figure"}, {"id": "kaart-geo", "property": "data"},
