@@ -27,15 +27,17 @@ SLOW = 120
 
 
 @pytest.fixture(scope="module")
-def prefixed_app(store) -> Iterator[str]:
+def prefixed_app(store, tmp_path_factory) -> Iterator[str]:
     """``python app.py`` on the snapshot database with DORPENMONITOR_URL_PREFIX=/monitor/; yields its base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "DORPENMONITOR_URL_PREFIX": PREFIX, "DORPENMONITOR_DATABASE_URL": store.url,
            "DORPENMONITOR_PORT": str(port), "DORPENMONITOR_HOST": "127.0.0.1", "DORPENMONITOR_DEBUG": "0"}
+    # The request log goes to a file: a pipe nobody reads would block the server once full.
+    log = tmp_path_factory.mktemp("prefixed") / "server.log"
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90
@@ -46,7 +48,7 @@ def prefixed_app(store) -> Iterator[str]:
                         break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise AssertionError("prefixed app did not start: " + proc.stderr.read().decode()[-2000:])
+                    raise AssertionError("prefixed app did not start: " + log.read_text()[-2000:]) from None
                 time.sleep(0.5)
         yield base
     finally:

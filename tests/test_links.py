@@ -25,9 +25,11 @@ def test_resolve_code_ignores_case():
 def prefix(monkeypatch):
     """Set the URL prefix Dash links are built with, as create_app(url_prefix=...) would, for one test."""
     from dash import _get_paths
+    from dash._utils import AttributeDict
 
     def set_prefix(value: str) -> None:
-        monkeypatch.setitem(_get_paths.CONFIG, "requests_pathname_prefix", value)
+        # A fresh config: the app's own is read-only once created (and must stay as the session app set it).
+        monkeypatch.setattr(_get_paths, "CONFIG", AttributeDict(requests_pathname_prefix=value))
 
     return set_prefix
 

@@ -83,15 +83,24 @@ def _name(catalog: Catalog, codes: Sequence[str]) -> str:
     return catalog.areas[codes[0]][0] if codes else "geen gebied"
 
 
-def vergelijken_query(state: VergelijkState) -> str:
-    """The query string (with '?') that reproduces ``state``."""
+def _params(state: VergelijkState) -> dict[str, str]:
     params: dict[str, str] = {}
     if state.codes:
         params["codes"] = ",".join(state.codes)
     params["indicatoren"] = ",".join(state.indicatoren)
     if state.basis and state.codes and state.basis != state.codes[0]:
         params["basis"] = state.basis
-    return links.query(**params)
+    return params
+
+
+def vergelijken_query(state: VergelijkState) -> str:
+    """The query string (with '?') that reproduces ``state``."""
+    return links.query(**_params(state))
+
+
+def vergelijken_href(state: VergelijkState) -> str:
+    """The link to the page showing ``state``."""
+    return links.href("/vergelijken", **_params(state))
 
 
 # -- values -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html
 
-from dashboard import data, links
+from dashboard import data
 from dashboard.formatting import fmt_number, level_word
 from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown
 from dashboard.links import profile_href
@@ -25,8 +25,8 @@ dash.register_page(__name__, path="/vergelijken", name="Vergelijken", title="Ver
 LABELS = {**DROPDOWN_LABELS, "selected_count": "{num_selected} gekozen"}
 GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
                                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
-EXAMPLE = "?codes=DP1680_annen,DP0114_nieuw-amsterdam,DP1730_zuidlaren&indicatoren=" + ",".join(
-    compare.DEFAULT_INDICATORS)
+#: The example comparison offered on an empty page.
+EXAMPLE = compare.VergelijkState(("DP1680_annen", "DP0114_nieuw-amsterdam", "DP1730_zuidlaren"))
 
 
 def layout(**query: Any) -> html.Div:
@@ -77,7 +77,7 @@ def _content(state: compare.VergelijkState) -> list:
         return [html.Div([
             html.H2("Nog geen gebieden gekozen", className="vak-titel"),
             html.P("Kies hierboven gebieden om te vergelijken, of begin met een voorbeeld:"),
-            dcc.Link("Annen, Nieuw-Amsterdam en Zuidlaren vergelijken", href=links.prefixed("/vergelijken") + EXAMPLE,
+            dcc.Link("Annen, Nieuw-Amsterdam en Zuidlaren vergelijken", href=compare.vergelijken_href(EXAMPLE),
                      id="vergelijken-voorbeeld"),
         ], className="paneel leeg-vak")]
     tidy = compare.compare_frame(state.codes, state.indicatoren)
@@ -133,8 +133,7 @@ def _similar_section(state: compare.VergelijkState) -> html.Section:
         rows = []
         for r in res.itertuples(index=False):
             add = list(dict.fromkeys([*state.codes, r.code]))[: compare.MAX_AREAS]
-            href = links.prefixed("/vergelijken") + compare.vergelijken_query(
-                compare.VergelijkState(tuple(add), state.indicatoren, state.basis))
+            href = compare.vergelijken_href(compare.VergelijkState(tuple(add), state.indicatoren, state.basis))
             rows.append(html.Tr([
                 html.Td(dcc.Link(r.naam, href=profile_href(r.code))), html.Td(r.gemeente),
                 html.Td(fmt_number(r.afstand, 2), className="getal"),
