@@ -10,7 +10,7 @@ Pure module (no data, no Dash; only core words). ``meta`` is anything with ``uni
 * :func:`fmt_short` / :func:`unit_label` — for tables with a separate unit column;
 * :func:`unit_affixes` — the text before and after the number, also used by the map's
   plotly hover template, so hover and tables cannot drift apart;
-* :func:`slug` — file-name-safe text (``indicators.villages.slug``, the village-code rule);
+* :func:`slug` — file-name-safe text (``dorpenmonitor.text.slug``, the village-code rule);
 * :func:`level_word` — 'buurt', 'buurten', 'Buurten'; :func:`status_word` — what a user reads for a status;
 * :func:`tables_label` — 'CBS 85984NED, 85318NED' for the tables a figure came from.
 """
