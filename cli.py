@@ -6,7 +6,9 @@ never imports ``geodata`` itself).
 
     dorpenmonitor etl build-snapshot --from ../shared/data
     dorpenmonitor etl load-snapshot [--if-empty]
-    dorpenmonitor etl refresh [--jaren 2013-2025] [--gemeenten GM0114,...]
+    dorpenmonitor etl refresh [--jaren 2013-2025] [--gemeenten GM0114,...] [--from-raw DIR]
+    dorpenmonitor etl download --jaren 2013-2025 --naar DIR
+    dorpenmonitor etl check-table DIR [--jaar JAAR] [--json]
     dorpenmonitor etl status [--json]
     dorpenmonitor export --niveau buurt --jaar 2024 [--indicator ID ...]
     dorpenmonitor serve
@@ -26,8 +28,9 @@ from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import Store
 from etl import refresh as live
 from etl import snapshot
+from etl.resolve import check_table, resolution_status
 from etl.snapshot import SnapshotError
-from geodata.pdok import boundary_year
+from geodata.pdok import boundary_year, kept_boundary_year
 from geodata.snapshot import snapshot_boundaries
 from indicators import export
 
@@ -70,18 +73,46 @@ def cmd_load_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     settings = get_settings()
-    years = live.parse_years(args.jaren) if args.jaren else list(range(settings.first_year, settings.last_year + 1))
+    if args.jaren:
+        years = live.parse_years(args.jaren, known_only=not args.from_raw)
+    else:
+        years = None if args.from_raw else list(range(settings.first_year, settings.last_year + 1))
     gemeenten = [g.strip().upper() for g in args.gemeenten.split(",")] if args.gemeenten else list(settings.gemeenten)
     store = _store(args)
     try:
         report = live.refresh(store, settings, years=years, gemeenten=gemeenten, boundaries=not args.zonder_grenzen,
-                              fetch_boundaries=boundary_year)
-    except Exception as exc:  # the message is for the user; the load run keeps the details
-        print(f"Verversen mislukt: {exc}", file=sys.stderr)
-        print("De vorige gegevens zijn ongewijzigd en blijven bruikbaar.", file=sys.stderr)
+                              from_raw=Path(args.from_raw) if args.from_raw else None,
+                              # A carried-over download brings its own maps (pdok-wijken-en-buurten-<jaar>/).
+                              fetch_boundaries=kept_boundary_year if args.from_raw else boundary_year)
+    except live.RefreshError as exc:
+        if exc.report is not None and exc.report.results:
+            print(exc.report.summary())
+            print("Mislukte jaren houden hun vorige gegevens; de geslaagde jaren zijn live.", file=sys.stderr)
+        else:
+            print(f"Verversen mislukt: {exc}", file=sys.stderr)
+            print("De vorige gegevens zijn ongewijzigd en blijven bruikbaar.", file=sys.stderr)
         return 1
-    print(report if isinstance(report, str) else getattr(report, "summary", lambda: str(report))())
-    return 0 if getattr(report, "ok", True) else 1
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    years = live.parse_years(args.jaren)
+    gemeenten = [g.strip().upper() for g in args.gemeenten.split(",")] if args.gemeenten else list(settings.gemeenten)
+    report = live.download_years(settings, years, gemeenten, Path(args.naar),
+                                 fetch_boundaries=None if args.zonder_grenzen else boundary_year)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_check_table(args: argparse.Namespace) -> int:
+    code, out, err = check_table(Path(args.map), args.jaar, as_json=args.json)
+    if out:
+        print(out)
+    if err:
+        print(err, file=sys.stderr)
+    return code
 
 
 def status_dict(store: Store) -> dict:
@@ -103,7 +134,8 @@ def status_dict(store: Store) -> dict:
     runs = store.load_runs(5)
     return {
         "database": store.engine.url.render_as_string(hide_password=True),
-        "meta": store.meta(),
+        # The per-year resolution records are shown under 'resolutie', not as raw JSON here.
+        "meta": {k: v for k, v in store.meta().items() if not k.startswith(("kwb_resolutie_", "kwb_poging_"))},
         # The current division: areas with figures in the latest year of their level.
         "gebieden": {lvl: (years[max(years)]["gebieden"] if (years := obs_levels.get(lvl)) else 0)
                      for lvl in CBS_LEVELS},
@@ -114,6 +146,8 @@ def status_dict(store: Store) -> dict:
                                      for lvl in CBS_LEVELS},
         "dekking": obs_levels,
         "grenzen": store.boundary_vintages().to_dict("records"),
+        # Per KWB year and variable: 'gevonden als KEY', 'niet in deze jaargang' or 'niet herkend'.
+        "resolutie": resolution_status(store.kwb_resolution()),
         "laadruns": json.loads(runs.to_json(orient="records")),
     }
 
@@ -143,6 +177,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     for g in st["grenzen"]:
         flag = " (benaderd)" if g["approximate"] else ""
         print(f"  {g['level']:9s} {g['vintage']}: {g['n']}{flag}")
+    if st["resolutie"]:
+        print("KWB-kolommen per jaar (live ververst):")
+        for year, info in st["resolutie"].items():
+            counts = ", ".join(f"{n} {s}" for s, n in info["telling"].items())
+            reason = f" — {info['reden']}" if info["reden"] else ""
+            print(f"  {year} {info['table_id']:9s} {info['status']}: {counts}{reason}")
+            for var, v in info["variabelen"].items():
+                if v["status"] != "ok" or v["label"] != f"gevonden als {v['key']}":
+                    print(f"      {var}: {v['label']}")
     print("Laatste laadruns:")
     for r in st["laadruns"]:
         print(f"  #{r['id']} {r['kind']:9s} {r['status']:7s} {r['started_at']} {r['rows']} rijen {r['message'][:80]}")
@@ -185,7 +228,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jaren", help="bijvoorbeeld 2013-2025 of 2022,2024")
     r.add_argument("--gemeenten", help="GM-codes, komma-gescheiden (standaard alle 13)")
     r.add_argument("--zonder-grenzen", action="store_true", help="sla PDOK-grenzen over")
+    r.add_argument("--from-raw", metavar="MAP",
+                   help="lees de tabellen uit een elders gemaakte download (cbsodata-formaat) in plaats van "
+                        "van internet; zonder --jaren alle jaren in de map")
     r.set_defaults(func=cmd_refresh)
+    d = etl.add_parser("download", help="download KWB-jaren (en grenzen) naar een map, om elders in te lezen")
+    d.add_argument("--jaren", required=True, help="bijvoorbeeld 2013-2025")
+    d.add_argument("--naar", required=True, help="doelmap")
+    d.add_argument("--gemeenten", help="GM-codes, komma-gescheiden (standaard alle 13)")
+    d.add_argument("--zonder-grenzen", action="store_true", help="sla PDOK-grenzen over")
+    d.set_defaults(func=cmd_download)
+    c = etl.add_parser("check-table", help="toon hoe de variabelen in een CBS-tabel (downloadmap) gevonden worden")
+    c.add_argument("map", help="map met TableInfos.json en DataProperties.json (cbsodata-formaat)")
+    c.add_argument("--jaar", type=int, help="jaar van de tabel (standaard uit TableInfos.json)")
+    c.add_argument("--json", action="store_true", help="als JSON")
+    c.set_defaults(func=cmd_check_table)
     s = etl.add_parser("status", help="dekking en laatste laadruns")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)

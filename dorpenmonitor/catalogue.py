@@ -2,8 +2,8 @@
 
 Domain knowledge shared by the ETL (which fills the variables) and the
 indicators (which aggregate them by ``kind``). The CBS-specific part, which
-column key each KWB table uses, is resolved in :mod:`etl.crosswalk` from the
-``kwb`` keys and ``stems`` recorded here.
+column key each KWB table uses, is resolved in :mod:`etl.resolve` from the
+``stems`` recorded here (plus curated renames) against each table's metadata.
 """
 
 from __future__ import annotations
@@ -83,9 +83,13 @@ VARIABLES: tuple[Variable, ...] = (
        "InBezitOverigeVerhuurders_50", kind="pct"),
     _v("pct_bouwjaar_recent", "Bouwjaar afgelopen tien jaar", "%", W, "BouwjaarAfgelopenTienJaar_52", kind="pct"),
     # energie
+    # Net delivery from the grid (KWB from 2021) and consumption (KWB to 2020) are
+    # different measures: two variables, never one silent series.
     _v("elektriciteit_gemiddeld", "Gemiddelde elektriciteitslevering per woning", "kWh", E,
-       "GemiddeldeElektriciteitsleveringTotaal_53",
-       stems=("GemiddeldeElektriciteitsleveringTotaal", "GemiddeldElektriciteitsverbruikTotaal"), kind="mean"),
+       "GemiddeldeElektriciteitsleveringTotaal_53", stems=("GemiddeldeElektriciteitsleveringTotaal",), kind="mean"),
+    _v("elektriciteit_verbruik", "Gemiddeld elektriciteitsverbruik per woning (tot 2020)", "kWh", E,
+       stems=("GemiddeldElektriciteitsverbruikTotaal",), kind="mean",
+       description="Verbruik, niet netto levering: niet vergelijkbaar met de levering vanaf 2021."),
     _v("gas_gemiddeld", "Gemiddeld aardgasverbruik per woning", "m³", E, "GemiddeldAardgasverbruikTotaal_61",
        kind="mean"),
     _v("pct_stadsverwarming", "Woningen met stadsverwarming", "%", E, "PercentageWoningenMetStadsverwarming_69",

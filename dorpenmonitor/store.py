@@ -362,6 +362,53 @@ class Store:
         with self.engine.connect() as c:
             return {r.key: r.value for r in c.execute(sa.select(meta))}
 
+    def put_meta(self, rows: dict[str, str]) -> None:
+        """Set meta keys outside a load (e.g. why a refresh year failed)."""
+        self.create_schema()
+        with self.engine.begin() as c:
+            c.execute(meta.delete().where(meta.c.key.in_(list(rows))))
+            c.execute(meta.insert(), [{"key": k, "value": v} for k, v in rows.items()])
+
+    def delete_meta(self, keys: Sequence[str]) -> None:
+        with self.engine.begin() as c:
+            c.execute(meta.delete().where(meta.c.key.in_(list(keys))))
+
+    def kwb_resolution(self) -> pd.DataFrame:
+        """Per KWB year × variable how the live refresh found it (for ``etl status`` and Over de data).
+
+        Columns: year, table_id, year_status ('geladen' or 'mislukt'), reason,
+        variable, key, title, status (ok/ontbreekt/dubbelzinnig/eenheid), label
+        (Dutch: 'gevonden als KEY', 'niet in deze jaargang', 'niet herkend: …').
+        Empty when no year was ever refreshed (the snapshot carries no resolution).
+        A failed year shows the failed attempt; its previous data stay live.
+        """
+        cols = ["year", "table_id", "year_status", "reason", "variable", "key", "title", "status", "label"]
+        rows: dict[int, dict] = {}
+        for k, v in self.meta().items():
+            m = k.removeprefix("kwb_resolutie_") if k.startswith("kwb_resolutie_") else None
+            a = k.removeprefix("kwb_poging_") if k.startswith("kwb_poging_") else None
+            try:
+                doc = json.loads(v)
+            except ValueError:
+                continue
+            if m and m.isdigit():
+                rows.setdefault(int(m), {"ok": doc})
+            elif a and a.isdigit():
+                rows.setdefault(int(a), {})["failed"] = doc
+        out = []
+        for year in sorted(rows):
+            failed, ok = rows[year].get("failed"), rows[year].get("ok")
+            doc = (failed.get("resolutie") if failed else None) or ok or {}
+            head = {"year": year, "table_id": (failed or ok or {}).get("table_id", ""),
+                    "year_status": "mislukt" if failed else "geladen", "reason": (failed or {}).get("reden", "")}
+            items = doc.get("variabelen") or []
+            if not items:
+                out.append({**head, "variable": None, "key": None, "title": "", "status": None, "label": ""})
+            for it in items:
+                out.append({**head, "variable": it.get("id"), "key": it.get("key"), "title": it.get("titel", ""),
+                            "status": it.get("status"), "label": it.get("label", "")})
+        return pd.DataFrame(out, columns=cols)
+
     def observations(
         self,
         variables_: Iterable[str] | None = None,

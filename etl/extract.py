@@ -32,12 +32,14 @@ from tqdm import tqdm
 
 from dorpenmonitor.http import (
     RECORD_FILE,
+    DownloadError,
     clear_dir,
     progress_enabled,
     replace_dir,
     sha256_file,
     with_retries,
 )
+from etl.resolve import meta_from_properties, region_filter
 
 CBS_LICENCE = "CC BY 4.0, Bron: CBS"
 #: Entities cbsodata writes that are not part of the table itself.
@@ -50,20 +52,13 @@ MAX_GEMEENTEN_PER_FILTER = 6
 _CBS_LOCK = threading.Lock()
 
 
-def kwb_filter(gemeenten: Iterable[str]) -> str:
+def kwb_filter(gemeenten: Iterable[str], dimension: str = "WijkenEnBuurten") -> str:
     """OData v3 ``$filter`` selecting the GM, WK and BU rows of these municipalities.
 
-    Filters on the dimension key ``WijkenEnBuurten`` ('GM1680', 'WK168000',
-    'BU16800000', padded by CBS) with ``startswith``, which the CBS OData v3
-    service supports on dimension keys; unlike ``substringof('1680', …)`` it
-    cannot match another municipality's buurt code that happens to contain
-    the same four digits.
+    Built on the table's region dimension (``WijkenEnBuurten``; ``RegioS`` in
+    2013), see :func:`etl.resolve.region_filter`.
     """
-    clauses = []
-    for gm in gemeenten:
-        num = _gm_number(gm)
-        clauses += [f"startswith(WijkenEnBuurten,'{p}{num}')" for p in ("GM", "WK", "BU")]
-    return " or ".join(clauses)
+    return region_filter(dimension, gemeenten)
 
 
 def _gm_number(gm: str) -> str:
@@ -150,7 +145,6 @@ def download_kwb(
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
     chunks = _chunks(gms, MAX_GEMEENTEN_PER_FILTER)
-    filters = [kwb_filter(c) for c in chunks]
     url = table_url(table_id, catalog_url, use_https)
     tmp = Path(tempfile.mkdtemp(prefix=f".{table_id}.", suffix=".tmp", dir=raw_dir))
     bar = tqdm(desc=f"CBS {table_id}", unit=" pagina", disable=not progress_enabled(progress), leave=False)
@@ -160,6 +154,20 @@ def download_kwb(
         bar.update(1)
 
     try:
+        # The filter must name the region dimension this table declares
+        # (WijkenEnBuurten, or RegioS in 2013): read DataProperties first.
+        def properties() -> list[dict]:
+            with _cbs_globals(use_https, on_page):
+                return _cbs._download_metadata(table_id, "DataProperties", catalog_url=catalog_url,
+                                               timeout=timeout)
+
+        props = with_retries(properties, what=f"CBS-tabel {table_id} (DataProperties)", retries=retries,
+                             backoff=backoff)
+        dimension = meta_from_properties(table_id, None, props).region_dimension
+        if dimension is None:
+            raise DownloadError(f"CBS-tabel {table_id}: geen regiodimensie (WijkenEnBuurten/RegioS) in "
+                                f"DataProperties; kan niet op gemeenten filteren.")
+        filters = [kwb_filter(c, dimension) for c in chunks]
         # First chunk: the whole table with cbsodata's public API (metadata + data).
         def first() -> None:
             clear_dir(tmp)
@@ -190,6 +198,7 @@ def download_kwb(
             "table_id": table_id,
             "url": url,
             "filter": filters if len(filters) > 1 else filters[0],
+            "region_dimension": dimension,
             "gemeenten": gms,
             "retrieved": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "licence": CBS_LICENCE,
@@ -233,11 +242,17 @@ def read_raw(folder: Path | str) -> tuple[dict[str, Any], list[str], pd.DataFram
     return table_infos, keys, data
 
 
-def data_rows_for(data: pd.DataFrame, gemeenten: Iterable[str], code_column: str = "Codering_3") -> pd.DataFrame:
-    """Keep only rows of these municipalities (a guard on top of the server-side filter)."""
+def data_rows_for(data: pd.DataFrame, gemeenten: Iterable[str], code_column: str | None = "Codering_3"
+                  ) -> pd.DataFrame:
+    """Keep only rows of these municipalities (a guard on top of the server-side filter).
+
+    A carried-over download may hold the whole country: this is where it is cut to scope.
+    """
     nums = {_gm_number(g) for g in gemeenten}
-    if code_column not in data.columns:
-        return data
+    if code_column is None or code_column not in data.columns:
+        code_column = next((c for c in data.columns if str(c).startswith("Codering")), None)
+        if code_column is None:
+            return data
     codes = data[code_column].astype(str).str.strip()
     return data[codes.str[2:6].isin(nums) & codes.str[:2].isin(["GM", "WK", "BU"])]
 

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from dorpenmonitor.codes import LEVEL_BY_PREFIX, gemeente_of
-from etl.crosswalk import SchemaDriftError, resolve_kwb_keys
+from etl.crosswalk import SchemaDriftError
+from etl.resolve import Resolution, resolve_keys
 
 OBS_COLUMNS = ["region_code", "period", "variable", "value", "status", "source_id"]
 REGION_COLUMNS = ["code", "name", "level", "gemeente_code", "wijk_code"]
@@ -95,33 +96,55 @@ def melt_observations(
 
 
 def kwb_observations(
-    data: pd.DataFrame, table_id: str, year: int, keys: list[str], source_id: str
+    data: pd.DataFrame,
+    table_id: str,
+    year: int,
+    keys: list[str],
+    source_id: str,
+    resolution: Resolution | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Regions and long observations from one KWB TypedDataSet.
 
-    ``keys`` are the Topic keys of the table's DataProperties: the crosswalk is
-    checked against them first, so schema drift fails before anything is
-    written (:class:`etl.crosswalk.SchemaDriftError`).
+    ``resolution`` is the table's resolution from its DataProperties
+    (:func:`etl.resolve.resolve`); without it the bare Topic ``keys`` are
+    resolved by stem. A failed resolution (a required variable missing or not
+    recognised) raises :class:`etl.crosswalk.SchemaDriftError` before anything
+    is written. Columns published as % where the variable is a count (or the
+    reverse) are converted with the denominator the resolution names.
     """
-    mapping, warnings = resolve_kwb_keys(table_id, year, keys)
-    missing_in_data = [k for k in mapping.values() if k not in data.columns]
+    res = resolution if resolution is not None else resolve_keys(table_id, year, keys)
+    if not res.ok:
+        raise SchemaDriftError(res.failure_reason())
+    mapping = res.mapping
+    warnings = [f"{table_id} ({year}): '{r.var}' {r.label}" for r in res.variables if r.status != "ok"]
+    missing_in_data = [k for k in mapping if k not in data.columns]
     if missing_in_data:
         raise SchemaDriftError(
             f"Tabel {table_id} ({year}): DataProperties noemt {', '.join(missing_in_data[:5])}, "
             f"maar de data mist die kolom(men)."
         )
     df = trim(data)
-    code_col = "Codering_3" if "Codering_3" in df.columns else next(
-        (c for c in df.columns if c.startswith("Codering")), None
+    code_col = res.code_column if res.code_column in df.columns else next(
+        (c for c in df.columns if str(c).startswith("Codering")), None
     )
     if code_col is None:
         raise SchemaDriftError(f"Tabel {table_id} ({year}): geen kolom 'Codering_*' met regiocodes.")
     df = df[df[code_col].map(lambda c: bool(CBS_CODE.match(c or "")))].copy()
-    name_col = "WijkenEnBuurten" if "WijkenEnBuurten" in df.columns else code_col
+    dim = res.region_dimension
+    name_col = dim if dim and dim in df.columns else code_col
     regions = pd.DataFrame([region_row(c, n) for c, n in zip(df[code_col], df[name_col], strict=True)],
                            columns=REGION_COLUMNS)
     df = df.rename(columns={code_col: "code"})
-    obs = melt_observations(df, {v: k for k, v in mapping.items()}, year, source_id)
+    for r in res.variables:
+        if r.status == "ok" and r.convert is not None:
+            how, den = r.convert
+            share, base = to_number(df[r.key]), to_number(df[den])
+            if how == "pct_to_count":
+                # CBS rounds counts at wijk/buurt level to multiples of 5; a share × total is no better.
+                df[r.key] = (share * base / 100).round()
+            else:
+                df[r.key] = (share / base.where(base > 0) * 100).round(1)
+    obs = melt_observations(df, mapping, year, source_id)
     # A column that is empty for every region, the gemeenten included, is not
     # suppressed but not published yet (income, energy and proximity arrive
     # months after a KWB table's first release): 'ontbreekt', not 'geheim'.

@@ -251,3 +251,23 @@ def boundary_year(year: int, gemeenten: Sequence[str], raw_dir: Path | str, *, s
     return BoundaryYear(year=year, base_url=res.base_url, retrieved=res.retrieved, raw_dir=res.raw_dir, rows=rows,
                         names=region_rows(res.frames),
                         source=source_row(year, res.base_url, res.retrieved, res.raw_dir))
+
+
+def kept_boundary_year(year: int, gemeenten: Sequence[str], raw_dir: Path | str, *, source_id: str,
+                       **_: Any) -> BoundaryYear:
+    """One map year from a carried-over download (``raw_dir/pdok-wijken-en-buurten-<year>/``), no network.
+
+    Same contract as :func:`boundary_year` (``etl refresh --from-raw`` passes this one); a download
+    without that year's map raises :class:`PdokNotAvailable`, so the year loads without boundaries.
+    """
+    folder = Path(raw_dir) / f"pdok-wijken-en-buurten-{year}"
+    if not (folder / RECORD_FILE).is_file():
+        raise PdokNotAvailable(f"geen map {folder.name} in de download")
+    record = read_record(folder)
+    nums = {g.strip().upper().removeprefix("GM") for g in gemeenten}
+    frames = {level: gdf[gdf["code"].str[2:6].isin(nums)] for level, gdf in read_raw_boundaries(folder).items()}
+    rows = {level: boundaries_frame(gdf, vintage=str(year), level=level, source_id=source_id)
+            for level, gdf in frames.items()}
+    base_url, retrieved = str(record.get("url", "")), str(record.get("retrieved", ""))
+    return BoundaryYear(year=year, base_url=base_url, retrieved=retrieved, raw_dir=folder, rows=rows,
+                        names=region_rows(frames), source=source_row(year, base_url, retrieved, folder))

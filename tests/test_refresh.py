@@ -27,6 +27,8 @@ def _dump(store: Store) -> dict[str, pd.DataFrame]:
     with store.engine.connect() as c:
         for t in TABLES:
             df = pd.read_sql(sa.text(f"SELECT * FROM {t}"), c)
+            if t == "meta":  # why a year failed is recorded beside the data; the data itself must not move
+                df = df[~df["key"].str.startswith("kwb_poging_")]
             out[t] = df.sort_values(list(df.columns)).reset_index(drop=True)
     return out
 
@@ -111,7 +113,7 @@ FAULTS = {
                 "time-out"),
     "truncated-json": (lambda s: s.faults.append(Fault("truncate", "DataProperties", table="85984NED")), "JSON"),
     "renamed-column": (lambda s: (s.renames.update({"AantalInwoners_5": "Inwoners_5"}),
-                                  setattr(s, "rename_tables", {"85984NED"})), "AantalInwoners_5"),
+                                  setattr(s, "rename_tables", {"85984NED"})), "inwoners.*AantalInwoners"),
 }
 
 
@@ -123,11 +125,12 @@ def test_failure_leaves_previous_data_intact(live_settings, fake_cbs, snap_store
     inject, expect = FAULTS[name]
     inject(fake_cbs.state)
     with pytest.raises(RefreshError, match=expect) as err:
-        refresh(snap_store, live_settings, [2023, 2024], TWO, **FAST)
+        refresh(snap_store, live_settings, [2024], TWO, **FAST)
     msg = str(err.value)
     assert "85984NED" in msg
     rep = err.value.report
     assert rep is not None and not rep.ok and "MISLUKT" in rep.summary()
+    assert [(r.year, r.status) for r in rep.results] == [(2024, "mislukt")]
     runs = snap_store.load_runs()
     assert runs.loc[0, "status"] == "failed" and runs.loc[0, "id"] == rep.run_id
     assert "85984NED" in runs.loc[0, "message"]
@@ -158,5 +161,5 @@ def test_cli_exit_codes(live_settings, fake_cbs, monkeypatch, tmp_path, capsys):
     assert "gelukt" in capsys.readouterr().out
     fake_cbs.state.faults.append(Fault("500", "TypedDataSet", page=0))
     assert cli.main(args) == 1
-    err = capsys.readouterr().err
-    assert "85984NED" in err and "ongewijzigd" in err
+    cap = capsys.readouterr()
+    assert "2024 85984NED  MISLUKT" in cap.out and "vorige gegevens" in cap.err

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.crosswalk import SchemaDriftError, resolve_kwb_keys
+from etl.crosswalk import SchemaDriftError
+from etl.resolve import resolve_keys
 from etl.snapshot import KWB2024_KEYS_FILE
 from etl.transform import kwb_observations, level_of, region_row, trim
 
@@ -48,20 +49,21 @@ def test_null_is_suppressed_and_all_null_column_is_missing():
 
 def test_renamed_column_is_schema_drift_naming_table_and_key():
     keys = [k if k != "AantalInwoners_5" else "Inwoners_5" for k in KEYS]
-    with pytest.raises(SchemaDriftError, match=r"85984NED.*AantalInwoners_5"):
+    with pytest.raises(SchemaDriftError, match=r"85984NED.*inwoners.*AantalInwoners"):
         kwb_observations(_frame(), "85984NED", 2024, keys, "t")
 
 
 def test_other_years_resolve_by_stem_and_fail_on_ambiguity():
-    keys_2017 = ["AantalInwoners_5", "GemiddeldeWoningwaarde_35", "Koopwoningen_40"]
-    mapping, warnings = resolve_kwb_keys("83765NED", 2017, keys_2017)
-    assert mapping["woz_waarde"] == "GemiddeldeWoningwaarde_35"
-    assert mapping["pct_koopwoningen"] == "Koopwoningen_40"
-    assert any("gas_gemiddeld" in w for w in warnings)
-    with pytest.raises(SchemaDriftError, match="dubbelzinnig"):
-        resolve_kwb_keys("83765NED", 2017, [*keys_2017, "Koopwoningen_41"])
-    with pytest.raises(SchemaDriftError, match="verplichte"):
-        resolve_kwb_keys("83765NED", 2017, ["Koopwoningen_40"])
+    keys_2017 = ["Codering_3", "AantalInwoners_5", "GemiddeldeWoningwaarde_35", "Koopwoningen_40"]
+    res = resolve_keys("83765NED", 2017, keys_2017)
+    assert res.ok
+    assert res.mapping["GemiddeldeWoningwaarde_35"] == "woz_waarde"
+    assert res.mapping["Koopwoningen_40"] == "pct_koopwoningen"
+    assert res.get("gas_gemiddeld").status == "ontbreekt"
+    amb = resolve_keys("83765NED", 2017, [*keys_2017, "Koopwoningen_41"])
+    assert amb.get("pct_koopwoningen").status == "dubbelzinnig"
+    missing = resolve_keys("83765NED", 2017, ["Codering_3", "Koopwoningen_40"])
+    assert not missing.ok and "verplichte" in missing.failure_reason()
 
 
 def test_declared_column_missing_from_data_is_drift():

@@ -36,6 +36,30 @@ def boundary_vintages() -> pd.DataFrame:
 
 
 @data.loader(maxsize=1)
+def kwb_resolution() -> pd.DataFrame:
+    """store.kwb_resolution(): per refreshed KWB year and variable how its column was found."""
+    return data.store().kwb_resolution()
+
+
+def resolution_table(res: pd.DataFrame) -> pd.DataFrame:
+    """One row per refreshed year: table, result, counts found / not in that year / not recognised (pure)."""
+    if res.empty:
+        return pd.DataFrame(columns=["Jaar", "Tabel", "Resultaat", "Gevonden", "Niet in deze jaargang",
+                                     "Niet herkend", "Toelichting"])
+    rows = []
+    for year, grp in res.groupby("year", sort=True):
+        st = grp["status"]
+        odd = grp[st.isin(["dubbelzinnig", "eenheid"]) | grp["label"].str.contains("omgerekend", na=False)]
+        notes = [f"{r.variable}: {r.label}" for r in odd.itertuples()]
+        first = grp.iloc[0]
+        rows.append({"Jaar": int(year), "Tabel": first["table_id"], "Resultaat": first["year_status"],
+                     "Gevonden": int((st == "ok").sum()), "Niet in deze jaargang": int((st == "ontbreekt").sum()),
+                     "Niet herkend": int(st.isin(["dubbelzinnig", "eenheid"]).sum()),
+                     "Toelichting": "; ".join(([first["reason"]] if first["reason"] else []) + notes)})
+    return pd.DataFrame(rows)
+
+
+@data.loader(maxsize=1)
 def village_summary() -> dict[str, int]:
     """How many villages there are and how many current buurten belong to none."""
     areas = data.areas()

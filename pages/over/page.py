@@ -58,6 +58,7 @@ def layout(**_: Any) -> html.Div:
             _coverage(),
             _catalogue(),
             _boundaries(),
+            _resolution(),
             _villages(),
         ],
         className="pagina pagina-over",
@@ -254,6 +255,22 @@ def _boundaries() -> html.Section:
                 "en zijn alleen bedoeld voor een kaart op gemeenteschaal. De cijfers per buurt zijn wél die van CBS; "
                 "alleen de tekening is bij benadering."], className="melding-zacht"),
         _table(df, "over-grenzen-tabel", numeric=("Gebieden",)),
+    ], className="paneel")
+
+
+def _resolution() -> html.Section | None:
+    """How each live-refreshed KWB year's columns were found (hidden while only the snapshot is loaded)."""
+    df = about.resolution_table(about.kwb_resolution())
+    if df.empty:
+        return None
+    return html.Section([
+        html.H2("KWB-kolommen per jaar", className="vak-titel", id="over-kolommen"),
+        html.P("CBS nummert de kolommen van de Kerncijfers wijken en buurten elk jaar anders en hernoemt er soms "
+               "een. Bij een verversing zoekt de monitor elke variabele op in de beschrijving van de tabel zelf. "
+               "„Niet in deze jaargang”: CBS publiceerde het onderwerp dat jaar niet. „Niet "
+               "herkend”: er is een kandidaat, maar die is dubbelzinnig of heeft een andere eenheid; dat "
+               "cijfer ontbreekt dan. Een mislukt jaar houdt zijn vorige cijfers.", className="klein"),
+        _table(df, "over-kolommen-tabel", numeric=("Gevonden", "Niet in deze jaargang", "Niet herkend")),
     ], className="paneel")
 
 

@@ -32,7 +32,7 @@ META_DIR = FIXTURES / "cbs_odata_85984NED"
 DATA_CSV = FIXTURES / "kwb_2024_85984NED_subset.csv"
 BASE_TABLE = "85984NED"
 
-_CLAUSE = re.compile(r"^startswith\(WijkenEnBuurten,'([A-Z0-9 ]+)'\)$")
+_CLAUSE = re.compile(r"^startswith\(([A-Za-z]+),'([A-Z0-9 ]+)'\)$")
 
 
 @dataclass
@@ -100,14 +100,20 @@ def load_base() -> tuple[list[dict], list[dict], list[dict], list[dict], list[di
     return infos, props, groups, dim, data
 
 
-def parse_filter(flt: str) -> list[str]:
-    """Prefixes of a ``startswith(WijkenEnBuurten,'X') or …`` filter; ValueError otherwise."""
+def parse_filter(flt: str, dimension: str = "WijkenEnBuurten") -> list[str]:
+    """Prefixes of a ``startswith(<dimension>,'X') or …`` filter; ValueError otherwise.
+
+    A filter on a property the table does not have is refused, as CBS does
+    (2013's 82339NED has ``RegioS``, not ``WijkenEnBuurten``).
+    """
     prefixes = []
     for clause in flt.split(" or "):
         m = _CLAUSE.match(clause.strip())
         if not m:
             raise ValueError(f"unsupported $filter clause: {clause!r}")
-        prefixes.append(m.group(1))
+        if m.group(1) != dimension:
+            raise ValueError(f"No property '{m.group(1)}' exists in type 'Cbs.OData.WebAPI.TypedDataSet'")
+        prefixes.append(m.group(2))
     return prefixes
 
 
@@ -144,6 +150,15 @@ class FakeCbs:
         self.stop()
 
     # -- content ----------------------------------------------------------
+    def region_dimension(self, table: str) -> str:
+        """The table's region dimension key (the filter and the dimension entity use it)."""
+        return "WijkenEnBuurten"
+
+    def entity_names(self, table: str) -> list[str]:
+        """Entities listed in the service document."""
+        return ["TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties", "CategoryGroups",
+                self.region_dimension(table)]
+
     def entity(self, table: str, name: str) -> list[dict]:
         infos, props, groups, dim, data = self._base
         period = self.state.tables[table]
@@ -195,8 +210,7 @@ class FakeCbs:
                 table, name = m.group(1), m.group(2)
                 root = f"http://{fake.catalog_url}/ODataFeed/odata/{table}"
                 if name == "":
-                    names = ["TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties", "CategoryGroups",
-                             "WijkenEnBuurten"]
+                    names = fake.entity_names(table)
                     doc = {"odata.metadata": f"{root}/$metadata",
                            "value": [{"name": n, "url": f"{root}/{n}"} for n in names]}
                     self._send(200, json.dumps(doc).encode())
@@ -209,11 +223,12 @@ class FakeCbs:
                 flt = q.get("$filter", "")
                 if flt:
                     try:
-                        prefixes = parse_filter(flt)
+                        dim = fake.region_dimension(table)
+                        prefixes = parse_filter(flt, dim)
                     except ValueError as exc:
                         self._send(400, json.dumps({"odata.error": {"message": {"value": str(exc)}}}).encode())
                         return
-                    rows = [r for r in rows if str(r.get("WijkenEnBuurten", "")).startswith(tuple(prefixes))]
+                    rows = [r for r in rows if str(r.get(dim, "")).startswith(tuple(prefixes))]
                 skip = int(q.get("$skiptoken", "0") or 0)
                 size = fake.state.page_size
                 page = skip // size

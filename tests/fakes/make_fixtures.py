@@ -61,7 +61,18 @@ def main() -> None:
                 "gemeentecode": "GM" + code[2:6], "water": "NEE"}, "geometry": f["geometry"]})
     for name, feats in (("gemeenten", gem), ("wijken", wij), ("buurten", buu)):
         (OUT / "pdok" / f"{name}.geojson").write_text(json.dumps(fc(feats), separators=(",", ":")), encoding="utf-8")
-    print(f"{len(rows)} KWB rows, {len(gem)} gemeenten, {len(wij)} wijken, {len(buu)} buurten")
+    # The multi-year fake (tests/fakes/kwb_years.py): real key lists and real 2019/20 buurt codes.
+    keys_out = OUT / "kwb_keys"
+    keys_out.mkdir(exist_ok=True)
+    for src_keys in sorted((SHARED / "fixtures" / "kwb_keys").glob("*.txt")):
+        shutil.copyfile(src_keys, keys_out / src_keys.name)
+    codes = sorted(f["properties"]["statcode"] for f in bu["features"]
+                   if f["properties"]["statcode"][2:6] in (*GEMEENTEN, EXTRA))
+    (OUT / "kwb_buurtcodes_2019.json").write_text(json.dumps(
+        {"source": "../shared/data/geo/buurten_2019-2020_emielsanders_powerbi.geojson (statcode), GM1680, GM0109, "
+                   "GM0106", "buurtcodes": codes}, indent=0), encoding="utf-8")
+    print(f"{len(rows)} KWB rows, {len(gem)} gemeenten, {len(wij)} wijken, {len(buu)} buurten, "
+          f"{len(codes)} buurtcodes 2019")
 
 
 if __name__ == "__main__":
