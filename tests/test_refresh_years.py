@@ -188,10 +188,11 @@ def test_2013_rejects_a_wijkenenbuurten_filter_and_download_uses_regios(fake_kwb
     url = f"http://{fake_kwb_years.catalog_url}/ODataFeed/odata/82339NED/TypedDataSet"
     bad = requests.get(url, params={"$filter": "startswith(WijkenEnBuurten,'GM1680')"}, timeout=5)
     assert bad.status_code == 400
-    from etl.extract import download_kwb, read_record
+    from dorpenmonitor.http import read_record
+    from etl.extract import download_kwb
 
     folder = download_kwb("82339NED", ["GM1680"], tmp_path, catalog_url=fake_kwb_years.catalog_url,
-                          use_https=False, timeout=2, retries=0, progress=False)
+                          use_https=False, timeout=15, retries=0, progress=False)
     rec = read_record(folder)
     assert rec["region_dimension"] == "RegioS" and rec["filter"].startswith("startswith(RegioS,'GM1680')")
     assert (folder / "RegioS.json").exists()

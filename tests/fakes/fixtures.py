@@ -69,6 +69,7 @@ def years_settings(tmp_path: Path, fake_kwb_years: FakeKwbYears, fake_pdok_years
         cbs_catalog_url=fake_kwb_years.catalog_url,
         cbs_use_https=False,
         pdok_base_url=fake_pdok_years.base_url,
-        http_timeout=2.0,
+        # Generous: the fakes answer at once, but shared cores under a parallel test run can stall a response.
+        http_timeout=15.0,
         http_retries=0,
     )
