@@ -183,9 +183,12 @@ def cmd_status(args: argparse.Namespace) -> int:
             counts = ", ".join(f"{n} {s}" for s, n in info["telling"].items())
             reason = f" — {info['reden']}" if info["reden"] else ""
             print(f"  {year} {info['table_id']:9s} {info['status']}: {counts}{reason}")
+            absent = [var for var, v in info["variabelen"].items() if v["status"] == "ontbreekt"]
             for var, v in info["variabelen"].items():
-                if v["status"] != "ok" or v["label"] != f"gevonden als {v['key']}":
+                if v["status"] != "ontbreekt" and v["label"] != f"gevonden als {v['key']}":
                     print(f"      {var}: {v['label']}")
+            if absent:
+                print(f"      niet in deze jaargang: {', '.join(absent)}")
     print("Laatste laadruns:")
     for r in st["laadruns"]:
         print(f"  #{r['id']} {r['kind']:9s} {r['status']:7s} {r['started_at']} {r['rows']} rijen {r['message'][:80]}")
