@@ -61,3 +61,39 @@ def test_every_meta_key_has_a_dutch_label_or_is_hidden():
     assert items["Herkomst"] == "live ververst bij CBS/PDOK" and items["Omvang laatste verversing"] == "jaren 2024"
     assert not set(m) & set(items) and "x" not in items.values()  # never a raw key
     assert dict(over.meta_items({"data_origin": "snapshot"}))["Herkomst"] == "gebundelde snapshot"
+
+
+def test_over_de_data_table_of_resolution_is_pure_and_dutch():
+    from pages.over.about import resolution_table
+
+    res = pd.DataFrame([
+        {"year": 2013, "table_id": "82339NED", "year_status": "geladen", "reason": "", "variable": "inwoners",
+         "key": "AantalInwoners_4", "title": "Aantal inwoners", "status": "ok",
+         "label": "gevonden als AantalInwoners_4"},
+        {"year": 2013, "table_id": "82339NED", "year_status": "geladen", "reason": "",
+         "variable": "eenpersoonshuishoudens", "key": "Eenpersoonshuishoudens_28", "title": "", "status": "eenheid",
+         "label": "niet herkend: eenheid '%' waar 'aantal' verwacht wordt"},
+        {"year": 2018, "table_id": "84286NED", "year_status": "mislukt", "reason": "HTTP-fout", "variable": None,
+         "key": None, "title": "", "status": None, "label": ""},
+    ])
+    t = resolution_table(res)
+    assert t["Jaar"].tolist() == [2013, 2018] and t["Resultaat"].tolist() == ["geladen", "mislukt"]
+    assert t.loc[0, "Niet herkend"] == 1 and "eenpersoonshuishoudens: niet herkend" in t.loc[0, "Toelichting"]
+    assert t.loc[1, "Toelichting"] == "HTTP-fout"
+    assert resolution_table(res.iloc[0:0]).empty
+
+
+def test_over_de_data_shows_the_resolution_after_a_refresh(app, monkeypatch):
+    from pages.over import about
+    from pages.over import page as over
+
+    def text() -> str:
+        return _text(over.layout())
+
+    assert "KWB-kolommen per jaar" not in text()  # the snapshot carries no resolution: no empty section
+    frame = pd.DataFrame([{"year": 2013, "table_id": "82339NED", "year_status": "geladen", "reason": "",
+                           "variable": "pct_onbewoond", "key": "PercentageLeegstaand_38", "title": "",
+                           "status": "ok", "label": "gevonden als PercentageLeegstaand_38"}])
+    monkeypatch.setattr(about, "kwb_resolution", lambda: frame)
+    page = text()
+    assert "KWB-kolommen per jaar" in page and "82339NED" in page and "Niet in deze jaargang" in page
