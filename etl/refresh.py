@@ -287,9 +287,11 @@ def refresh(
     For each year, the (region, period, variable) values it produces replace
     the live ones for the municipalities in scope; other figures stay. A
     year's boundaries that are not available are a warning, not a failure:
-    the previous boundaries of that vintage (if any) stay and the map falls
-    back to the nearest loaded vintage. ``after_swap`` hooks run once at the
-    end when at least one year landed.
+    the previous boundaries of that vintage (if any) stay, the year's
+    ``grenzen_<year>`` meta note says so, and the map draws the year with
+    the vintage that covers its areas best. ``after_swap`` hooks
+    (``hook(store, report)``) run once at the end when at least one year
+    landed, also when another year failed.
 
     Returns the :class:`RefreshReport` when every year landed; otherwise raises
     :class:`RefreshError` whose ``report`` lists year × status with reasons.
