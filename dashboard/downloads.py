@@ -1,4 +1,4 @@
-"""Shared download writers: UTF-8 CSV and Excel with the attribution CBS's licence asks for.
+"""Shared download writers: Dutch-Excel CSV (``;``, decimal comma, BOM, ja/nee) and Excel with CBS's attribution.
 
 Pure functions from frames to bytes, plus the :class:`Download` record the pages' callbacks wrap in
 ``dcc.send_bytes`` (so tests read the bytes back without a browser). Every Excel file gets a sheet
@@ -14,9 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import data
+from dashboard.formatting import slug
 from dashboard.theme import ACCENT
 
 ATTRIBUTION = "Bron: CBS"
@@ -58,13 +60,55 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=SOURCE_COLUMNS).reset_index(drop=True)
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark.
+#: Words for truth values in every CSV (a Dutch reader sees 'ja'/'nee', never True/False).
+BOOL_WORDS: dict[bool, str] = {True: "ja", False: "nee"}
+#: Longest file-name stem listing area names; beyond it the name says how many areas there are.
+MAX_STEM = 80
 
-    Comma-separated with a decimal point, so scripts read it as is; the BOM makes
-    Excel show é/ë correctly when someone opens it by double-click.
+
+def _dutch_cell(value: object) -> object:
+    """Truth values as 'ja'/'nee'; everything else unchanged."""
+    if isinstance(value, (bool, np.bool_)):
+        return BOOL_WORDS[bool(value)]
+    return value
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as the CSV writer sees it: bool columns (and bools inside object columns) in Dutch words."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == bool or out[col].dtype == object:
+            out[col] = out[col].map(_dutch_cell)
+    return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The CSV text of every download: ``;`` between fields, decimal comma, 'ja'/'nee', no index.
+
+    The format Dutch Excel opens by double-click without the import wizard.
     """
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return csv_frame(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\n")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """:func:`csv_text` as UTF-8 with a byte-order mark (so Excel shows é/ë correctly): the one CSV writer."""
+    return csv_text(frame).encode("utf-8-sig")
+
+
+def csv_download(frame: pd.DataFrame, filename: str) -> Download:
+    """A CSV :class:`Download` of ``frame`` (``filename`` should end in .csv)."""
+    return Download(csv_bytes(frame), filename, "text/csv")
+
+
+def areas_stem(prefix: str, names: Sequence[str], unit: str = "gebieden") -> str:
+    """A file-name stem naming every area ('vergelijking-annen-eext-gieten'), or their number when that gets long
+    ('vergelijking-8-gebieden'); 'prefix-leeg' for none."""
+    if not names:
+        return f"{prefix}-leeg"
+    listed = slug("-".join(names))
+    if len(listed) + len(prefix) + 1 <= MAX_STEM:
+        return f"{prefix}-{listed}"
+    return f"{prefix}-{len(names)}-{unit}"
 
 
 def _cell(value: object) -> object:

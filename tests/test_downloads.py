@@ -12,12 +12,24 @@ from openpyxl import load_workbook
 from dashboard import downloads
 
 
-def test_csv_bytes_is_utf8_with_bom_and_round_trips():
-    df = pd.DataFrame({"Gebied": ["Eext", "Gieten"], "Waarde": [1.5, None]})
+def test_csv_bytes_is_dutch_excel_csv_with_bom():
+    """One format for every CSV: ';' between fields, decimal comma, BOM, 'ja'/'nee' for truth values."""
+    df = pd.DataFrame({"Gebied": ["Eext", "Gieten"], "Waarde": [1.5, None], "Breuk": [True, False],
+                       "Gemengd": ["tekst", False]})
     raw = downloads.csv_bytes(df)
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows == [["Gebied", "Waarde"], ["Eext", "1.5"], ["Gieten", ""]]
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [["Gebied", "Waarde", "Breuk", "Gemengd"], ["Eext", "1,5", "ja", "tekst"],
+                    ["Gieten", "", "nee", "nee"]]
+    assert "True" not in raw.decode("utf-8-sig") and "False" not in raw.decode("utf-8-sig")
+
+
+def test_areas_stem_lists_every_area_or_counts_them():
+    assert downloads.areas_stem("vergelijking", ["Annen", "Eext", "Gieten", "Gasselte", "Nieuw-Amsterdam"]) == (
+        "vergelijking-annen-eext-gieten-gasselte-nieuw-amsterdam")
+    many = [f"Verspreide huizen Dorp {i}" for i in range(8)]
+    assert downloads.areas_stem("vergelijking", many) == "vergelijking-8-gebieden"
+    assert downloads.areas_stem("trend-inwoners", []) == "trend-inwoners-leeg"
 
 
 def test_excel_bytes_has_values_and_sources_sheet_with_attribution():

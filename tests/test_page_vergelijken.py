@@ -83,7 +83,7 @@ def test_vergelijken_downloads_csv_and_excel(app):
     state = parse_vergelijken({"codes": "DP1680_annen,DP0114_nieuw-amsterdam",
                                "indicatoren": "aandeel_65plus,afstand_huisarts"}, data.catalog())
     csv_dl = vergelijken.build_download(state, excel=False)
-    df = pd.read_csv(io.BytesIO(base64.b64decode(csv_dl["content"])), encoding="utf-8-sig")
+    df = pd.read_csv(io.BytesIO(base64.b64decode(csv_dl["content"])), encoding="utf-8-sig", sep=";", decimal=",")
     assert len(df) == 4 and {"Gebied", "Jaar", "Waarde", "Waarde Drenthe"} <= set(df.columns)
     xl = vergelijken.build_download(state, excel=True)
     wb = load_workbook(io.BytesIO(base64.b64decode(xl["content"])))
@@ -122,3 +122,35 @@ def test_comparison_shows_units_and_its_download_computes_once(app, monkeypatch)
     assert len(calls) == 1
     ws = load_workbook(io.BytesIO(base64.b64decode(xl["content"])))["Overzicht"]
     assert any(" km (" in str(c.value) for row in ws.iter_rows() for c in row)
+
+
+def test_every_page_writes_the_same_dutch_csv(app):
+    """Kaart, Trends and Vergelijken: ';', decimal comma, BOM, no True/False; the file name lists all 5 areas."""
+    import base64
+
+    from dashboard import data
+    from pages.kaart import views as kaart_views
+    from pages.kaart.state import parse_kaart
+    from pages.trends import views as trends_views
+    from pages.trends.state import parse_trends
+    from pages.vergelijken import page as vergelijken
+    from pages.vergelijken.compare import parse_vergelijken
+
+    codes = "DP1680_annen,DP1680_eext,DP1680_gieten,DP1680_gasselte,DP0114_nieuw-amsterdam"
+    state = parse_vergelijken({"codes": codes, "indicatoren": "aandeel_65plus,afstand_huisarts"}, data.catalog())
+    dl = vergelijken.build_download(state, excel=False)
+    raw = base64.b64decode(dl["content"])
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text_v = raw.decode("utf-8-sig")
+    assert dl["filename"] == "vergelijking-annen-eext-gieten-gasselte-nieuw-amsterdam.csv"
+    text_k, _ = kaart_views.kaart_csv(parse_kaart({"niveau": "gemeente", "indicator": "aandeel_65plus",
+                                                   "jaar": "2024"}, data.catalog())[0])
+    text_t, name_t = trends_views.trends_csv(parse_trends({"indicator": "inwoners", "codes": "GM0106,DP1680_annen"},
+                                                          data.catalog()))
+    assert name_t == "trend-inwoners-assen-annen.csv"
+    for text in (text_v, text_k, text_t):
+        header, first_row = text.splitlines()[:2]
+        assert ";" in header and "," not in header
+        assert "True" not in text and "False" not in text
+        assert any("," in cell and cell.replace(",", "").isdigit() for cell in first_row.split(";")), first_row
+    assert ";nee;" in text_t or text_t.rstrip().endswith(";nee")

@@ -6,7 +6,6 @@ reads data through the named loaders in :mod:`dashboard.data`.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ import plotly.graph_objects as go
 from dash import Patch, html
 
 from dashboard import data, links
+from dashboard.downloads import csv_text
 from dashboard.formatting import fmt_value, level_word, status_word, tables_label
 from dorpenmonitor.codes import gemeente_of
 from pages.kaart.figures import MapValues, apply_values, base_map, map_values, selection_paths, view_layout
@@ -272,7 +272,7 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
     cols = ["code", "naam", "gemeente", "niveau", "indicator", "eenheid", "jaar", "waarde", "status",
             "rang_in_gemeente", "opmerking", "bron"]
     if not state.indicator or state.jaar is None:
-        return pd.DataFrame(columns=cols).to_csv(index=False, sep=";"), "dorpenmonitor.csv"
+        return csv_text(pd.DataFrame(columns=cols)), "dorpenmonitor.csv"
     meta = data.indicator(state.indicator)
     vals = data.values(state.indicator, state.niveau, state.jaar)
     if state.gemeente:
@@ -284,10 +284,8 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
         "waarde": vals["waarde"], "status": vals["status"], "rang_in_gemeente": vals["rank_in_gemeente"],
         "opmerking": vals["note"], "bron": tables_label(data.source_tables(state.indicator, state.niveau, state.jaar)),
     })[cols]
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, sep=";", decimal=",")
     gm = f"_{state.gemeente}" if state.gemeente else ""
-    return buf.getvalue(), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
+    return csv_text(out), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
 
 
 def year_options(indicator_id: str | None, niveau: str) -> list[dict[str, Any]]:

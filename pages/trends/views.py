@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import pandas as pd
@@ -10,6 +9,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard import data
+from dashboard.downloads import areas_stem, csv_text
 from pages.trends.figures import trend_figure
 from pages.trends.state import TrendsState
 
@@ -83,6 +83,5 @@ def trends_csv(state: TrendsState) -> tuple[str, str]:
         meta = data.indicator(state.indicator)
         frame.insert(3, "indicator", meta.title)
         frame.insert(4, "eenheid", meta.unit)
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, sep=";", decimal=",")
-    return buf.getvalue(), f"dorpenmonitor_trend_{state.indicator or 'leeg'}.csv"
+    names = [data.area_index().get(c, (c, ""))[0] for c in state.codes]
+    return csv_text(frame), areas_stem(f"trend-{state.indicator or 'leeg'}", names) + ".csv"

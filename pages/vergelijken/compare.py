@@ -20,8 +20,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import data, links
-from dashboard.downloads import XLSX_TYPE, Download, csv_bytes, excel_bytes, sources
-from dashboard.formatting import fmt_value, is_missing, level_word, slug, status_word, to_float
+from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
+from dashboard.formatting import fmt_value, is_missing, level_word, status_word, to_float
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
 from dashboard.theme import FONT, GRID, LINE_COLORS
 from dorpenmonitor.settings import GEMEENTEN
@@ -343,9 +343,9 @@ def comparison_download(codes: Sequence[str], indicatoren: Sequence[str], excel:
     tidy = export_frame(frame)
     index = data.area_index()
     names = [index.get(c, (c, ""))[0] for c in codes]
-    stem = "vergelijking-" + slug("-".join(names[:3]) or "leeg")
+    stem = areas_stem("vergelijking", names)
     if not excel:
-        return Download(csv_bytes(tidy), f"{stem}.csv", "text/csv")
+        return csv_download(tidy, f"{stem}.csv")
     wide = wide_table(frame).rename(columns={i: data.indicator(i).title for i in indicatoren})
     payload = excel_bytes(
         {"Waarden": tidy, "Overzicht": wide, "Indicatoren": indicator_sheet(indicatoren)},
