@@ -48,15 +48,35 @@ def test_similar_areas_standardised_distance_and_missing_values():
     wide = pd.DataFrame({"a": [0.0, 1.0, 10.0, 0.0, 2.0], "b": [0.0, 100.0, 0.0, np.nan, 300.0]},
                         index=["T", "X", "Y", "Z", "W"])
     res = similar_areas(wide, "T", top=3)
-    # z-scores put a=1 and b=100 on comparable scales; Z only shares 'a' (scaled up to 2 dims).
-    assert list(res["code"]) == ["Z", "X", "W"]
-    assert res.loc[0, "afstand"] == pytest.approx(0.0) and res.loc[0, "gedeeld"] == 1
+    # z-scores put a=1 and b=100 on comparable scales; Z shares only 'a' of 2: not compared at all.
+    assert list(res["code"]) == ["X", "W", "Y"]
+    assert (res["gedeeld"] == 2).all()
     za = (wide["a"] - wide["a"].mean()) / wide["a"].std(ddof=0)
     zb = (wide["b"] - wide["b"].mean()) / wide["b"].std(ddof=0)
     expected = np.sqrt((za["X"] - za["T"]) ** 2 + (zb["X"] - zb["T"]) ** 2)
-    assert res.loc[1, "afstand"] == pytest.approx(expected)
+    assert res.loc[0, "afstand"] == pytest.approx(expected)
     assert similar_areas(wide, "nope").empty
     assert "T" not in set(similar_areas(wide, "T")["code"])
+
+
+def test_similar_areas_needs_a_near_full_comparison():
+    """Issue 10: Dwingeloo compared on 4 of 6 indicators ranked above Dalen on 6 of 6. Now a candidate may lack
+    at most one in four indicators, and each missing one costs distance."""
+    rng = np.random.default_rng(3)  # synthetic data (test only)
+    cols = list("abcdef")
+    others = pd.DataFrame(rng.normal(size=(30, 6)), columns=cols, index=[f"O{i}" for i in range(30)])
+    rows = [[0.0] * 6, [0.3] * 6, [0.0, 0.0, 0.0, 0.0, np.nan, np.nan], [0.3] * 5 + [np.nan]]
+    wide = pd.concat([others, pd.DataFrame(rows, columns=cols, index=["T", "Dalen", "Dwingeloo", "Vijf"])])
+    res = similar_areas(wide, "T", top=5)
+    assert "Dwingeloo" not in set(res["code"])  # 4 of 6: not a comparison
+    assert res.loc[0, "code"] == "Dalen" and res.loc[0, "gedeeld"] == 6
+    assert (res["gedeeld"] >= 5).all() and list(res["code"]).index("Vijf") > 0
+    # One missing (5 of 6) is allowed, but a full comparison at the same raw distance ranks first.
+    tie = pd.concat([others, pd.DataFrame([[0.0] * 6, [0.1] * 6, [0.1] * 6], columns=cols,
+                                          index=["T", "Vol", "Bijna"])])
+    tie.loc["Bijna", "f"] = np.nan
+    order = list(similar_areas(tie, "T")["code"])
+    assert order.index("Vol") < order.index("Bijna")
 
 
 def test_vergelijken_callbacks_as_plain_functions(app):
@@ -96,6 +116,7 @@ def test_similar_to_same_level_top5(app):
     from pages.vergelijken import compare
 
     res = compare.similar_to("DP1680_annen", compare.DEFAULT_INDICATORS)
+    assert (res["gedeeld"] >= len(compare.DEFAULT_INDICATORS) - 1).all()
     assert len(res) == 5 and res["code"].str.startswith("DP").all() and "DP1680_annen" not in set(res["code"])
     assert res["afstand"].is_monotonic_increasing
 

@@ -1,9 +1,9 @@
 """Comparing areas: URL state, the comparison table, small multiples and "lijkt op".
 
-Pure parts (:func:`parse_vergelijken`, :func:`similar_areas`,
+Pure parts (:func:`parse_vergelijken`,
 :func:`small_multiples`, :func:`wide_table`) take frames and records; the
-loaders (:func:`compare_frame`, :func:`similar_to`) fill them from
-:mod:`dashboard.data`, and :func:`comparison_download` builds the CSV/Excel files.
+loader :func:`compare_frame` fills them from :mod:`dashboard.data` ("lijkt op" lives in
+:mod:`dashboard.similar`, shared with the profile), and :func:`comparison_download` builds the CSV/Excel files.
 :mod:`pages.vergelijken.page` only wires them to controls.
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -23,12 +22,12 @@ from dashboard import data, links
 from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
 from dashboard.formatting import fmt_value, is_missing, level_word, status_word, to_float
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
+from dashboard.similar import TOP_SIMILAR, similar_areas, similar_to  # noqa: F401 - re-exported
 from dashboard.theme import FONT, GRID, LINE_COLORS
 from dorpenmonitor.settings import GEMEENTEN
 
 MAX_AREAS = 8
 MAX_INDICATORS = 8
-TOP_SIMILAR = 5
 DEFAULT_INDICATORS: tuple[str, ...] = ("aandeel_65plus", "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts")
 REF_STYLE: dict[str, dict[str, str]] = {
     "drenthe": {"color": "#222222", "dash": "dot"},
@@ -184,67 +183,7 @@ def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([rows[k] for k in order])
 
 
-# -- "lijkt op" -----------------------------------------------------------------
-
-def similar_areas(wide: pd.DataFrame, target: str, top: int = TOP_SIMILAR, min_share: float = 0.5) -> pd.DataFrame:
-    """Areas nearest to ``target`` in standardised Euclidean distance (pure).
-
-    ``wide``: rows = areas of one level, columns = indicators, NaN where
-    unknown. Each column is turned into z-scores over all areas with a value,
-    so a 5-point difference in a percentage and €50.000 in WOZ weigh by how
-    unusual they are. Where an area lacks some indicators the sum of squares
-    over the shared ones is scaled up to all ``k`` (``k / shared``); areas
-    sharing fewer than ``min_share`` of the target's indicators are left out.
-    Returns code, afstand, gedeeld (number of indicators compared), ascending.
-    """
-    empty = pd.DataFrame(columns=["code", "afstand", "gedeeld"])
-    if target not in wide.index or wide.empty:
-        return empty
-    x = wide.astype("float64")
-    sd = x.std(ddof=0)
-    # A column without spread says nothing about similarity.
-    x = x.loc[:, sd.gt(0) & sd.notna()]
-    t = x.loc[target]
-    x = x.loc[:, t.notna()]
-    k = x.shape[1]
-    if k == 0:
-        return empty
-    z = (x - x.mean()) / x.std(ddof=0)
-    diff = z.drop(index=target) - z.loc[target]
-    shared = diff.notna().sum(axis=1)
-    ss = (diff**2).sum(axis=1, min_count=1)
-    dist = np.sqrt(ss * k / shared.where(shared > 0))
-    out = pd.DataFrame({"code": diff.index, "afstand": dist.to_numpy(), "gedeeld": shared.to_numpy()})
-    out = out[(out["gedeeld"] >= max(1, math.ceil(k * min_share))) & out["afstand"].notna()]
-    return out.sort_values(["afstand", "code"]).head(top).reset_index(drop=True)
-
-
-@data.loader(maxsize=128)
-def level_matrix(niveau: str, indicatoren: tuple[str, ...]) -> pd.DataFrame:
-    """All areas of ``niveau`` × indicators (newest year per indicator; 'onzeker' values count too)."""
-    cols = {}
-    for ind in indicatoren:
-        yrs = data.years(ind, niveau)
-        if not yrs:
-            continue
-        v = data.values(ind, niveau, yrs[-1])
-        ok = v[v["status"].isin(["ok", "onbetrouwbaar"])]
-        cols[ind] = pd.Series(pd.to_numeric(ok["waarde"], errors="coerce").to_numpy(), index=ok["code"].to_numpy())
-    return pd.DataFrame(cols)
-
-
-def similar_to(code: str, indicatoren: Sequence[str], top: int = TOP_SIMILAR) -> pd.DataFrame:
-    """The areas most like ``code`` on ``indicatoren``, same level: code, naam, gemeente, afstand, gedeeld."""
-    index = data.area_index()
-    if code not in index:
-        return pd.DataFrame(columns=["code", "naam", "gemeente", "afstand", "gedeeld"])
-    niveau = index[code][1]
-    res = similar_areas(level_matrix(niveau, tuple(indicatoren)), code, top)
-    areas = data.areas().set_index("code")
-    res["naam"] = [index.get(c, (c, ""))[0] for c in res["code"]]
-    res["gemeente"] = [areas.at[c, "gemeente_naam"] if c in areas.index else "" for c in res["code"]]
-    return res[["code", "naam", "gemeente", "afstand", "gedeeld"]]
-
+# -- "lijkt op": dashboard.similar (shared with the profile's peers) --------------------
 
 # -- figure ----------------------------------------------------------------------
 
