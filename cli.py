@@ -11,6 +11,8 @@ never imports ``geodata`` itself).
     dorpenmonitor etl check-table DIR [--jaar JAAR] [--json]
     dorpenmonitor etl status [--json]
     dorpenmonitor export --niveau buurt --jaar 2024 [--indicator ID ...]
+    dorpenmonitor profiel CODE --pdf FILE [--xlsx FILE]
+    dorpenmonitor profiel --gemeente GM0114 --niveau dorp --map DIR
     dorpenmonitor serve
 """
 
@@ -23,6 +25,7 @@ import sys
 from pathlib import Path
 
 import app
+from dashboard import data as dashboard_data
 from dorpenmonitor.codes import CBS_LEVELS
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import Store
@@ -33,6 +36,7 @@ from etl.snapshot import SnapshotError
 from geodata.pdok import boundary_year, kept_boundary_year
 from geodata.snapshot import snapshot_boundaries
 from indicators import export
+from pages.profiel import bulk as profiel_bulk
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -199,6 +203,12 @@ def cmd_export(argv: list[str]) -> int:
     return export.main(argv)
 
 
+def cmd_profiel(args: argparse.Namespace) -> int:
+    # The dashboard's loaders read the same database as the other commands.
+    dashboard_data.configure(_store(args))
+    return profiel_bulk.main(args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app.main()
     return 0
@@ -251,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_status)
 
     sub.add_parser("export", help="indicatoren als CSV (zie 'dorpenmonitor export --help')", add_help=False)
+    pr = sub.add_parser("profiel", help="briefing (gebiedsprofiel) als PDF/Excel, ook per gemeente in bulk")
+    profiel_bulk.add_arguments(pr)
+    pr.set_defaults(func=cmd_profiel)
     sv = sub.add_parser("serve", help="start het dashboard")
     sv.set_defaults(func=cmd_serve)
     st = sub.add_parser("settings", help="toon alle instellingen")

@@ -64,3 +64,34 @@ def test_if_needed_never_overwrites_live_refreshed_data(snapshot_db, tmp_path, c
     assert "live ververste" in capsys.readouterr().out
     with store.engine.connect() as c:
         assert c.execute(sa.select(meta.c.value).where(meta.c.key == "data_origin")).scalar_one() == "live"
+
+
+def test_profiel_writes_pdf_and_xlsx_and_refuses_unknown_codes(app, store, tmp_path, capsys, monkeypatch):
+    """Issue 10: `dorpenmonitor profiel CODE --pdf FILE --xlsx FILE`; an unknown code: Dutch message, exit 2."""
+    from pages.profiel import export
+
+    monkeypatch.setattr(cli.dashboard_data, "configure", lambda *a, **k: store)  # keep the session app's caches
+    monkeypatch.setattr(export, "profile_map_png", lambda p, timeout=25.0: (None, False))  # speed: no kaleido
+    monkeypatch.setattr(export, "profile_chart_png", lambda p, timeout=25.0: None)
+    pdf, xlsx = tmp_path / "na.pdf", tmp_path / "na.xlsx"
+    assert cli.main(["profiel", "DP0114_nieuw-amsterdam", "--pdf", str(pdf), "--xlsx", str(xlsx)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF") and xlsx.read_bytes().startswith(b"PK")
+    assert cli.main(["profiel", "DP9999_nergenshuizen", "--pdf", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "bestaat niet" in err and "Traceback" not in err
+    assert cli.main(["profiel", "--gemeente", "GM9999", "--map", str(tmp_path)]) == 2
+
+
+def test_profiel_bulk_writes_one_pdf_per_village_with_progress(app, store, tmp_path, capsys, monkeypatch):
+    from pages.profiel import bulk, export
+
+    monkeypatch.setattr(cli.dashboard_data, "configure", lambda *a, **k: store)
+    monkeypatch.setattr(export, "profile_map_png", lambda p, timeout=25.0: (None, False))
+    monkeypatch.setattr(export, "profile_chart_png", lambda p, timeout=25.0: None)
+    codes = bulk.codes_in("GM1681", "dorp")[:3]
+    monkeypatch.setattr(bulk, "codes_in", lambda gm, niveau: codes)
+    assert cli.main(["profiel", "--gemeente", "GM1681", "--niveau", "dorp", "--map", str(tmp_path / "uit")]) == 0
+    files = sorted(p.name for p in (tmp_path / "uit").iterdir())
+    assert len(files) == len(codes) == 3 and all(f.endswith(".pdf") for f in files)
+    out = capsys.readouterr()
+    assert "Briefings Borger-Odoorn" in out.err  # tqdm's progress bar

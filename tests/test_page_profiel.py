@@ -160,3 +160,20 @@ def test_profiel_render_and_downloads(app):
     wb = load_workbook(io.BytesIO(__import__("base64").b64decode(xlsx["content"])))
     assert "Bronnen" in wb.sheetnames and wb["Bronnen"]["A1"].value == "Bron: CBS"
     assert profiel.build_download("BU00000000", pdf=True) is None
+
+
+def test_profile_rows_carry_the_plain_dutch_info_tip(app):
+    from pages.profiel import briefing
+    from pages.profiel.page import profile_body
+
+    body = str(profile_body(briefing.profile("DP0109_wachtum")))
+    assert "Het aantal 65-plussers per 100 inwoners van 15 tot 65 jaar." in body and "info-tip" in body
+
+
+def test_phone_css_keeps_profile_tables_readable():
+    """At 390 px the fixed table broke headers one letter per line: below 760 px it keeps a minimum width."""
+    from pathlib import Path
+
+    css = (Path(__file__).parent.parent / "assets" / "pages_extra.css").read_text()
+    phone = css[css.rindex("@media (max-width: 760px)"):]
+    assert "min-width: 640px" in phone and "overflow-wrap: normal" in phone and "nowrap" in phone

@@ -23,14 +23,54 @@ import pandas as pd
 
 from dashboard import data
 from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, to_float
+from dashboard.similar import level_matrix, similar_to
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
 from indicators import REGISTRY, THEMES, api
+from indicators.glossary import plain
 
 #: Areas' own sums (counts) are not comparable with a gemeente: only rates and means get a highlight.
 _NOT_COMPARABLE_AGGREGATIONS = ("sum",)
 #: Indicators that are classes or whose deviation says nothing on its own.
 _NO_HIGHLIGHT = ("stedelijkheid", "adressendichtheid", "mannen_per_100_vrouwen")
+#: Values CBS publishes in thousands of euros: shown (and aggregated villages rounded) to that precision.
+ROUND_TO: dict[str, float] = {"woz_gemiddeld": 1000.0, "inkomen_per_inwoner": 100.0}
+#: Below this many events a count (or a rate built on it) moves by large percentages on chance alone.
+SMALL_COUNT = 50
+#: Rates whose numerator is the count named here (the caveat for small numbers follows the count).
+RATE_COUNTS: dict[str, str] = {"misdrijven_per_1000": "misdrijven"}
+#: Police figures: the newest "year" is the 12 months up to the republication's reference month
+#: (etl/sources.py, source 47022NED@woonikveilig; tests/test_page_profiel.py checks the two agree).
+CRIME_INDICATORS: tuple[str, ...] = ("misdrijven", "misdrijven_per_1000")
+CRIME_PARTIAL_YEAR = 2025
+CRIME_PERIOD_END = "juli 2026"
+SMALL_NUMBERS_CAVEAT = ("Let op: kleine aantallen; een paar meer of minder geeft hier al een groot verschil, "
+                        "dus dit kan toeval zijn.")
+#: Indicators of the peers table: the first six decide who is alike, all are shown side by side.
+PEER_INDICATORS: tuple[str, ...] = ("aandeel_65plus", "aandeel_0_14", "woz_gemiddeld", "aandeel_koopwoningen",
+                                    "afstand_huisarts", "afstand_supermarkt")
+PEER_COLUMNS: tuple[str, ...] = ("inwoners", *PEER_INDICATORS)
+#: Fewer points than this in the area's own series: the trend chart shows the gemeente's series instead.
+MIN_OWN_TREND = 3
+
+
+def period_label(indicator: str, jaar: int | None, short: bool = False) -> str:
+    """'2024', or for the police's newest, partial year '2025*' (short) / '12 maanden tot juli 2026'."""
+    if jaar is None:
+        return ""
+    if indicator in CRIME_INDICATORS and jaar == CRIME_PARTIAL_YEAR:
+        return f"{jaar}*" if short else f"12 maanden tot {CRIME_PERIOD_END}"
+    return str(jaar)
+
+
+def round_to_input(indicator: str, value: float | None) -> float | None:
+    """``value`` rounded to the precision CBS publishes its inputs in (WOZ: thousands); others unchanged."""
+    step = ROUND_TO.get(indicator)
+    if value is None or step is None:
+        return value
+    return round(value / step) * step
+
+
 #: Plain-Dutch wording for the most-read indicators: (higher, lower, what the numbers are).
 PHRASES: dict[str, tuple[str, str, str]] = {
     "aandeel_65plus": ("is ouder dan", "is jonger dan", "65-plussers"),
@@ -85,6 +125,18 @@ class KeyFigure:
     bron: str = ""
     rang: int | None = None
     aantal: int = 0
+    #: one plain-Dutch sentence on what the number means (indicators.glossary)
+    uitleg: str = ""
+
+    @property
+    def periode(self) -> str:
+        """The period in words for sentences ('2024'; police 2025: '12 maanden tot juli 2026')."""
+        return period_label(self.indicator, self.jaar)
+
+    @property
+    def jaar_kort(self) -> str:
+        """The period for a narrow table column ('2024', '2025*')."""
+        return period_label(self.indicator, self.jaar, short=True)
 
     @property
     def unit(self) -> str:
@@ -94,6 +146,28 @@ class KeyFigure:
     @property
     def has_value(self) -> bool:
         return self.waarde is not None and self.status in ("ok", "onbetrouwbaar")
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One area in the "lijkt op" table: its newest values of :data:`PEER_COLUMNS` (None where unknown)."""
+
+    code: str
+    naam: str
+    gemeente: str
+    gedeeld: int
+    waarden: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """A series for the "people and homes over time" chart, saying whose it is."""
+
+    indicator: str
+    titel: str
+    wie: str
+    eigen: bool
+    points: tuple[tuple[int, float, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -112,6 +186,14 @@ class Profile:
     leden: tuple[tuple[str, str], ...] = ()
     gegevensstand: str = ""
     themes: tuple[str, ...] = field(default=())
+    #: the five most similar areas of the same level (see :class:`Peer`)
+    peers: tuple[Peer, ...] = ()
+    #: population and households over time (the area's own series, else the gemeente's)
+    series: tuple[TrendSeries, ...] = ()
+
+    def figure(self, indicator: str) -> KeyFigure | None:
+        """The key figure of ``indicator`` (None when the profile has none)."""
+        return next((f for f in self.figures if f.indicator == indicator), None)
 
     @property
     def subtitle(self) -> str:
@@ -184,10 +266,10 @@ def deviation_highlights(
         if f.indicator in PHRASES:
             hi, lo, what = PHRASES[f.indicator]
             what = f" {what}" if what else ""
-            out.append(f"{naam} {hi if s > 0 else lo} {gemeente_naam}: {a}{what} tegen {g} ({f.jaar}).")
+            out.append(f"{naam} {hi if s > 0 else lo} {gemeente_naam}: {a}{what} tegen {g} ({f.periode}).")
         else:
             word = "hoger" if s > 0 else "lager"
-            out.append(f"{f.titel}: in {naam} {word} dan in {gemeente_naam}, {a} tegen {g} ({f.jaar}).")
+            out.append(f"{f.titel}: in {naam} {word} dan in {gemeente_naam}, {a} tegen {g} ({f.periode}).")
     return out
 
 
@@ -212,8 +294,32 @@ def _change_score(f: KeyFigure, v0: float, v1: float) -> float | None:
     return abs(v1 - v0) / f.spreiding
 
 
+def small_numbers(f: KeyFigure, figures: Sequence[KeyFigure], v0: float, v1: float, y0: int, y1: int) -> bool:
+    """Whether a change of ``f`` from ``v0`` to ``v1`` rests on small counts (fewer than :data:`SMALL_COUNT`).
+
+    Counts are judged on their own values; a rate on the count it is built on
+    (:data:`RATE_COUNTS`), in the same two years.
+    """
+    if f.aggregatie in _NOT_COMPARABLE_AGGREGATIONS:
+        return min(abs(v0), abs(v1)) < SMALL_COUNT
+    count = RATE_COUNTS.get(f.indicator)
+    if count is None:
+        return False
+    base = next((g for g in figures if g.indicator == count), None)
+    if base is None:
+        return False
+    vals = dict((y, v) for y, v, _ in base.trend)
+    got = [vals[y] for y in (y0, y1) if y in vals]
+    return bool(got) and min(abs(v) for v in got) < SMALL_COUNT
+
+
 def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_score: float = 0.3) -> list[str]:
-    """The ``n`` strongest changes over time, each within one comparable series (after the last break)."""
+    """The ``n`` strongest changes over time, each within one comparable series (after the last break).
+
+    A change between small counts (Wachtum: 8 → 14 misdrijven, "+75%") keeps
+    its place but carries :data:`SMALL_NUMBERS_CAVEAT`; the police's partial
+    newest year is named as the 12 months it covers.
+    """
     scored = []
     for f in figures:
         if f.indicator in _NO_HIGHLIGHT:
@@ -237,8 +343,11 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
             delta = f"{sign}{fmt_number(abs(v1 - v0), f.decimals)}"
         else:
             delta = f"{sign}{fmt_number(abs(v1 - v0) / abs(v0) * 100, 0)}%"
-        out.append(f"{f.titel} in {naam}: {word} van {fmt_value(v0, f)} ({y0}) naar {fmt_value(v1, f)} ({y1}), "
-                   f"{delta}.")
+        text = (f"{f.titel} in {naam}: {word} van {fmt_value(v0, f)} ({period_label(f.indicator, y0)}) naar "
+                f"{fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta}.")
+        if small_numbers(f, figures, v0, v1, y0, y1):
+            text += " " + SMALL_NUMBERS_CAVEAT
+        out.append(text)
     return out
 
 
@@ -270,6 +379,9 @@ def quality_notes(
     if approximate_boundaries:
         notes.append("Buurtgrenzen op de kaart zijn benaderd (2024, afgeleid uit een schematische kaart); "
                      "ze kunnen 100 tot 400 meter afwijken. De cijfers zelf zijn die van CBS.")
+    if any(f.indicator in CRIME_INDICATORS and f.jaar == CRIME_PARTIAL_YEAR for f in figures):
+        notes.append(f"* Politiecijfers {CRIME_PARTIAL_YEAR}: de 12 maanden tot {CRIME_PERIOD_END} (peildatum van de "
+                     "herpublicatie), geen afgesloten kalenderjaar.")
     years = sorted({f.jaar for f in figures if f.has_value and f.jaar is not None})
     if len(years) > 1:
         notes.append(f"De cijfers komen uit verschillende jaren ({years[0]}–{years[-1]}): bij elk cijfer "
@@ -368,21 +480,70 @@ def _figure(ind, code: str, niveau: str) -> KeyFigure | None:
     if len(yrs) > 1:
         t = data.trend(ind.id, (code,))
         t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
-        trend = tuple((int(j), float(w), bool(b)) for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"], strict=True))
+        trend = tuple((int(j), float(round_to_input(ind.id, float(w))), bool(b))  # type: ignore[arg-type]
+                      for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"], strict=True))
         hit_t = t[t["jaar"] == chosen]
         bron = str(hit_t["bron"].iloc[0]) if len(hit_t) else ""
     if not bron:
         bron = ", ".join(s.split("@")[0] for s in ind.sources[:1])
+    def r(v: object) -> float | None:
+        return round_to_input(ind.id, to_float(v))
+
     return KeyFigure(
         indicator=ind.id, titel=ind.title, thema=ind.theme, eenheid=ind.unit, decimals=ind.decimals,
-        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=to_float(row["waarde"]),
+        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=r(row["waarde"]),
         status=str(row["status"]), note=str(row.get("note") or ""),
-        gemeente=to_float((bench.get("gemeente") or {}).get("waarde")),
-        drenthe=to_float((bench.get("drenthe") or {}).get("waarde")),
-        monitor=to_float((bench.get("monitor") or {}).get("waarde")),
+        gemeente=r((bench.get("gemeente") or {}).get("waarde")),
+        drenthe=r((bench.get("drenthe") or {}).get("waarde")),
+        monitor=r((bench.get("monitor") or {}).get("waarde")),
         spreiding=spread, trend=trend, bron=bron,
         rang=bench.get("rang_in_gemeente"), aantal=int(bench.get("aantal_in_gemeente") or 0),
+        uitleg=plain(ind.id),
     )
+
+
+def peers(code: str, top: int = 5) -> tuple[Peer, ...]:
+    """The area itself, then the ``top`` most similar areas of its level (:mod:`dashboard.similar`)."""
+    index = data.area_index()
+    if code not in index:
+        return ()
+    niveau = index[code][1]
+    res = similar_to(code, PEER_INDICATORS, top)
+    matrix = level_matrix(niveau, PEER_COLUMNS)
+    areas = data.areas().set_index("code")
+
+    def row(c: str, gedeeld: int) -> Peer:
+        vals = tuple(round_to_input(i, to_float(matrix.at[c, i])) if c in matrix.index and i in matrix else None
+                     for i in PEER_COLUMNS)
+        gm = areas.at[c, "gemeente_naam"] if c in areas.index else ""
+        return Peer(c, index.get(c, (c, ""))[0], "" if pd.isna(gm) else str(gm), gedeeld, vals)
+
+    return (row(code, len(PEER_INDICATORS)), *(row(str(r.code), int(r.gedeeld)) for r in res.itertuples()))
+
+
+def people_series(code: str, figures: Sequence[KeyFigure], gemeente_code: str | None,
+                  gemeente_naam: str | None, naam: str) -> tuple[TrendSeries, ...]:
+    """Inwoners and huishoudens over time: the area's own series when it has :data:`MIN_OWN_TREND` points,
+    else the gemeente's (saying so)."""
+    out = []
+    for ind in ("inwoners", "huishoudens"):
+        f = next((g for g in figures if g.indicator == ind), None)
+        titel = REGISTRY[ind].title
+        if f is not None and len(f.trend) >= MIN_OWN_TREND:
+            out.append(TrendSeries(ind, titel, naam, True, f.trend))
+            continue
+        if gemeente_code and gemeente_code != code:
+            t = data.trend(ind, (gemeente_code,))
+            t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
+            pts = tuple((int(j), float(w), bool(b)) for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"],
+                                                                       strict=True))
+            pts = tuple(_segment(pts))  # only the comparable part after the last series break
+            if len(pts) >= 2:
+                out.append(TrendSeries(ind, titel, f"gemeente {gemeente_naam}", False, pts))
+                continue
+        if f is not None and len(f.trend) >= 2:
+            out.append(TrendSeries(ind, titel, naam, True, f.trend))
+    return tuple(out)
 
 
 @data.loader(maxsize=64)
@@ -416,8 +577,11 @@ def profile(code: str) -> Profile | None:
         highlights = deviation_highlights(figures, naam, gm_naam)
     highlights += change_highlights(figures, naam)
     notes = quality_notes(figures, niveau, len(leden), approximate_boundaries=niveau in ("buurt", "dorp"))
+    gm_code = str(a["gemeente_code"])
+    gm_full = gm_naam or (naam if niveau == "gemeente" else None)
     return Profile(
-        code=code, naam=naam, niveau=niveau, gemeente_code=str(a["gemeente_code"]), gemeente_naam=gm_naam,
+        code=code, naam=naam, niveau=niveau, gemeente_code=gm_code, gemeente_naam=gm_naam,
         figures=tuple(figures), highlights=tuple(highlights), notes=tuple(notes), leden=leden,
-        gegevensstand=data.snapshot_date(), themes=tuple(THEMES),
+        gegevensstand=data.snapshot_date(), themes=tuple(THEMES), peers=peers(code),
+        series=people_series(code, figures, gm_code, gm_full, naam),
     )

@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.downloads import ATTRIBUTION, LICENCE_NOTE, XLSX_TYPE, Download, excel_bytes, sources
-from dashboard.formatting import fmt_pct, fmt_value, slug
+from dashboard.formatting import fmt_pct, fmt_short, fmt_value, level_word, slug, unit_label
 from dashboard.theme import ACCENT, INK, MUTED, rgb
-from pages.profiel import briefing
-from pages.profiel.briefing import Profile, profile_frame, status_text
+from indicators import REGISTRY
+from pages.profiel import areamap, briefing
+from pages.profiel.briefing import PEER_COLUMNS, Profile, profile_frame, status_text
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -74,53 +75,133 @@ def _text(pdf, s: str) -> str:
     return s.encode("latin-1", "replace").decode("latin-1")
 
 
+def _render_png(fig, timeout: float, scale: float = 2) -> bytes | None:
+    """``fig`` as PNG via kaleido, or None when rendering fails or takes longer than ``timeout`` seconds."""
+    import concurrent.futures as cf
+
+    # Not a `with` block: leaving it would wait for a hung renderer and defeat the timeout.
+    ex = cf.ThreadPoolExecutor(max_workers=1)
+    try:
+        return ex.submit(fig.to_image, format="png", scale=scale).result(timeout=timeout)
+    except Exception:  # noqa: BLE001 - any rendering problem means: no image, still a PDF
+        return None
+    finally:
+        ex.shutdown(wait=False, cancel_futures=True)
+
+
+#: Age groups of the age-structure chart: (label, indicator); 25-64 is what the other three leave.
+AGE_GROUPS: tuple[tuple[str, str | None], ...] = (("0-14 jaar", "aandeel_0_14"), ("15-24 jaar", "aandeel_15_24"),
+                                                  ("25-64 jaar", None), ("65 jaar en ouder", "aandeel_65plus"))
+#: Housing stock by tenure and type: (label, indicator).
+HOUSING: tuple[tuple[str, str | None], ...] = (
+    ("Koop", "aandeel_koopwoningen"), ("Corporatie", "aandeel_corporatiewoningen"),
+    ("Particuliere huur", "aandeel_particuliere_huur"), ("Eengezins", "aandeel_eengezinswoningen"),
+    ("Meergezins", "aandeel_meergezinswoningen"))
+
+
+def shares(profile: Profile, groups: Sequence[tuple[str, str | None]], ref: str) -> list[float | None]:
+    """Values of ``groups`` for the area ('waarde') or a benchmark ('gemeente'/'drenthe'); None where unknown.
+    A group without indicator is the rest to 100%."""
+    def value(ind: str) -> float | None:
+        f = profile.figure(ind)
+        if f is None or (ref == "waarde" and not f.has_value):
+            return None
+        return getattr(f, ref)
+
+    out: list[float | None] = []
+    for _, ind in groups:
+        if ind is None:
+            known = [value(i) for _, i in groups if i is not None]
+            out.append(None if any(v is None for v in known) else 100 - sum(known))  # type: ignore[arg-type]
+        else:
+            out.append(value(ind))
+    return out
+
+
+def people_chart(profile: Profile):
+    """'People and homes': inwoners and huishoudens over time, age structure and housing stock vs gemeente and
+    Drenthe, as one 2×2 plotly figure (pure)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    by = {s.indicator: s for s in profile.series}
+    titles = []
+    for ind in ("inwoners", "huishoudens"):
+        s = by.get(ind)
+        titles.append(f"{s.titel} ({s.wie})" if s else f"{ind.capitalize()}: geen reeks")
+    titles += ["Leeftijdsopbouw (% van de inwoners)", "Woningen naar eigendom en soort (%)"]
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.12, vertical_spacing=0.16)
+    for col, ind in ((1, "inwoners"), (2, "huishoudens")):
+        s = by.get(ind)
+        if s is None:
+            continue
+        fig.add_trace(go.Scatter(x=[p[0] for p in s.points], y=[p[1] for p in s.points], mode="lines+markers",
+                                 line={"color": ACCENT if s.eigen else "#6c7a89", "width": 2.5},
+                                 marker={"size": 5}, showlegend=False), row=1, col=col)
+        fig.update_yaxes(rangemode="tozero", separatethousands=True, exponentformat="none", row=1, col=col)
+    refs = [(profile.naam, "waarde", ACCENT)]
+    if profile.niveau != "gemeente" and profile.gemeente_naam:
+        refs.append((f"Gemeente {profile.gemeente_naam}", "gemeente", "#9db4cc"))
+    refs.append(("Drenthe", "drenthe", "#c5cad1"))
+    for name, ref, color in refs:
+        for col, groups in ((1, AGE_GROUPS), (2, HOUSING)):
+            vals = shares(profile, groups, ref)
+            fig.add_trace(go.Bar(x=[g for g, _ in groups], y=vals, name=name, marker_color=color,
+                                 legendgroup=name, showlegend=col == 1, text=[fmt_pct(v) for v in vals],
+                                 textposition="outside", cliponaxis=False, textfont={"size": 10}),
+                          row=2, col=col)
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero", row=2)
+    fig.update_yaxes(gridcolor="#e6e6e6")
+    fig.update_layout(
+        barmode="group", width=1000, height=720, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": "DejaVu Sans, Arial, sans-serif", "size": 12, "color": "#212529"},
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0},
+        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", separators=",.", bargap=0.2,
+    )
+    fig.update_annotations(font={"size": 13})
+    return fig
+
+
 def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
-    """Bar chart (area, gemeente, Drenthe) of the profile's percentages, as PNG via kaleido; None if unavailable.
+    """The 'people and homes' chart (:func:`people_chart`) as PNG via kaleido; None if unavailable.
 
     Rendering needs a local Chromium; when it is missing or slow the PDF is
     simply made without the chart rather than failing.
     """
-    figs = [f for f in profile.figures if f.eenheid.strip() == "%" and f.has_value and f.status == "ok"][:8]
-    if len(figs) < 2:
+    if not profile.series and profile.figure("aandeel_65plus") is None:
         return None
     try:
-        import concurrent.futures as cf
-
-        import plotly.graph_objects as go
-
-        labels = [f.titel.replace("Aandeel ", "").capitalize() for f in figs][::-1]
-        fig = go.Figure()
-        series = [(profile.naam, [f.waarde for f in figs], ACCENT)]
-        if profile.niveau != "gemeente" and profile.gemeente_naam:
-            series.append((f"Gemeente {profile.gemeente_naam}", [f.gemeente for f in figs], "#9db4cc"))
-        series.append(("Drenthe", [f.drenthe for f in figs], "#d5d9de"))
-        for name, vals, color in series[::-1]:
-            fig.add_trace(go.Bar(y=labels, x=vals[::-1], name=name, orientation="h", marker_color=color,
-                                 text=[fmt_pct(v) for v in vals[::-1]], textposition="outside", cliponaxis=False))
-        fig.update_layout(
-            barmode="group", width=900, height=80 + 62 * len(figs), margin={"l": 10, "r": 40, "t": 30, "b": 10},
-            font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13, "color": "#212529"},
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "reversed"},
-            xaxis={"ticksuffix": "%", "gridcolor": "#e6e6e6", "rangemode": "tozero"}, yaxis={"automargin": True},
-            plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", separators=",.", bargap=0.25,
-        )
-        # Not a `with` block: leaving it would wait for a hung renderer and defeat the timeout.
-        ex = cf.ThreadPoolExecutor(max_workers=1)
-        try:
-            return ex.submit(fig.to_image, format="png", scale=2).result(timeout=timeout)
-        finally:
-            ex.shutdown(wait=False, cancel_futures=True)
-    except Exception:  # noqa: BLE001 - any rendering problem means: no chart, still a PDF
+        return _render_png(people_chart(profile), timeout)
+    except Exception:  # noqa: BLE001 - a figure that cannot be built: no chart, still a PDF
         return None
 
 
-def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
-    """The profile as an A4 PDF: header, highlights, optional chart, figures per theme, notes, sources."""
+def profile_map_png(profile: Profile, timeout: float = 25.0) -> tuple[bytes | None, bool]:
+    """(PNG of the area map, whether its boundaries are approximate); (None, False) when it cannot be drawn."""
+    try:
+        m = areamap.area_map(profile.code)
+        if m is None or not m.shapes:
+            return None, False
+        return _render_png(areamap.area_map_figure(m), timeout), m.approximate
+    except Exception:  # noqa: BLE001 - no map, still a PDF
+        return None, False
+
+
+#: Key figures in the box beside the map.
+KEY_FIGURES: tuple[str, ...] = ("inwoners", "huishoudens", "woningvoorraad", "aandeel_65plus", "aandeel_0_14",
+                                "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts")
+PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "Huisarts km", "Super-markt km")
+
+
+def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes | None = None,
+                map_approximate: bool = False) -> bytes:
+    """The briefing as an A4 PDF: map and key figures, highlights, people and homes over time, peers, all figures
+    per theme, notes and a plain-Dutch glossary. Nothing is cut off: long text wraps."""
 
     pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
     pdf.body_font = _setup_fonts(pdf)
-    pdf.set_margins(15, 14, 15)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_margins(14, 13, 14)
+    pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(f"Gebiedsprofiel {profile.naam}")
     pdf.set_author("Dorpenmonitor Drenthe")
     pdf.set_creator("Dorpenmonitor Drenthe (fpdf2)")
@@ -129,115 +210,230 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
     f_ = pdf.body_font
     T = lambda s: _text(pdf, s)  # noqa: E731 - short local alias keeps the layout code readable
     width = pdf.w - pdf.l_margin - pdf.r_margin
+    bottom = pdf.h - 16
+    is_gm = profile.niveau == "gemeente"
     pdf.add_page()
 
-    # Header band.
+    # Header band: the name shrinks to fit rather than being cut.
     pdf.set_fill_color(*_ACCENT)
-    pdf.rect(0, 0, pdf.w, 34, style="F")
+    pdf.rect(0, 0, pdf.w, 30, style="F")
     pdf.set_text_color(255, 255, 255)
-    pdf.set_xy(15, 8)
-    pdf.set_font(f_, "", 9)
+    pdf.set_xy(14, 6)
+    pdf.set_font(f_, "", 8.5)
     pdf.cell(0, 4, T("DORPENMONITOR DRENTHE · GEBIEDSPROFIEL"))
-    pdf.set_xy(15, 13)
-    pdf.set_font(f_, "B", 20)
-    pdf.cell(0, 10, T(profile.naam))
-    pdf.set_xy(15, 24)
-    pdf.set_font(f_, "", 10)
-    pdf.cell(0, 5, T(f"{profile.subtitle} · code {profile.code} · gemaakt op {dt.date.today():%d-%m-%Y}"))
+    size = 20.0
+    pdf.set_font(f_, "B", size)
+    while pdf.get_string_width(T(profile.naam)) > width and size > 11:
+        size -= 1
+        pdf.set_font(f_, "B", size)
+    pdf.set_xy(14, 11)
+    pdf.cell(0, 9, T(profile.naam))
+    pdf.set_xy(14, 21)
+    pdf.set_font(f_, "", 9.5)
+    pdf.multi_cell(width, 4.5, T(f"{profile.subtitle} · code {profile.code} · gemaakt op {dt.date.today():%d-%m-%Y}"),
+                   new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(*_INK)
-    pdf.set_y(40)
+    pdf.set_y(34)
 
-    def heading(text: str) -> None:
-        if pdf.get_y() > pdf.h - 40:
+    def heading(text: str, need: float = 30) -> None:
+        if pdf.get_y() + need > bottom:
             pdf.add_page()
-        pdf.ln(2)
-        pdf.set_font(f_, "B", 12.5)
+        pdf.ln(1.5)
+        pdf.set_font(f_, "B", 12)
         pdf.set_text_color(*_ACCENT)
-        pdf.cell(0, 7, T(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 6.5, T(text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_draw_color(*_ACCENT)
         pdf.set_line_width(0.4)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
         pdf.ln(1.5)
         pdf.set_text_color(*_INK)
 
-    def bullets(items: Sequence[str], size: float = 9.5) -> None:
+    def bullets(items: Sequence[str], size: float = 9.2, line: float = 4.6) -> None:
         pdf.set_font(f_, "", size)
         for item in items:
             pdf.set_x(pdf.l_margin)
-            pdf.cell(4, 5, T("•"))
-            pdf.multi_cell(width - 4, 5, T(item), new_x="LMARGIN", new_y="NEXT", align="L")
-            pdf.ln(0.6)
+            pdf.cell(4, line, T("•"))
+            pdf.multi_cell(width - 4, line, T(item), new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.ln(0.4)
+
+    def lines_of(text: str, w: float) -> int:
+        """How many lines ``text`` takes at width ``w`` in the current font (wrapping, never cutting)."""
+        return max(1, len(pdf.multi_cell(w, 4, T(text), dry_run=True, output="LINES")))
+
+    # -- page 1: the map beside the key figures ----------------------------------------
+    heading("Het gebied", need=80)
+    top = pdf.get_y()
+    map_w = 104.0
+    map_bottom = top
+    if map_png:
+        pdf.image(io.BytesIO(map_png), x=pdf.l_margin, y=top, w=map_w)
+        pdf.set_xy(pdf.l_margin, top + map_w * 620 / 900 + 0.5)
+        pdf.set_font(f_, "", 7)
+        pdf.set_text_color(*_MUTED)
+        cap = (f"{profile.naam} (blauw) binnen de gemeente, met de namen van dorpen in de buurt."
+               if not is_gm else f"{profile.naam} (blauw) tussen de gemeenten van de monitor.")
+        if map_approximate:
+            cap += " Let op: de buurtgrenzen 2024 zijn benaderd en kunnen 100 tot 400 meter afwijken."
+        pdf.multi_cell(map_w, 3.3, T(cap), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_text_color(*_INK)
+        map_bottom = pdf.get_y()
+    box_x = pdf.l_margin + (map_w + 5 if map_png else 0)
+    box_w = pdf.l_margin + width - box_x
+    y = top
+    for ind in KEY_FIGURES:
+        k = profile.figure(ind)
+        if k is None:
+            continue
+        pdf.set_xy(box_x, y)
+        pdf.set_font(f_, "", 7.6)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(box_w, 3.6, T(f"{k.titel} ({k.jaar_kort})"), new_x="LEFT", new_y="NEXT", align="L")
+        pdf.set_x(box_x)
+        pdf.set_font(f_, "B", 12.5)
+        pdf.set_text_color(*_INK)
+        pdf.cell(box_w, 6, T(fmt_value(k.waarde, k) if k.has_value else status_text(k) or "–"),
+                 new_x="LEFT", new_y="NEXT", align="L")
+        if k.aggregatie != "sum":
+            bench = ([("Drenthe", k.drenthe)] if is_gm else
+                     [(f"gemeente {profile.gemeente_naam}", k.gemeente), ("Drenthe", k.drenthe)])
+            pdf.set_x(box_x)
+            pdf.set_font(f_, "", 7.6)
+            pdf.set_text_color(*_MUTED)
+            pdf.multi_cell(box_w, 3.5, T(" · ".join(f"{n}: {fmt_value(v, k)}" for n, v in bench)),
+                           new_x="LEFT", new_y="NEXT", align="L")
+        y = pdf.get_y() + 1.6
+    pdf.set_text_color(*_INK)
+    pdf.set_y(max(y, map_bottom) + 1)
 
     if profile.highlights:
-        heading("Opvallend")
-        bullets(profile.highlights, 10)
+        heading("Opvallend", need=25)
+        bullets(profile.highlights, 9)
 
+    # -- people and homes over time --------------------------------------------------------
     if chart_png:
-        heading("Percentages vergeleken")
-        img_w = width
-        img_h = img_w * (80 + 62 * 8) / 900  # upper bound; fpdf keeps the aspect ratio from the image
-        if pdf.get_y() + min(img_h, 120) > pdf.h - 20:
-            pdf.add_page()
-        pdf.image(io.BytesIO(chart_png), x=pdf.l_margin, w=img_w)
-        pdf.ln(2)
+        img_h = width * 720 / 1000
+        heading("Mensen en woningen door de tijd", need=img_h + 12)
+        pdf.image(io.BytesIO(chart_png), x=pdf.l_margin, w=width)
+        said = [f"{s.titel}: " + (f"eigen reeks van {s.wie}" if s.eigen else
+                                  f"reeks van de {s.wie} (van {profile.naam} zelf te weinig jaren)")
+                for s in profile.series]
+        if said:
+            pdf.set_font(f_, "", 7.4)
+            pdf.set_text_color(*_MUTED)
+            pdf.multi_cell(width, 3.6, T("; ".join(said) + "."), new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.set_text_color(*_INK)
 
-    # Figures per theme.
-    is_gm = profile.niveau == "gemeente"
-    short = profile.naam if len(profile.naam) <= 16 else profile.naam[:15] + "…"
-    bench_names = ("Drenthe", "Monitor") if is_gm else ("Gemeente", "Drenthe")
-    cols = [("Indicator", 58), ("Eenheid", 34), ("Jaar", 10), (short, 23), (bench_names[0], 21),
-            (bench_names[1], 21), ("Trend", 17)]
+    # -- peers --------------------------------------------------------------------------------
+    if len(profile.peers) > 1:
+        metas = [REGISTRY[i] for i in PEER_COLUMNS]
+        heading(f"Lijkt op: de {len(profile.peers) - 1} {level_word(profile.niveau, plural=True)} die het meest op "
+                f"{profile.naam} lijken", need=50)
+        pdf.set_font(f_, "", 7.6)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(width, 3.6, T("Vergeleken op " + ", ".join(m.title.lower() for m in metas[1:])
+                                     + " (nieuwste jaar); inwoners staan erbij voor de omvang."),
+                       new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_text_color(*_INK)
+        pdf.ln(1)
+        name_w = 44.0
+        cw = (width - name_w) / len(metas)
+        pdf.set_font(f_, "B", 7.4)
+        n_head = max(lines_of(h, cw - 1) for h in PEER_HEADS)
+        hy = pdf.get_y()
+        pdf.set_fill_color(*_FILL)
+        pdf.rect(pdf.l_margin, hy, width, 3.5 * n_head + 1, style="F")
+        pdf.set_text_color(*_MUTED)
+        pdf.set_xy(pdf.l_margin, hy + 0.5)
+        pdf.cell(name_w, 3.5, T("Gebied"))
+        for j, h in enumerate(PEER_HEADS):
+            pdf.set_xy(pdf.l_margin + name_w + j * cw, hy + 0.5)
+            pdf.multi_cell(cw - 1, 3.5, T(h), align="R")
+        pdf.set_text_color(*_INK)
+        pdf.set_y(hy + 3.5 * n_head + 1.5)
+        for i, peer in enumerate(profile.peers):
+            label = peer.naam + (f" ({peer.gemeente})" if peer.gemeente and not is_gm else "")
+            pdf.set_font(f_, "B" if i == 0 else "", 7.8)
+            n = lines_of(label, name_w - 1)
+            ry = pdf.get_y()
+            pdf.multi_cell(name_w - 1, 3.8, T(label), new_x="LMARGIN", new_y="NEXT", align="L")
+            for j, (m, v) in enumerate(zip(metas, peer.waarden, strict=True)):
+                pdf.set_xy(pdf.l_margin + name_w + j * cw, ry)
+                pdf.cell(cw - 1, 3.8, T(fmt_value(v, m, unit=m.unit == "euro")), align="R")
+            pdf.set_y(ry + 3.8 * n + 0.5)
+            pdf.set_draw_color(*_LINE)
+            pdf.set_line_width(0.15)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+            pdf.ln(0.6)
+
+    # -- all figures per theme -------------------------------------------------------------------
+    bench_names = ("Drenthe", "13 gemeenten") if is_gm else (f"Gemeente {profile.gemeente_naam}", "Drenthe")
+    cols = [("Indicator", 60), (profile.naam, 22), (bench_names[0], 22), (bench_names[1], 20), ("Eenheid", 26),
+            ("Jaar", 11), ("Trend", 17)]
     scale = width / sum(w for _, w in cols)
     cols = [(n, w * scale) for n, w in cols]
-    aligns = ["L", "L", "R", "R", "R", "R", "C"]
-
-    def fit(text: str, w: float) -> str:
-        # Shortened to one line so the table keeps a steady rhythm.
-        while pdf.get_string_width(T(text)) > w - 1.5 and len(text) > 6:
-            text = text[:-2].rstrip() + "…"
-        return text
+    aligns = ["L", "R", "R", "R", "L", "R", "C"]
+    row_line = 3.6
 
     def table_head() -> None:
-        pdf.set_font(f_, "B", 7.8)
+        pdf.set_font(f_, "B", 7.2)
+        n = max(lines_of(name, w - 1) for name, w in cols)
+        hy = pdf.get_y()
         pdf.set_fill_color(*_FILL)
+        pdf.rect(pdf.l_margin, hy, width, 3.3 * n + 1, style="F")
         pdf.set_text_color(*_MUTED)
+        x = pdf.l_margin
         for (name, w), align in zip(cols, aligns, strict=True):
-            pdf.cell(w, 6, T(fit(name, w)), fill=True, align=align)
-        pdf.ln(6)
+            pdf.set_xy(x, hy + 0.5)
+            pdf.multi_cell(w - 1, 3.3, T(name), align=align)
+            x += w
+        pdf.set_y(hy + 3.3 * n + 1.2)
         pdf.set_text_color(*_INK)
 
+    heading("Alle cijfers", need=40)
     for theme, figs in profile.by_theme():
-        heading(theme.capitalize())
+        if pdf.get_y() + 20 > bottom:
+            pdf.add_page()
+        pdf.set_font(f_, "B", 9)
+        pdf.set_text_color(*_ACCENT)
+        pdf.cell(0, 5, T(theme.capitalize()), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_text_color(*_INK)
         table_head()
         for k in figs:
             extra = status_text(k) if not k.has_value else (k.note if k.note else "")
-            row_h = 6.0 + (3.8 if extra else 0.0)
-            if pdf.get_y() + row_h > pdf.h - 20:
+            pdf.set_font(f_, "", 7.4)
+            n_rows = max(lines_of(k.titel, cols[0][1] - 1), lines_of(unit_label(k), cols[4][1] - 1))
+            pdf.set_font(f_, "I", 6.6)
+            n_extra = lines_of(extra, width - 3) if extra else 0
+            row_h = row_line * n_rows + 3.1 * n_extra + 0.8
+            if pdf.get_y() + row_h > bottom:
                 pdf.add_page()
                 table_head()
             y = pdf.get_y()
             bench = [k.drenthe, k.monitor] if is_gm else [k.gemeente, k.drenthe]
-            unit = "" if k.eenheid in ("", "aantal") else k.eenheid
-            cells = [k.titel, unit, str(k.jaar or ""), fmt_value(k.waarde, k, unit=False) if k.has_value else "–",
-                     *(fmt_value(b, k, unit=False) for b in bench)]
-            for j, (text, (_, w)) in enumerate(zip(cells, cols, strict=False)):
-                pdf.set_font(f_, "B" if j == 3 else "", 8.4 if j != 1 else 7.6)
-                pdf.set_text_color(*(_MUTED if j == 1 else _INK))
-                pdf.cell(w, 6, T(fit(text, w)), align=aligns[j])
+            x = pdf.l_margin
+            cells = [k.titel, fmt_short(k.waarde, k) if k.has_value else "–", *(fmt_short(b, k) for b in bench),
+                     unit_label(k), k.jaar_kort]
+            for j, text in enumerate(cells):
+                w = cols[j][1]
+                pdf.set_xy(x, y + 0.3)
+                pdf.set_font(f_, "B" if j == 1 else "", 7.4)
+                pdf.set_text_color(*(_MUTED if j == 4 else _INK))
+                pdf.multi_cell(w - 1, row_line, T(text), align=aligns[j])
+                x += w
             pdf.set_text_color(*_INK)
             # Sparkline drawn as vector lines: sharp in print, no image needed.
             sw = cols[-1][1]
-            pts = [(x, v) for x, v, _ in k.trend]
+            pts = [(xx, v) for xx, v, _ in k.trend]
             if len(pts) >= 2:
                 x0, x1 = pts[0][0], pts[-1][0]
                 vs = [v for _, v in pts]
                 lo, hi = min(vs), max(vs)
-                px0 = pdf.l_margin + width - sw + 2.5
-                pw, ph = sw - 5, 3.6
+                px0 = pdf.l_margin + width - sw + 2
+                pw, ph = sw - 4, 2.8
 
-                def xy(x, v, px0=px0, pw=pw, ph=ph, x0=x0, x1=x1, lo=lo, hi=hi, y=y):
-                    return (px0 + (x - x0) / ((x1 - x0) or 1) * pw,
-                            y + 1.2 + ph - ((v - lo) / ((hi - lo) or 1)) * ph if hi > lo else y + 3)
+                def xy(xv, v, px0=px0, pw=pw, ph=ph, x0=x0, x1=x1, lo=lo, hi=hi, y=y):
+                    return (px0 + (xv - x0) / ((x1 - x0) or 1) * pw,
+                            y + 0.7 + ph - ((v - lo) / ((hi - lo) or 1)) * ph if hi > lo else y + 2.2)
 
                 pdf.set_draw_color(*_ACCENT)
                 pdf.set_line_width(0.3)
@@ -245,35 +441,70 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None) -> bytes:
                     pdf.line(*xy(xa, va), *xy(xb, vb))
                 cx, cy = xy(*pts[-1])
                 pdf.set_fill_color(*_ACCENT)
-                pdf.circle(cx, cy, 0.6, style="F")
-            pdf.ln(6)
+                pdf.circle(cx, cy, 0.5, style="F")
+            pdf.set_y(y + row_line * n_rows + 0.5)
             if extra:
                 pdf.set_x(pdf.l_margin + 2)
-                pdf.set_font(f_, "I", 7.2)
+                pdf.set_font(f_, "I", 6.6)
                 pdf.set_text_color(*_MUTED)
-                note = extra if len(extra) < 120 else extra[:117] + "…"
-                pdf.cell(width - 2, 3.8, T(note))
-                pdf.ln(3.8)
+                pdf.multi_cell(width - 3, 3.1, T(extra), new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.set_text_color(*_INK)
             pdf.set_draw_color(*_LINE)
-            pdf.set_line_width(0.15)
-            pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+            pdf.set_line_width(0.12)
+            pdf.line(pdf.l_margin, pdf.get_y() + 0.2, pdf.l_margin + width, pdf.get_y() + 0.2)
+            pdf.ln(0.4)
 
-    heading("Over deze cijfers")
+    heading("Over deze cijfers", need=30)
     notes = list(profile.notes)
     if profile.leden:
         notes.append("Buurten in dit dorp: " + ", ".join(f"{n} ({c})" for c, n in profile.leden) + ".")
     notes.append("Gemeente en Drenthe zijn berekend met dezelfde regels als het gebied zelf (aantallen opgeteld, "
                  "percentages uit de opgetelde aantallen). Drenthe = de 12 Drentse gemeenten, zonder Hardenberg; "
-                 "monitor = alle 13 gemeenten.")
-    notes.append(LICENCE_NOTE)
-    bullets(notes, 8.6)
+                 "monitor = alle 13 gemeenten. WOZ-waarden op duizenden euro's, zoals CBS ze publiceert.")
     srcs = sorted({b.strip() for k in profile.figures for b in k.bron.split(",") if b.strip()})
     if srcs:
-        pdf.ln(1)
-        pdf.set_font(f_, "", 8.6)
-        pdf.multi_cell(width, 4.6, T("CBS-tabellen: " + ", ".join(srcs) + "."), new_x="LMARGIN", new_y="NEXT",
-                       align="L")
+        notes.append("CBS-tabellen: " + ", ".join(srcs) + ".")
+    notes.append(LICENCE_NOTE)
+    bullets(notes, 7.6, 3.6)
+
+    # -- glossary: one plain sentence per indicator, in two columns --------------------------
+    entries = [(k.titel, k.uitleg) for k in profile.figures if k.uitleg]
+    if entries:
+        heading("Wat betekenen de cijfers?", need=40)
+        col_w = (width - 6) / 2
+        pdf.set_font(f_, "", 6.8)
+        heights = [3.0 * lines_of(f"{t}: {u}", col_w - 1) + 0.6 for t, u in entries]
+        # Split where the two columns come out equally long.
+        total, run, half = sum(heights), 0.0, len(entries)
+        for i, h in enumerate(heights):
+            if run + h / 2 > total / 2:
+                half = i
+                break
+            run += h
+        start_y, start_page = pdf.get_y(), pdf.page
+        pdf.set_auto_page_break(False)
+        ends = []
+        for c, chunk in enumerate((entries[:half], entries[half:])):
+            pdf.page = start_page
+            pdf.set_y(start_y)
+            x = pdf.l_margin + c * (col_w + 6)
+            for titel, uitleg in chunk:
+                h = 3.0 * lines_of(f"{titel}: {uitleg}", col_w - 1) + 0.6
+                if pdf.get_y() + h > bottom:
+                    if pdf.page == len(pdf.pages):
+                        pdf.add_page()
+                    else:
+                        pdf.page += 1
+                    pdf.set_y(pdf.t_margin)
+                pdf.set_xy(x, pdf.get_y())
+                pdf.set_font(f_, "", 6.8)
+                pdf.multi_cell(col_w, 3.0, f"**{T(titel)}**: {T(uitleg)}", markdown=True, new_x="LEFT",
+                               new_y="NEXT", align="L")
+                pdf.ln(0.6)
+            ends.append((pdf.page, pdf.get_y()))
+        pdf.page, y_end = max(ends)
+        pdf.set_y(y_end)
+        pdf.set_auto_page_break(True, margin=16)
 
     return bytes(pdf.output())
 
@@ -295,5 +526,7 @@ def profile_download(code: str, pdf: bool) -> Download | None:
         return None
     stem = f"gebiedsprofiel-{slug(p.naam)}-{slug(p.code)}"
     if pdf:
-        return Download(profile_pdf(p, profile_chart_png(p)), f"{stem}.pdf", "application/pdf")
+        map_png, approximate = profile_map_png(p)
+        return Download(profile_pdf(p, profile_chart_png(p), map_png, approximate), f"{stem}.pdf",
+                        "application/pdf")
     return Download(profile_excel(p, sources()), f"{stem}.xlsx", XLSX_TYPE)

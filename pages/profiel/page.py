@@ -135,7 +135,8 @@ def profile_body(p: briefing.Profile) -> list:
             svg = briefing.sparkline_svg(f.trend)
             first_year = f.trend[0][0] if f.trend else None
             rows.append(html.Tr([
-                html.Th([f.titel, html.Span(extra, className="cel-noot") if extra else None], scope="row"),
+                html.Th([f.titel, _info_tip(f.uitleg), html.Span(extra, className="cel-noot") if extra else None],
+                        scope="row"),
                 html.Td(fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
                 *(html.Td(fmt_short(b, f), className="getal") for b in bench),
                 html.Td(unit_label(f), className="eenheid"),
@@ -168,6 +169,14 @@ def profile_body(p: briefing.Profile) -> list:
                 dcc.Link("Meer over de gegevens", href=links.href("/over")), "."], className="klein"),
     ], className="paneel"))
     return out
+
+
+def _info_tip(text: str) -> html.Span | None:
+    """The plain-Dutch sentence of an indicator as an 'i' beside its name (hover shows it, screen readers read it)."""
+    if not text:
+        return None
+    return html.Span("i", title=text, className="info-tip niet-printen", role="img",
+                     **{"aria-label": f"Uitleg: {text}"})
 
 
 def _joined(items: list, sep: str = ", ") -> list:

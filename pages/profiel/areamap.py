@@ -1,0 +1,149 @@
+"""The briefing's map: the area's buurten highlighted within its gemeente, neighbouring villages named.
+
+Drawn as plain filled polygons on x/y axes (longitude, latitude scaled by
+cos(latitude)) rather than a plotly geo map: that needs no base-map files
+from the internet, so kaleido renders it offline, and it prints sharp.
+:func:`area_map_figure` is pure (GeoJSON features in, figure out);
+:func:`area_map` fills it from :mod:`dashboard.data`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import shapely
+
+from dashboard import data
+from dashboard.theme import ACCENT
+from indicators import api
+
+#: How many neighbouring villages get their name on the map (nearest first).
+MAX_NEIGHBOURS = 8
+_OTHER_FILL = "#e4e8ee"
+_EDGE = "#ffffff"
+
+
+@dataclass(frozen=True)
+class AreaMap:
+    """What the map shows: polygons of the gemeente, which are highlighted, and named places."""
+
+    shapes: tuple[tuple[str, object], ...]  # (code, shapely geometry) of every buurt (or gemeente) drawn
+    highlight: frozenset[str]
+    labels: tuple[tuple[str, float, float], ...]  # (naam, lon, lat) of neighbouring villages
+    title: str
+    approximate: bool
+
+
+def _rings(geom) -> Iterable[Sequence[tuple[float, float]]]:
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type == "Polygon":
+            yield list(poly.exterior.coords)
+            for hole in poly.interiors:
+                yield list(hole.coords)
+
+
+def _polygon_trace(geoms: Sequence, fill: str, name: str, kx: float) -> go.Scatter:
+    """All ``geoms`` as one filled trace (rings separated by None), so 100 buurten cost one trace."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for g in geoms:
+        for ring in _rings(g):
+            xs += [x * kx for x, _ in ring] + [None]
+            ys += [y for _, y in ring] + [None]
+    return go.Scatter(x=xs, y=ys, fill="toself", fillcolor=fill, mode="lines", line={"color": _EDGE, "width": 0.8},
+                      name=name, hoverinfo="skip", showlegend=False)
+
+
+def area_map_figure(m: AreaMap, width: int = 900, height: int = 620) -> go.Figure:
+    """The map as a plotly figure (pure): grey gemeente, the area in the accent colour, village names on top."""
+    if not m.shapes:
+        return go.Figure()
+    lat0 = sum(shapely.centroid(g).y for _, g in m.shapes) / len(m.shapes)
+    kx = math.cos(math.radians(lat0))  # equal distances east-west and north-south
+    fig = go.Figure()
+    fig.add_trace(_polygon_trace([g for c, g in m.shapes if c not in m.highlight], _OTHER_FILL, "omgeving", kx))
+    fig.add_trace(_polygon_trace([g for c, g in m.shapes if c in m.highlight], ACCENT, "gebied", kx))
+    if m.labels:
+        fig.add_trace(go.Scatter(
+            x=[lon * kx for _, lon, _ in m.labels], y=[lat for _, _, lat in m.labels], mode="markers+text",
+            text=[n for n, _, _ in m.labels], textposition="top center", marker={"size": 5, "color": "#4a5561"},
+            textfont={"size": 15, "color": "#1f2933"}, hoverinfo="skip", showlegend=False,
+        ))
+    fig.update_layout(
+        width=width, height=height, margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", font={"family": "DejaVu Sans, Arial, sans-serif"},
+        xaxis={"visible": False, "scaleanchor": "y", "scaleratio": 1},
+        yaxis={"visible": False},
+    )
+    return fig
+
+
+def _features(niveau: str, vintage: str) -> dict[str, object]:
+    raw = json.loads(data.geo_file(niveau, vintage).raw)
+    return {f["id"]: shapely.geometry.shape(f["geometry"]) for f in raw["features"]}
+
+
+def _buurt_vintage(codes: Sequence[str]) -> str:
+    """The buurt vintage holding most of ``codes`` (villages use one division; newest on a tie)."""
+    options = data.VINTAGES["buurt"]
+    scored = [(len(set(codes) & data.geometry("buurt", v)["codes"]), -i, v) for i, v in enumerate(options)]
+    return max(scored)[2]
+
+
+@data.loader(maxsize=64)
+def area_map(code: str) -> AreaMap | None:
+    """The map of any area: a village's buurten, a buurt, a wijk's buurten (within the gemeente), or a gemeente
+    within the monitor. None when the area has no shapes."""
+    index = data.area_index()
+    if code not in index:
+        return None
+    naam, niveau = index[code]
+    if niveau == "gemeente":
+        feats = _features("gemeente", data.VINTAGES["gemeente"][0])
+        shapes = tuple(feats.items())
+        names = data.region_names()
+        hl = frozenset([code])
+        others = [(c, g) for c, g in shapes if c != code]
+        here = shapely.centroid(feats[code]) if code in feats else None
+        near = sorted(others, key=lambda cg: here.distance(shapely.centroid(cg[1])) if here else 0)[:MAX_NEIGHBOURS]
+        labels = tuple((names.get(c, c), shapely.centroid(g).x, shapely.centroid(g).y) for c, g in near)
+        return AreaMap(shapes, hl, labels, f"{naam} in de monitor", False)
+    gm = data.gemeente_of_area(code)
+    if gm is None:
+        return None
+    villages = [v for v in api.villages(data.store()) if v.gemeente_code == gm]
+    if niveau == "dorp":
+        members = next((tuple(v.buurten) for v in villages if v.code == code), ())
+    elif niveau == "buurt":
+        members = (code,)
+    else:  # wijk: its buurten share the wijk's 6 digits
+        members = tuple(c for c in data.geometry("buurt", data.VINTAGES["buurt"][0])["codes"]
+                        if c[2:8] == code[2:8])
+    vintage = _buurt_vintage(members) if members else data.VINTAGES["buurt"][0]
+    feats = _features("buurt", vintage)
+    prefix = "BU" + gm[2:]
+    shapes = tuple((c, g) for c, g in feats.items() if c.startswith(prefix))
+    hl = frozenset(c for c in members if c in feats)
+    if not hl:
+        return None
+    here = shapely.centroid(shapely.union_all([feats[c] for c in hl]))
+    labels = []
+    for v in villages:
+        if v.code == code or v.naam.lower().startswith("verspreide huizen"):
+            continue
+        geoms = [feats[b] for b in v.buurten if b in feats]
+        if not geoms:
+            continue
+        # A village's name sits on its main buurt (the one named like it), not on its scattered houses.
+        main = [feats[b] for b in v.buurten if b in feats and not data.region_names().get(b, "").lower()
+                .startswith("verspreide")] or geoms
+        pt = shapely.centroid(shapely.union_all(main))
+        labels.append((here.distance(pt), v.naam, pt.x, pt.y))
+    labels.sort()
+    return AreaMap(shapes, hl, tuple((n, x, y) for _, n, x, y in labels[:MAX_NEIGHBOURS]),
+                   f"{naam} in de gemeente", vintage == "2024-benaderd" or bool(data.geometry("buurt", vintage)
+                                                                                  ["approximate"]))

@@ -1,0 +1,114 @@
+"""The briefing PDF (issue 10): map, people and homes, peers, glossary; at most 4 A4 pages; nothing cut off."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+pytest.importorskip("fpdf")
+
+
+def _pdf_text(pdf_bytes: bytes) -> tuple[int, str]:
+    """(pages, text) of a PDF via pypdf when installed, else via pdftotext."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf_bytes)
+        fh.flush()
+        text = subprocess.run(["pdftotext", fh.name, "-"], capture_output=True, text=True,
+                              check=True).stdout
+    return text.count("\f") or 1, text
+
+
+@pytest.mark.parametrize("code", ["DP0114_nieuw-amsterdam", "DP0109_wachtum"])
+def test_village_briefing_has_map_trends_peers_glossary_in_four_pages(app, code):
+    from pages.profiel import briefing, export
+
+    p = briefing.profile(code)
+    map_png, approximate = export.profile_map_png(p)
+    chart_png = export.profile_chart_png(p)
+    assert map_png and map_png.startswith(b"\x89PNG"), "map rendered offline by kaleido"
+    assert chart_png and chart_png.startswith(b"\x89PNG")
+    assert approximate  # villages are drawn on the approximate 2024 buurt boundaries
+    pdf = export.profile_pdf(p, chart_png, map_png, approximate)
+    pages, text = _pdf_text(pdf)
+    assert pages <= 4
+    flat = re.sub(r"\s+", " ", text)
+    for part in ("Het gebied", "Mensen en woningen door de tijd", "Lijkt op", "Wat betekenen de cijfers?",
+                 "benaderd", "Grijze druk: Het aantal 65-plussers per 100 inwoners van 15 tot 65 jaar."):
+        assert part in flat, part
+    assert "…" not in text and "..." not in text  # nothing truncated
+    assert p.naam in text.splitlines()[1] or p.naam in flat
+    assert len(p.peers) == 6 and all(peer.gedeeld >= 5 for peer in p.peers[1:])
+
+
+def test_briefing_map_highlights_the_village_and_names_neighbours(app):
+    from pages.profiel import areamap
+
+    m = areamap.area_map("DP0114_nieuw-amsterdam")
+    assert m is not None and m.highlight and all(c.startswith("BU0114") for c, _ in m.shapes)
+    assert m.highlight < {c for c, _ in m.shapes}
+    names = {n for n, _, _ in m.labels}
+    assert "Nieuw-Amsterdam" not in names and len(names) >= 3
+    fig = areamap.area_map_figure(m)
+    assert len(fig.data) == 3 and not fig.layout.xaxis.visible
+
+
+def test_small_numbers_caveat_and_crime_period(app):
+    """Wachtum misdrijven 8 → 14 ('+75%') is not news without a caveat; police '2025' is 12 months to July 2026."""
+    from etl.sources import SOURCES
+    from pages.profiel import briefing
+
+    p = briefing.profile("DP0109_wachtum")
+    crime = [h for h in p.highlights if "misdrijven" in h.lower()]
+    for h in crime:
+        assert briefing.SMALL_NUMBERS_CAVEAT in h
+    f = p.figure("misdrijven")
+    assert f.jaar == 2025 and f.jaar_kort == "2025*" and f.periode == "12 maanden tot juli 2026"
+    assert any("12 maanden tot juli 2026" in n for n in p.notes)
+    src = next(s for s in SOURCES if s.id.startswith("47022NED"))
+    assert briefing.CRIME_PERIOD_END in " ".join(str(v) for v in vars(src).values())
+
+
+def test_small_numbers_unit():
+    from pages.profiel.briefing import SMALL_NUMBERS_CAVEAT, KeyFigure, change_highlights
+
+    def fig(ind, agg, trend):
+        return KeyFigure(ind, ind, "veiligheid", "", 0, "", agg, trend[-1][0], trend[-1][1], "ok", trend=trend)
+
+    small = fig("misdrijven", "sum", ((2021, 8.0, False), (2025, 14.0, False)))
+    big = fig("misdrijven", "sum", ((2021, 800.0, False), (2025, 1400.0, False)))
+    assert SMALL_NUMBERS_CAVEAT in change_highlights([small], "Wachtum")[0]
+    assert SMALL_NUMBERS_CAVEAT not in change_highlights([big], "Emmen")[0]
+    assert "(12 maanden tot juli 2026)" in change_highlights([small], "Wachtum")[0]
+
+
+def test_woz_to_the_thousand(app):
+    from pages.profiel import briefing
+
+    for code in ("DP0114_nieuw-amsterdam", "DP0109_wachtum", "GM0114"):
+        f = briefing.profile(code).figure("woz_gemiddeld")
+        for v in (f.waarde, f.gemeente, f.drenthe, *(w for _, w, _ in f.trend)):
+            assert v is None or v % 1000 == 0, (code, v)
+
+
+def test_every_figure_has_plain_dutch(app):
+    from pages.profiel import briefing
+
+    p = briefing.profile("DP0109_wachtum")
+    assert all(f.uitleg for f in p.figures)
+
+
+def test_people_series_says_whose_it_is(app):
+    from pages.profiel import briefing
+
+    p = briefing.profile("DP0109_wachtum")
+    inw = next(s for s in p.series if s.indicator == "inwoners")
+    assert inw.eigen or inw.wie == "gemeente Coevorden"
+    _ = io  # keep import for pdf helpers
