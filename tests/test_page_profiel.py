@@ -78,7 +78,9 @@ def test_change_highlights_use_points_after_last_break_and_procentpunt():
     assert out == ["Aandeel 65-plussers in Annen: gestegen van 30,0% (2018) naar 33,0% (2024), +3,0 procentpunt."]
     count = kf("misdrijven", titel="Geregistreerde misdrijven", eenheid="misdrijven", decimals=0, aggregatie="sum",
                trend=((2021, 52.0, False), (2025, 45.0, False)))
-    assert change_highlights([count], "Annen")[0].endswith("naar 45 misdrijven (2025), −13%.")
+    # Police "2025" is the 12 months up to July 2026; 52 → 45 are small counts (issue 10).
+    assert "naar 45 misdrijven (12 maanden tot juli 2026), −13%. Let op: kleine aantallen" in change_highlights(
+        [count], "Annen")[0]
     assert change_highlights([kf(trend=((2024, 1.0, False),))], "Annen") == []
 
 

@@ -190,7 +190,7 @@ def profile_map_png(profile: Profile, timeout: float = 25.0) -> tuple[bytes | No
 #: Key figures in the box beside the map.
 KEY_FIGURES: tuple[str, ...] = ("inwoners", "huishoudens", "woningvoorraad", "aandeel_65plus", "aandeel_0_14",
                                 "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts")
-PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "Huisarts km", "Super-markt km")
+PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "Huisarts km", "Supermarkt km")
 
 
 def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes | None = None,
@@ -255,6 +255,17 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
             pdf.cell(4, line, T("•"))
             pdf.multi_cell(width - 4, line, T(item), new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(0.4)
+
+    def fit_words(text: str, w: float, size: float, style: str = "B") -> float:
+        """The largest font size (down to 5.5 pt) at which no single word of ``text`` is wider than ``w``:
+        headers then wrap between words, never inside one ('Nieuw-Amste / rdam')."""
+        while size > 5.0:
+            pdf.set_font(f_, style, size)
+            if all(pdf.get_string_width(T(word)) <= w - 2 * pdf.c_margin - 0.3 for word in text.split()):
+                break
+            size -= 0.3
+        pdf.set_font(f_, style, size)
+        return size
 
     def lines_of(text: str, w: float) -> int:
         """How many lines ``text`` takes at width ``w`` in the current font (wrapping, never cutting)."""
@@ -347,6 +358,7 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
         pdf.cell(name_w, 3.5, T("Gebied"))
         for j, h in enumerate(PEER_HEADS):
             pdf.set_xy(pdf.l_margin + name_w + j * cw, hy + 0.5)
+            fit_words(h, cw - 1, 7.4)
             pdf.multi_cell(cw - 1, 3.5, T(h), align="R")
         pdf.set_text_color(*_INK)
         pdf.set_y(hy + 3.5 * n_head + 1.5)
@@ -367,7 +379,7 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
 
     # -- all figures per theme -------------------------------------------------------------------
     bench_names = ("Drenthe", "13 gemeenten") if is_gm else (f"Gemeente {profile.gemeente_naam}", "Drenthe")
-    cols = [("Indicator", 60), (profile.naam, 22), (bench_names[0], 22), (bench_names[1], 20), ("Eenheid", 26),
+    cols = [("Indicator", 58), (profile.naam, 24), (bench_names[0], 22), (bench_names[1], 20), ("Eenheid", 26),
             ("Jaar", 11), ("Trend", 17)]
     scale = width / sum(w for _, w in cols)
     cols = [(n, w * scale) for n, w in cols]
@@ -375,15 +387,19 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
     row_line = 3.6
 
     def table_head() -> None:
-        pdf.set_font(f_, "B", 7.2)
-        n = max(lines_of(name, w - 1) for name, w in cols)
+        sizes = [fit_words(name, w - 1, 7.2) for name, w in cols]
+        n = 1
+        for (name, w), sz in zip(cols, sizes, strict=True):
+            pdf.set_font(f_, "B", sz)
+            n = max(n, lines_of(name, w - 1))
         hy = pdf.get_y()
         pdf.set_fill_color(*_FILL)
         pdf.rect(pdf.l_margin, hy, width, 3.3 * n + 1, style="F")
         pdf.set_text_color(*_MUTED)
         x = pdf.l_margin
-        for (name, w), align in zip(cols, aligns, strict=True):
+        for (name, w), align, sz in zip(cols, aligns, sizes, strict=True):
             pdf.set_xy(x, hy + 0.5)
+            pdf.set_font(f_, "B", sz)
             pdf.multi_cell(w - 1, 3.3, T(name), align=align)
             x += w
         pdf.set_y(hy + 3.3 * n + 1.2)
