@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the dashboard on the bundled snapshot at http://127.0.0.1:8050
+## Start the dashboard (production server, gunicorn) on the bundled snapshot at http://127.0.0.1:8050
 run: $(STAMP)
 	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
 	$(BIN)/dorpenmonitor serve

@@ -19,6 +19,7 @@ import flask
 
 from dashboard import data
 from dashboard.layout import APP_TITLE, app_layout
+from dorpenmonitor import wsgi
 from dorpenmonitor.settings import Settings, get_settings
 from dorpenmonitor.store import Store
 
@@ -81,7 +82,24 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.server.before_request(lambda: _notice_reload(static))
     app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
     app.server.add_url_rule(prefix + "geo/<name>.geojson", "geojson", serve_geojson)
+    app.server.add_url_rule(prefix + "healthz", "healthz", lambda: wsgi.health_response(data.store()))
+    _harden(app, settings)
     return app
+
+
+def _harden(app: dash.Dash, settings: Settings) -> None:
+    """Security headers, the 1 MB body limit and 400 for malformed callback bodies (see ``dorpenmonitor.wsgi``)."""
+    csp: list[str] = []
+
+    def policy() -> str:
+        # Computed at the first response: by then every page has registered its clientside callbacks, whose
+        # inline scripts the policy allows by hash.
+        if not csp:
+            csp.append(wsgi.content_security_policy(app.csp_hashes(), settings.online_basemap))
+        return csp[0]
+
+    wsgi.harden(app.server, dispatch_path=app.config.routes_pathname_prefix + "_dash-update-component",
+                known_outputs=lambda: app.callback_map, csp=policy)
 
 
 #: The files change only with a data refresh, and then their URL changes too (``?v=`` in ``data.geo_url``).
@@ -145,19 +163,34 @@ def _buffer_assets(response: flask.Response, assets: str = "/assets/") -> flask.
     return response
 
 
+_SERVER: list[flask.Flask] = []
+
+
+def wsgi_app() -> flask.Flask:
+    """The app's WSGI server object, built once per process, with the caches warming beside it."""
+    if not _SERVER:
+        _SERVER.append(create_app().server)
+        # Warm the caches beside the server, so the first visitor of a trends page or village profile does not wait.
+        data.warm_in_background()
+    return _SERVER[0]
+
+
 def __getattr__(name: str):
-    """``app:server`` for a WSGI server (gunicorn app:server), built on first access only."""
+    """``app:server`` for any WSGI server (``gunicorn app:server``): built on first access, warm-up included."""
     if name == "server":
-        return create_app().server
+        return wsgi_app()
     raise AttributeError(name)
 
 
-def main() -> None:
+def main(dev: bool = False, workers: int | None = None) -> None:
+    """Serve the dashboard: gunicorn with ``workers`` processes (default: setting), or Dash's dev server (``dev``)."""
     settings = get_settings()
-    app = create_app(settings=settings)
-    # Warm the caches beside the server, so the first visitor of a trends page or village profile does not wait.
-    data.warm_in_background()
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    if dev:
+        app = create_app(settings=settings)
+        data.warm_in_background()
+        app.run(host=settings.host, port=settings.port, debug=settings.debug)
+        return
+    wsgi.run_production(wsgi_app, settings.host, settings.port, workers or settings.workers)
 
 
 if __name__ == "__main__":

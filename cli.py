@@ -13,7 +13,7 @@ never imports ``geodata`` itself).
     dorpenmonitor export --niveau buurt --jaar 2024 [--indicator ID ...]
     dorpenmonitor profiel CODE --pdf FILE [--xlsx FILE]
     dorpenmonitor profiel --gemeente GM0114 --niveau dorp --map DIR
-    dorpenmonitor serve
+    dorpenmonitor serve [--workers N] [--dev]
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ import os
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
+
 import app
 from dashboard import data as dashboard_data
 from dorpenmonitor.codes import CBS_LEVELS
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
-from dorpenmonitor.store import Store
+from dorpenmonitor.store import ConcurrentLoadError, Store, sqlite_path
 from etl import refresh as live
 from etl import snapshot
 from etl.resolve import check_table, resolution_status
@@ -210,7 +212,10 @@ def cmd_profiel(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    app.main()
+    if args.workers is not None and args.workers < 1:
+        print("Fout: --workers moet minstens 1 zijn.", file=sys.stderr)
+        return 2
+    app.main(dev=args.dev, workers=args.workers)
     return 0
 
 
@@ -264,7 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("profiel", help="briefing (gebiedsprofiel) als PDF/Excel, ook per gemeente in bulk")
     profiel_bulk.add_arguments(pr)
     pr.set_defaults(func=cmd_profiel)
-    sv = sub.add_parser("serve", help="start het dashboard")
+    sv = sub.add_parser("serve", help="start het dashboard (productieserver gunicorn; --dev voor Dash' testserver)")
+    sv.add_argument("--workers", type=int, help="aantal werkprocessen (anders DORPENMONITOR_WORKERS; standaard "
+                                                "het aantal processorkernen)")
+    sv.add_argument("--dev", action="store_true", help="Dash' ontwikkelserver in plaats van gunicorn (niet voor "
+                                                      "productie)")
     sv.set_defaults(func=cmd_serve)
     st = sub.add_parser("settings", help="toon alle instellingen")
     st.set_defaults(func=cmd_settings)
@@ -283,11 +292,31 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DORPENMONITOR_DATABASE_URL"] = args.database_url
     try:
         return int(args.func(args) or 0)
+    except ConcurrentLoadError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except sa.exc.OperationalError as exc:
+        print(f"Fout: {database_problem(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:
-        if isinstance(exc, (SnapshotError, FileNotFoundError, ValueError)):
+        if isinstance(exc, (SnapshotError, FileNotFoundError, PermissionError, ValueError)):
             print(f"Fout: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def database_problem(exc: sa.exc.OperationalError) -> str:
+    """One Dutch line for a database error the user can fix (read-only file, server away), naming the database."""
+    url = get_settings().database_url
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    text = str(exc.orig or exc).lower()
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        path = sqlite_path(url)
+        fix = (f"geef schrijfrechten op {path} en de map {path.parent} (SQLite schrijft er ook -wal/-shm-bestanden)"
+               if path else "gebruik een databaserol met schrijfrechten voor de ETL (zie README, 'Beheer')")
+        return f"de database {shown} is alleen-lezen; {fix}. De gegevens zijn niet gewijzigd."
+    first = str(exc.orig or exc).strip().splitlines()[0][:200]
+    return f"database {shown} niet bruikbaar ({first}). Controleer DORPENMONITOR_DATABASE_URL of --database-url."
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ SETTINGS_DOC: dict[str, str] = {
     "debug": "Run Dash in debug mode (dev tools, reloader off).",
     "url_prefix": "Path the dashboard is served under, e.g. /monitor/ behind a reverse proxy (Dash's "
                   "url_base_pathname; every internal link, asset and map layer follows it). Default /.",
+    "workers": "Worker processes of the production server (gunicorn), each with 4 threads and its own "
+               "caches (memory grows with every worker). Default: the number of CPU cores.",
     "online_basemap": "Offer an online OpenStreetMap background on the map (loads a larger plotly bundle; "
                       "tiles come from tile.openstreetmap.org). Default off: the app needs nothing online.",
 }
@@ -86,6 +88,7 @@ class Settings:
     host: str = field(default_factory=lambda: _env("host", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("port", "8050")))
     debug: bool = field(default_factory=lambda: _env("debug", "0") in ("1", "true", "yes"))
+    workers: int = field(default_factory=lambda: int(_env("workers", str(os.cpu_count() or 1))))
     online_basemap: bool = field(default_factory=lambda: _env("online_basemap", "0") in ("1", "true", "yes"))
     url_prefix: str = field(default_factory=lambda: _env("url_prefix", "/"))
 
@@ -96,6 +99,8 @@ class Settings:
         # Dash wants the prefix with a slash on both ends: 'monitor' and '/monitor' mean '/monitor/'.
         object.__setattr__(self, "url_prefix", "/" + "/".join(p for p in self.url_prefix.split("/") if p) + "/"
                            if self.url_prefix.strip("/") else "/")
+        if self.workers < 1:
+            raise ValueError(f"DORPENMONITOR_WORKERS moet minstens 1 zijn, niet {self.workers}")
         unknown = [c for c in self.gemeenten if c not in GEMEENTEN]
         if unknown:
             raise ValueError(

@@ -12,10 +12,15 @@ never leaves the live tables half-written.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
-from collections.abc import Iterable, Sequence
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -142,12 +147,23 @@ def years_text(years: Iterable[int]) -> str:
     return ",".join(str(y) for y in ys)
 
 
-#: A run older than this that still says 'running' was killed; a younger one may be working.
-STALE_RUN_HOURS = 6
-
-
 class ConcurrentLoadError(RuntimeError):
     """Another load is still running on this database."""
+
+
+#: Key of the PostgreSQL advisory lock a load holds (any constant; "dorp" in ASCII).
+PG_LOAD_LOCK = 0x646F7270
+#: In-memory SQLite databases have no file to lock beside: one lock per process is all they need.
+_MEMORY_LOCK = threading.Lock()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and for in-memory SQLite)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = sa.engine.make_url(url).database or ""
+    path = path.removeprefix("file:")  # URI form: sqlite:///file:/path/db.sqlite?mode=ro&uri=true
+    return Path(path) if path and path != ":memory:" and not path.startswith(":memory:") else None
 
 
 @lru_cache(maxsize=8)
@@ -234,30 +250,63 @@ class Store:
             c.execute(stg_observations.delete().where(stg_observations.c.run_id == run_id))
             c.execute(stg_boundaries.delete().where(stg_boundaries.c.run_id == run_id))
 
-    def mark_stale_runs(self) -> None:
-        """Mark killed runs failed; refuse to start while another run may still be working.
+    @contextmanager
+    def load_lock(self) -> Iterator[None]:
+        """Hold this database's load lock while the block runs; :class:`ConcurrentLoadError` when another holds it.
 
-        A run left 'running' for longer than :data:`STALE_RUN_HOURS` was killed
-        (its transaction rolled back, so nothing was half-written). A younger
-        one may be a refresh in another process: two swaps racing would let the
-        last one silently win, so the new load stops with a clear message.
+        The lock belongs to a living process: an OS file lock (``flock``) on
+        ``<database>.load.lock`` beside a SQLite file, a session advisory lock
+        on PostgreSQL. Whatever kills the process (kill -9, power cut) releases
+        it, so a dead load can never block the next one.
         """
-        if not sa.inspect(self.engine).has_table("load_runs"):
-            return
-        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=STALE_RUN_HOURS)).replace(microsecond=0).isoformat()
+        path = sqlite_path(self.url)
+        if path is not None:
+            with _file_lock(path.with_name(path.name + ".load.lock")):
+                yield
+        elif self.url.startswith("sqlite"):
+            if not _MEMORY_LOCK.acquire(blocking=False):
+                raise ConcurrentLoadError("Er loopt al een laadrun in dit proces; wacht tot die klaar is.")
+            try:
+                yield
+            finally:
+                _MEMORY_LOCK.release()
+        else:
+            with self._advisory_lock():
+                yield
+
+    @contextmanager
+    def _advisory_lock(self) -> Iterator[None]:
+        conn = self.engine.connect()
+        try:
+            got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOAD_LOCK}).scalar_one()
+            conn.commit()
+            if not got:
+                raise ConcurrentLoadError(
+                    "Er loopt al een laadrun op deze database (een ander proces houdt de laadvergrendeling); "
+                    "wacht tot die klaar is.")
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOAD_LOCK})
+                conn.commit()
+        finally:
+            conn.close()
+
+    def recover(self) -> None:
+        """Clean up after loads that died; call only while holding :meth:`load_lock`.
+
+        With the lock held no other load is alive, so every run still marked
+        'running' was killed (its transaction rolled back: nothing was
+        half-written) and every staging row is left over.
+        """
         with self.engine.begin() as c:
             c.execute(
                 load_runs.update()
-                .where(load_runs.c.status == "running", load_runs.c.started_at < cutoff)
+                .where(load_runs.c.status == "running")
                 .values(status="failed", finished_at=now(), message="afgebroken (proces gestopt)")
             )
-            busy = c.execute(sa.select(load_runs.c.id, load_runs.c.kind, load_runs.c.started_at)
-                             .where(load_runs.c.status == "running")).first()
-        if busy is not None:
-            raise ConcurrentLoadError(
-                f"Laadrun #{busy.id} ({busy.kind}, gestart {busy.started_at}) loopt nog; wacht tot die klaar is. "
-                f"Is dat proces gestopt, dan telt de run na {STALE_RUN_HOURS} uur als afgebroken."
-            )
+            c.execute(stg_observations.delete())
+            c.execute(stg_boundaries.delete())
 
     def load_runs(self, limit: int = 10) -> pd.DataFrame:
         with self.engine.connect() as c:
@@ -484,6 +533,33 @@ class Store:
             .order_by(r.c.level, o.c.period, v.c.theme)
         )
         return self._frame(q)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created if needed), released when the block ends or the process dies."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PermissionError(
+            f"Kan het slotbestand {path} niet aanmaken ({exc.strerror}): de map van de database is niet "
+            f"schrijfbaar. Geef schrijfrechten op {path.parent} of kies een andere database met --database-url."
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConcurrentLoadError(
+                f"Er loopt al een laadrun op deze database (slot {path.name} is bezet); wacht tot die klaar is."
+            ) from None
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for a curious administrator
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

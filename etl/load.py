@@ -13,6 +13,7 @@ tables exactly as they were; the staged rows of that run are discarded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 import pandas as pd
 
@@ -47,11 +48,16 @@ class LoadRun:
         self.run_id: int | None = None
         self.rows = 0
         self.messages: list[str] = []
+        self._held = ExitStack()  # the load lock, from __enter__ to __exit__
 
     def __enter__(self) -> LoadRun:
-        self.store.create_schema()
-        self.store.mark_stale_runs()
-        self.run_id = self.store.begin_run(self.kind, self.scope)
+        # The lock first: with it held no other load is alive, so leftovers of killed runs can go.
+        with ExitStack() as stack:
+            stack.enter_context(self.store.load_lock())
+            self.store.create_schema()
+            self.store.recover()
+            self.run_id = self.store.begin_run(self.kind, self.scope)
+            self._held = stack.pop_all()
         return self
 
     def stage(self, obs: pd.DataFrame | None = None, bnd: pd.DataFrame | None = None) -> None:
@@ -76,8 +82,11 @@ class LoadRun:
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         assert self.run_id is not None
-        if exc is None:
-            self.store.finish_run(self.run_id, "ok", "; ".join(self.messages), self.rows)
-        else:
-            self.store.finish_run(self.run_id, "failed", f"{type(exc).__name__}: {exc}")
+        try:
+            if exc is None:
+                self.store.finish_run(self.run_id, "ok", "; ".join(self.messages), self.rows)
+            else:
+                self.store.finish_run(self.run_id, "failed", f"{type(exc).__name__}: {exc}")
+        finally:
+            self._held.close()
         return False

@@ -23,7 +23,16 @@ from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import Scope, Store, now
 from etl.load import LoadRun
 from etl.sources import BY_ID, GEO_SOURCES, SOURCES, Source
-from etl.transform import OBS_COLUMNS, REGION_COLUMNS, kwb_observations, melt_observations, region_row, trim
+from etl.transform import (
+    OBS_COLUMNS,
+    REGION_COLUMNS,
+    BadCellError,
+    check_numeric,
+    kwb_observations,
+    melt_observations,
+    region_row,
+    trim,
+)
 
 _NUMS = {c[2:] for c in GEMEENTEN}
 #: Where the shared extracts sit beside a checkout (not needed to run the app).
@@ -259,7 +268,14 @@ def read_manifest(snapshot_dir: Path, verify: bool = True) -> dict:
     path = Path(snapshot_dir) / "sources.json"
     if not path.exists():
         raise SnapshotError(f"Geen snapshot in {snapshot_dir}: draai eerst 'dorpenmonitor etl build-snapshot'")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(
+            f"{path} is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}: {exc.msg}); het bestand is afgekapt "
+            f"of beschadigd. Zet het terug met 'git checkout -- {path}' of bouw de snapshot opnieuw met "
+            f"'dorpenmonitor etl build-snapshot --from ../shared/data'. De database is niet gewijzigd."
+        ) from None
     if verify:
         for e in manifest["sources"]:
             f = Path(snapshot_dir) / e["file"]
@@ -271,7 +287,10 @@ def read_manifest(snapshot_dir: Path, verify: bool = True) -> dict:
 
 
 def _read(snapshot_dir: Path, sid: str) -> pd.DataFrame:
-    return pd.read_csv(snapshot_dir / BY_ID[sid].snapshot_file, dtype=str, keep_default_na=False)
+    """One snapshot CSV as text, indexed by its line number in the file (the header is line 1)."""
+    df = pd.read_csv(snapshot_dir / BY_ID[sid].snapshot_file, dtype=str, keep_default_na=False)
+    df.index = df.index + 2
+    return df
 
 
 def _kwb_keys() -> list[str]:
@@ -279,21 +298,43 @@ def _kwb_keys() -> list[str]:
 
 
 def snapshot_observations(snapshot_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All observations and regions the snapshot holds (priority resolved)."""
+    """All observations and regions the snapshot holds (priority resolved).
+
+    A value cell holding text refuses the whole load (:class:`SnapshotError` naming file, line and column): it
+    would otherwise become a gap, and the value would silently come from another source.
+    """
     snapshot_dir = Path(snapshot_dir)
+    current = {"sid": ""}
+
+    def read(sid: str) -> pd.DataFrame:
+        current["sid"] = sid
+        return _read(snapshot_dir, sid)
+
+    try:
+        return _snapshot_observations(snapshot_dir, read)
+    except BadCellError as exc:
+        path = snapshot_dir / BY_ID[current["sid"]].snapshot_file
+        raise SnapshotError(
+            f"{path}: regel {exc.row}, kolom {exc.column}: '{exc.value[:40]}' is geen getal. Laden geweigerd; de "
+            f"database is niet gewijzigd. Zet het bestand terug (git checkout -- {path}) of bouw de snapshot opnieuw."
+        ) from None
+
+
+def _snapshot_observations(snapshot_dir: Path, read_source: Callable[[str], pd.DataFrame]
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = _kwb_keys()
     obs_parts: list[pd.DataFrame] = []
     region_parts: list[pd.DataFrame] = []
 
-    full = _read(snapshot_dir, "85984NED@dertje")
-    regs, obs, _ = kwb_observations(full, "85984NED", 2024, keys, "85984NED@dertje")
+    full = read_source("85984NED@dertje")
+    regs, obs, _ = kwb_observations(full, "85984NED", 2024, keys, "85984NED@dertje", strict=True)
     obs_parts.append(obs)
     region_parts.append(regs)
     for sid in ("85984NED@niquedegraaff", "85984NED@woonikveilig"):
-        part = _read(snapshot_dir, sid)
+        part = read_source(sid)
         cols = [k for k in part.columns if k in keys and k not in ("Codering_3", "WijkenEnBuurten")]
         _, o, _ = kwb_observations(part.reindex(columns=list(dict.fromkeys(["Codering_3", *keys]))), "85984NED",
-                                   2024, keys, sid)
+                                   2024, keys, sid, strict=True)
         # Only the columns this republisher carries are evidence; the rest is 'not in this source'.
         present = {k for k, v in _crosswalk_2024().items() if v in cols}
         o = o[o["variable"].isin(present)].copy()
@@ -306,41 +347,42 @@ def snapshot_observations(snapshot_dir: Path) -> tuple[pd.DataFrame, pd.DataFram
             region_parts.append(pd.DataFrame([region_row(c, n) for c, n in
                                               zip(part["Codering_3"], part["WijkenEnBuurten"], strict=True)]))
 
-    tmap = _read(snapshot_dir, "85318NED@tmap")
-    obs_parts.append(melt_observations(tmap, TMAP_2022, 2022, "85318NED@tmap"))
+    tmap = read_source("85318NED@tmap")
+    obs_parts.append(melt_observations(tmap, TMAP_2022, 2022, "85318NED@tmap", strict=True))
     region_parts.append(pd.DataFrame([region_row(c, n) for c, n in zip(tmap["code"], tmap["name"], strict=True)]))
 
     for sid, (code_col, cols) in GEMEENTE_SERIES.items():
-        df = _read(snapshot_dir, sid)
+        df = read_source(sid)
         if "StatusCijfer" in df.columns:
             # Definitive figures replace provisional ones for the same year.
             df = df.assign(_rank=df["StatusCijfer"].map({"Definitief": 0}).fillna(1))
-            o = melt_observations(df, cols, "Perioden", sid, code_column=code_col)
+            o = melt_observations(df, cols, "Perioden", sid, code_column=code_col, strict=True)
             o["_rank"] = np.tile(df["_rank"].to_numpy(), len([c for c in cols if c in df.columns]))
             o = o[o["status"] == "ok"].sort_values("_rank").drop_duplicates(
                 ["region_code", "period", "variable"]).drop(columns="_rank")
         else:
-            o = melt_observations(df, cols, "Perioden", sid, code_column=code_col)
+            o = melt_observations(df, cols, "Perioden", sid, code_column=code_col, strict=True)
             o = o[o["status"] == "ok"]
         obs_parts.append(o)
 
     for sid, var in (("47022NED@woonikveilig", "misdrijven"), ("50150NED@woonikveilig", "goed_ervaren_gezondheid")):
-        df = _read(snapshot_dir, sid)
+        df = read_source(sid)
         years = [c for c in df.columns if c.isdigit()]
+        check_numeric(df, years)  # before the melt, while the index still holds the file's line numbers
         long = df.melt(id_vars=["code"], value_vars=years, var_name="jaar", value_name="v")
         o = melt_observations(long, {"v": var}, "jaar", sid)
         obs_parts.append(o)
 
-    ses = _read(snapshot_dir, "86092NED@dertje")
+    ses = read_source("86092NED@dertje")
     ses = ses[ses["Perioden"].str.fullmatch(r"\d{4}")]
     obs_parts.append(melt_observations(ses, SES, "Perioden", "86092NED@dertje",
-                                       code_column="RegiocodeGemeenteWijkBuurt_1"))
+                                       code_column="RegiocodeGemeenteWijkBuurt_1", strict=True))
     region_parts.append(pd.DataFrame([region_row(c, n) for c, n in
                                       zip(ses["RegiocodeGemeenteWijkBuurt_1"], ses["WijkenEnBuurten"], strict=True)]))
 
-    en = _read(snapshot_dir, "84314NED@dertje")
+    en = read_source("84314NED@dertje")
     en = en.rename(columns={"Codering_3": "code"})
-    obs_parts.append(melt_observations(en, ENERGY_2017, 2017, "84314NED@dertje"))
+    obs_parts.append(melt_observations(en, ENERGY_2017, 2017, "84314NED@dertje", strict=True))
     region_parts.append(pd.DataFrame([region_row(c, n) for c, n in zip(en["code"], en["WijkenEnBuurten"],
                                                                            strict=True)]))
 

@@ -50,6 +50,34 @@ def region_row(code: str, name: str) -> dict:
     }
 
 
+#: Cells that mean "no figure" in the CBS files: empty, or CBS's '.' (geheim of onbekend).
+NO_FIGURE = ("", ".")
+
+
+class BadCellError(ValueError):
+    """A cell that should hold a number holds text (a damaged or hand-edited file)."""
+
+    def __init__(self, column: str, row: object, value: str):
+        super().__init__(f"kolom {column}, rij {row}: '{value[:40]}' is geen getal")
+        self.column, self.row, self.value = column, row, value
+
+
+def check_numeric(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Raise :class:`BadCellError` for the first cell in ``columns`` that is neither a number nor 'no figure'.
+
+    ``row`` in the error is the frame's index label (the snapshot reader keeps the CSV's row numbers there).
+    """
+    for col in columns:
+        series = frame[col]
+        if pd.api.types.is_numeric_dtype(series):
+            continue
+        text = series.map(lambda s: s.strip() if isinstance(s, str) else s)
+        bad = pd.to_numeric(text, errors="coerce").isna() & text.notna() & ~text.isin(NO_FIGURE)
+        if bad.any():
+            row = bad.idxmax()
+            raise BadCellError(col, row, str(series.loc[row]))
+
+
 def to_number(series: pd.Series) -> pd.Series:
     """CBS cells to floats; '.', '' and other non-numbers become NaN."""
     if pd.api.types.is_numeric_dtype(series):
@@ -63,6 +91,7 @@ def melt_observations(
     period: int | str,
     source_id: str,
     code_column: str = "code",
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Wide frame → long observations.
 
@@ -70,10 +99,14 @@ def melt_observations(
     column the source publishes is CBS's 'geheim of onbekend' (null in the
     TypedDataSet) and is kept as a row with status 'geheim', so a gap is never
     confused with a figure that was not looked up. ``period`` may name a column.
+    ``strict``: text in a value column raises :class:`BadCellError` instead of
+    becoming a gap (files read from disk; the live feed is typed).
     """
     present = {src: var for src, var in columns.items() if src in frame.columns}
     if not present:
         return pd.DataFrame(columns=OBS_COLUMNS)
+    if strict:
+        check_numeric(frame, ([period] if isinstance(period, str) else []) + list(present))
     parts = []
     for src, var in present.items():
         vals = to_number(frame[src])
@@ -102,6 +135,7 @@ def kwb_observations(
     keys: list[str],
     source_id: str,
     resolution: Resolution | None = None,
+    strict: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Regions and long observations from one KWB TypedDataSet.
 
@@ -135,6 +169,8 @@ def kwb_observations(
     regions = pd.DataFrame([region_row(c, n) for c, n in zip(df[code_col], df[name_col], strict=True)],
                            columns=REGION_COLUMNS)
     df = df.rename(columns={code_col: "code"})
+    if strict:  # text in a value column, before any conversion turns it into a gap
+        check_numeric(df, [k for k in mapping if k in df.columns])
     for r in res.variables:
         if r.status == "ok" and r.convert is not None:
             how, den = r.convert
@@ -144,7 +180,7 @@ def kwb_observations(
                 df[r.key] = (share * base / 100).round()
             else:
                 df[r.key] = (share / base.where(base > 0) * 100).round(1)
-    obs = melt_observations(df, mapping, year, source_id)
+    obs = melt_observations(df, mapping, year, source_id, strict=strict)
     # A column that is empty for every region, the gemeenten included, is not
     # suppressed but not published yet (income, energy and proximity arrive
     # months after a KWB table's first release): 'ontbreekt', not 'geheim'.

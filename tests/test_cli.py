@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
+import pandas as pd
 import sqlalchemy as sa
 
 import cli
@@ -95,3 +97,55 @@ def test_profiel_bulk_writes_one_pdf_per_village_with_progress(app, store, tmp_p
     assert len(files) == len(codes) == 3 and all(f.endswith(".pdf") for f in files)
     out = capsys.readouterr()
     assert "Briefings Borger-Odoorn" in out.err  # tqdm's progress bar
+
+# -- errors that name the file and the fix (issue 12) -------------------------------------------------------------
+
+def _copy_snapshot(snapshot_dir, tmp_path):
+    dest = tmp_path / "snap"
+    shutil.copytree(snapshot_dir, dest)
+    return dest
+
+
+def _reseal(snap) -> None:
+    """Recompute every checksum in sources.json, as if the damaged file were the real one."""
+    manifest = json.loads((snap / "sources.json").read_text())
+    for entry in manifest["sources"]:
+        entry["sha256"] = hashlib.sha256((snap / entry["file"]).read_bytes()).hexdigest()
+    (snap / "sources.json").write_text(json.dumps(manifest, indent=1))
+
+
+def test_non_numeric_cell_refuses_the_load_and_names_row_and_column(snapshot_dir, tmp_path, capsys, monkeypatch):
+    snap = _copy_snapshot(snapshot_dir, tmp_path)
+    csv = snap / "gemeente_2023_2025_85383NED.csv"
+    df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    row = int((df["InwonersTotaal_1"] != "").to_numpy().argmax())
+    df.loc[row, "InwonersTotaal_1"] = "12x45"
+    df.to_csv(csv, index=False)
+    _reseal(snap)  # a matching checksum: only the cell check can catch it
+    monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite")
+    assert cli.main(["etl", "load-snapshot", "--snapshot", str(snap)]) == 2
+    err = capsys.readouterr().err
+    assert str(csv) in err and f"regel {row + 2}" in err and "kolom InwonersTotaal_1" in err and "12x45" in err
+    assert "Traceback" not in err
+    assert Store(f"sqlite:///{tmp_path}/db.sqlite").is_empty()
+
+
+def test_truncated_sources_json_names_the_file(snapshot_dir, tmp_path, capsys, monkeypatch):
+    snap = _copy_snapshot(snapshot_dir, tmp_path)
+    manifest = snap / "sources.json"
+    manifest.write_text(manifest.read_text()[:300])
+    monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite")
+    assert cli.main(["etl", "load-snapshot", "--snapshot", str(snap)]) == 2
+    err = capsys.readouterr().err
+    assert str(manifest) in err and "afgekapt" in err and "build-snapshot" in err
+
+
+def test_read_only_database_says_so(snapshot_db, tmp_path, capsys, monkeypatch):
+    db = tmp_path / "ro.sqlite"
+    shutil.copyfile(snapshot_db, db)
+    # Root ignores file modes, so the read-only case is made by opening the file read-only.
+    monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", f"sqlite:///file:{db}?mode=ro&uri=true")
+    assert cli.main(["etl", "load-snapshot"]) == 2
+    err = capsys.readouterr().err
+    assert "alleen-lezen" in err and str(db) in err and "schrijfrechten" in err
+    assert "Traceback" not in err

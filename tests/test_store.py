@@ -49,23 +49,30 @@ def test_error_inside_swap_rolls_back(fresh_store: Store, monkeypatch):
 
 
 def test_killed_run_is_marked_failed(fresh_store: Store):
-    run_id = fresh_store.begin_run("refresh", Scope(periods=(2024,)))  # never finished: process was killed
-    with fresh_store.engine.begin() as c:
-        c.execute(sa.text("UPDATE load_runs SET started_at = '2000-01-01T00:00:00+00:00' WHERE id = :i"), {"i": run_id})
+    # Never finished, a minute ago: the process was killed, nobody holds the load lock.
+    run_id = fresh_store.begin_run("refresh", Scope(periods=(2024,)))
+    fresh_store.stage(run_id, obs=_obs(["GM0109"], 9.0))  # its staging rows were left behind
     with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
         run.stage(obs=_obs(["GM0106"], 1.0))
         run.swap(regions_df=_regions(["GM0106"]))
     runs = fresh_store.load_runs()
     assert set(runs["status"]) == {"ok", "failed"}
     assert "afgebroken" in runs[runs["status"] == "failed"].iloc[0]["message"]
+    assert fresh_store.observations()["region_code"].tolist() == ["GM0106"]
+    with fresh_store.engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM stg_observations")).scalar_one() == 0
 
 
 def test_second_load_waits_for_a_running_one(fresh_store: Store):
-    fresh_store.begin_run("refresh", Scope(periods=(2024,)))  # still working in another process
-    with pytest.raises(ConcurrentLoadError, match="loopt nog"):
-        with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
-            run.stage(obs=_obs(["GM0106"], 1.0))
+    with fresh_store.load_lock():  # another load is alive and holds the lock
+        with pytest.raises(ConcurrentLoadError, match="loopt al een laadrun"):
+            with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:
+                run.stage(obs=_obs(["GM0106"], 1.0))
     assert fresh_store.is_empty()
+    with LoadRun(fresh_store, "test", Scope(replace_all=True)) as run:  # and once it let go, the next one runs
+        run.stage(obs=_obs(["GM0106"], 1.0))
+        run.swap(regions_df=_regions(["GM0106"]))
+    assert not fresh_store.is_empty()
 
 
 def test_scope_describes_gaps_in_years():

@@ -1,0 +1,211 @@
+"""Serving the dashboard for real: security headers, request limits, health, and the production server.
+
+Core module: it knows Flask and gunicorn, not the dashboard. ``app.py`` hands
+it the Flask server and a few callables (the CSP hashes of Dash's inline
+scripts, the known callback outputs, the store), so this layer never imports
+upward.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import flask
+from gunicorn.app.base import BaseApplication
+from gunicorn.http import wsgi as gunicorn_wsgi
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+
+from dorpenmonitor.store import Store
+
+#: Largest request body the app accepts (a callback body is a few kB; the biggest real one, Vergelijken with 8
+#: areas, stays under 20 kB). Larger bodies get 413 before anything parses them.
+MAX_BODY_BYTES = 1_000_000
+
+#: Headers on every response. The CSP comes on top (it depends on the app's inline scripts).
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+#: Where the map tiles come from when the setting ``online_basemap`` is on (the only outside host the page may use).
+OSM_TILES = "https://tile.openstreetmap.org"
+
+
+def content_security_policy(script_hashes: list[str], online_basemap: bool = False) -> str:
+    """The Content-Security-Policy header value.
+
+    Scripts only from the app itself plus Dash's inline scripts by hash (the
+    renderer start-up, clientside callbacks): no ``'unsafe-inline'`` for
+    scripts. plotly.js compiles functions at run time (``new Function`` in its
+    number formatting and in MapLibre), hence ``'unsafe-eval'``; it also writes
+    ``<style>`` elements, hence ``'unsafe-inline'`` for styles only. MapLibre
+    (online basemap) runs its tile decoder in a ``blob:`` worker.
+    """
+    tiles = f" {OSM_TILES}" if online_basemap else ""
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval' " + " ".join(script_hashes),
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob:{tiles}",
+        "font-src 'self' data:",
+        f"connect-src 'self'{tiles}",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+    return "; ".join(d.strip() for d in directives)
+
+
+def _bad_request(message: str) -> flask.Response:
+    return flask.Response(message, status=400, mimetype="text/plain")
+
+
+def callback_body_problem(body: Any, known_outputs: Callable[[], Any]) -> str | None:
+    """Why ``body`` is not a Dash callback request (None when it is one).
+
+    Checks the shape Dash's dispatcher assumes without looking (``body["output"]``,
+    lists of dicts for inputs/state/outputs, ``changedPropIds``), so a malformed
+    body is answered 400 instead of a ``TypeError`` deep inside Dash (500).
+    """
+    if not isinstance(body, dict):
+        return "Ongeldig verzoek: verwacht een JSON-object."
+    output = body.get("output")
+    if not isinstance(output, str) or not output:
+        return "Ongeldig verzoek: 'output' ontbreekt."
+    if output not in known_outputs():
+        return "Ongeldig verzoek: onbekende callback."
+    outputs = body.get("outputs")
+    if not isinstance(outputs, dict | list) or (isinstance(outputs, list) and not outputs):
+        return "Ongeldig verzoek: 'outputs' ontbreekt."
+    for name in ("inputs", "state"):
+        items = body.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict | list) for i in items):
+            return f"Ongeldig verzoek: '{name}' is geen lijst."
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "Ongeldig verzoek: 'changedPropIds' is geen lijst van namen."
+    return None
+
+
+def harden(
+    server: flask.Flask,
+    *,
+    dispatch_path: str,
+    known_outputs: Callable[[], Any],
+    csp: Callable[[], str],
+) -> None:
+    """Add the request limits, the callback-body check and the security headers to ``server``.
+
+    ``dispatch_path`` is Dash's callback URL (``/_dash-update-component`` behind
+    the URL prefix); ``known_outputs`` returns the registered callback outputs;
+    ``csp`` returns the Content-Security-Policy (computed once the pages have
+    registered their clientside callbacks).
+    """
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    def limit_and_check() -> flask.Response | None:
+        req = flask.request
+        if req.content_length is not None and req.content_length > MAX_BODY_BYTES:
+            return flask.Response("Verzoek te groot (maximaal 1 MB).", status=413, mimetype="text/plain")
+        if req.method != "POST" or req.path != dispatch_path:
+            return None
+        try:
+            body = req.get_json(force=True)
+        except RequestEntityTooLarge:
+            return flask.Response("Verzoek te groot (maximaal 1 MB).", status=413, mimetype="text/plain")
+        except (BadRequest, RecursionError, UnicodeDecodeError):
+            # RecursionError: json gives up on deep nesting (5,000 levels) with that, not a ValueError.
+            return _bad_request("Ongeldig verzoek: geen geldige JSON.")
+        problem = callback_body_problem(body, known_outputs)
+        return _bad_request(problem) if problem else None
+
+    def add_headers(response: flask.Response) -> flask.Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", csp())
+        # Werkzeug's dev server adds its own Server header after this; gunicorn's is removed in ProductionServer.
+        response.headers.pop("Server", None)
+        return response
+
+    server.before_request(limit_and_check)
+    server.after_request(add_headers)
+
+
+def health(store: Store) -> tuple[dict[str, Any], int]:
+    """``/healthz``: the load stamps and whether the database answers; HTTP 200, or 503 when it does not."""
+    try:
+        meta = store.meta()
+    except Exception as exc:  # noqa: BLE001 - any driver error means "not reachable" to a load balancer
+        return {"status": "fout", "database": "onbereikbaar", "melding": type(exc).__name__}, 503
+    body = {
+        "status": "ok",
+        "database": "bereikbaar",
+        "snapshot_loaded": meta.get("snapshot_loaded"),
+        "last_refresh": meta.get("last_refresh"),
+        "data_origin": meta.get("data_origin"),
+    }
+    return body, 200
+
+
+def health_response(store: Store) -> flask.Response:
+    body, status = health(store)
+    resp = flask.Response(json.dumps(body), status=status, mimetype="application/json")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+#: Threads per worker: a slow profile (PDF, cold village) must not hold up the map switches queued behind it.
+THREADS_PER_WORKER = 4
+
+
+def run_production(load_app: Callable[[], Any], host: str, port: int, workers: int,
+                   threads: int = THREADS_PER_WORKER) -> None:
+    """Serve the WSGI app returned by ``load_app`` with gunicorn (``workers`` processes × ``threads`` threads).
+
+    ``load_app`` runs in every worker after the fork, so each worker builds its
+    own app and warms its own caches (warm-up threads do not survive a fork).
+    """
+    _drop_server_header()
+
+    class ProductionServer(BaseApplication):
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                # A cold village profile takes seconds, never a minute; a stuck worker is replaced.
+                "timeout": 120,
+                "graceful_timeout": 20,
+                "accesslog": "-",
+                "errorlog": "-",
+                # Same body limit as the app, enforced before Flask sees the request line / headers.
+                "limit_request_line": 8190,
+                "limit_request_fields": 100,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return load_app()
+
+    ProductionServer().run()
+
+
+def _drop_server_header() -> None:
+    """gunicorn writes ``Server: gunicorn`` itself, beside the app's headers; leave it out (no server banner)."""
+    gwsgi = gunicorn_wsgi
+    if getattr(gwsgi.Response, "_dorpenmonitor_no_banner", False):
+        return
+    original = gwsgi.Response.default_headers
+
+    def default_headers(self):  # type: ignore[no-untyped-def]
+        return [h for h in original(self) if not h.lower().startswith("server:")]
+
+    gwsgi.Response.default_headers = default_headers
+    gwsgi.Response._dorpenmonitor_no_banner = True
