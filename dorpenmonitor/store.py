@@ -383,7 +383,9 @@ class Store:
             for live, stg in ((observations, stg_observations), (boundaries, stg_boundaries)):
                 cols = [col.name for col in live.c]
                 sel = sa.select(*[stg.c[name] for name in cols]).where(stg.c.run_id == run_id)
-                n += c.execute(live.insert().from_select(cols, sel)).rowcount or 0
+                c.execute(live.insert().from_select(cols, sel))
+                # Counted, not rowcount: psycopg reports -1 for INSERT ... SELECT under SQLAlchemy ("-2 rijen").
+                n += c.execute(sa.select(sa.func.count()).select_from(stg).where(stg.c.run_id == run_id)).scalar_one()
                 c.execute(stg.delete().where(stg.c.run_id == run_id))
         return n
 
