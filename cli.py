@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConcurrentLoadError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:  # read-only file or role, server away: one line, no traceback
         print(f"Fout: {database_problem(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:
@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
-def database_problem(exc: sa.exc.OperationalError) -> str:
+def database_problem(exc: sa.exc.DBAPIError) -> str:
     """One Dutch line for a database error the user can fix (read-only file, server away), naming the database."""
     url = get_settings().database_url
     shown = sa.engine.make_url(url).render_as_string(hide_password=True)
