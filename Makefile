@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run test test-fast test-browser lint bench snapshot docs clean
+.PHONY: install run test test-fast test-browser lint bench loadtest snapshot docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
 	$(BIN)/python bench/bench_switch.py
+
+## Production server vs dev server under load on loopback (SQLite and PostgreSQL), reload under load; < 10 min.
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest.py
 
 ## Rebuild data/snapshot from ../shared/data (only needed when the extracts change).
 snapshot: $(STAMP)
