@@ -12,6 +12,7 @@ background (tiles from the internet, a larger plotly bundle).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import dash
@@ -82,7 +83,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.server.before_request(lambda: _notice_reload(static))
     app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
     app.server.add_url_rule(prefix + "geo/<name>.geojson", "geojson", serve_geojson)
-    app.server.add_url_rule(prefix + "healthz", "healthz", lambda: wsgi.health_response(data.store()))
+    app.server.add_url_rule(prefix + "healthz", "healthz",
+                            lambda: wsgi.health_response(data.store(), {"warm": _warm_done()}))
     _harden(app, settings)
     return app
 
@@ -164,6 +166,16 @@ def _buffer_assets(response: flask.Response, assets: str = "/assets/") -> flask.
 
 
 _SERVER: list[flask.Flask] = []
+#: The warm-up thread of this process (``/healthz`` says whether it finished).
+_WARMING: list[threading.Thread] = []
+
+
+def _warm() -> None:
+    _WARMING[:] = [data.warm_in_background()]
+
+
+def _warm_done() -> bool:
+    return bool(_WARMING) and not _WARMING[0].is_alive()
 
 
 def wsgi_app() -> flask.Flask:
@@ -171,7 +183,7 @@ def wsgi_app() -> flask.Flask:
     if not _SERVER:
         _SERVER.append(create_app().server)
         # Warm the caches beside the server, so the first visitor of a trends page or village profile does not wait.
-        data.warm_in_background()
+        _warm()
     return _SERVER[0]
 
 
@@ -187,7 +199,7 @@ def main(dev: bool = False, workers: int | None = None) -> None:
     settings = get_settings()
     if dev:
         app = create_app(settings=settings)
-        data.warm_in_background()
+        _warm()
         app.run(host=settings.host, port=settings.port, debug=settings.debug)
         return
     wsgi.run_production(wsgi_app, settings.host, settings.port, workers or settings.workers)

@@ -136,8 +136,11 @@ def harden(
     server.after_request(add_headers)
 
 
-def health(store: Store) -> tuple[dict[str, Any], int]:
-    """``/healthz``: the load stamps and whether the database answers; HTTP 200, or 503 when it does not."""
+def health(store: Store, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
+    """``/healthz``: the load stamps and whether the database answers; HTTP 200, or 503 when it does not.
+
+    ``extra``: more fields from the app (``warm``: whether this worker's cache warm-up finished).
+    """
     try:
         meta = store.meta()
     except Exception as exc:  # noqa: BLE001 - any driver error means "not reachable" to a load balancer
@@ -148,12 +151,13 @@ def health(store: Store) -> tuple[dict[str, Any], int]:
         "snapshot_loaded": meta.get("snapshot_loaded"),
         "last_refresh": meta.get("last_refresh"),
         "data_origin": meta.get("data_origin"),
+        **(extra or {}),
     }
     return body, 200
 
 
-def health_response(store: Store) -> flask.Response:
-    body, status = health(store)
+def health_response(store: Store, extra: dict[str, Any] | None = None) -> flask.Response:
+    body, status = health(store, extra)
     resp = flask.Response(json.dumps(body), status=status, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
     return resp

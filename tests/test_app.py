@@ -152,7 +152,7 @@ def test_main_warms_the_caches_beside_the_server(monkeypatch):
     monkeypatch.setattr(data, "warm", slow_warm)
     monkeypatch.setattr(app_module, "create_app", lambda **kwargs: FakeApp())
     try:
-        app_module.main()
+        app_module.main(dev=True)  # Dash's dev server (``serve --dev``); gunicorn below
         assert served and started.wait(5)  # run() was reached while warm() is still busy
         assert any(t.name == "warm-caches" and t.daemon and t.is_alive() for t in threading.enumerate())
     finally:
@@ -208,3 +208,16 @@ def test_a_reload_of_the_database_is_noticed_within_the_check_interval(store, tm
     assert data.check_data_version(now=115.5) and cleared == [True]
     assert data._VERSION == (copy.meta()["snapshot_loaded"], "2031-01-01T00:00:00+00:00")
     assert not data.check_data_version(now=121.0) and cleared == [True]  # once per change
+
+
+def test_main_runs_gunicorn_by_default(monkeypatch):
+    """``dorpenmonitor serve`` without --dev hands the app factory to gunicorn with the configured workers."""
+    import app as app_module
+
+    calls: list = []
+    monkeypatch.setattr(app_module.wsgi, "run_production", lambda load, host, port, workers: calls.append(
+        (load, host, port, workers)))
+    monkeypatch.setenv("DORPENMONITOR_WORKERS", "3")
+    app_module.main()
+    app_module.main(workers=5)
+    assert [c[3] for c in calls] == [3, 5] and calls[0][0] is app_module.wsgi_app
