@@ -53,13 +53,20 @@ class Server:
     """One server process on a free loopback port."""
 
     def __init__(self, label: str, db_url: str, dev: bool = False, workers: int = 2):
-        self.label, self.port = label, free_port()
+        self.label, self.port, self.started = label, free_port(), time.time()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DORPENMONITOR_DATABASE_URL": db_url, "DORPENMONITOR_PORT": str(self.port),
                "DORPENMONITOR_HOST": "127.0.0.1", "DORPENMONITOR_DEBUG": "0"}
         args = [EXE, "serve", "--dev"] if dev else [EXE, "serve", "--workers", str(workers)]
         self.log = tempfile.NamedTemporaryFile("w+", prefix="loadtest-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_ready(label)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_ready(self, label: str) -> None:
         deadline = time.time() + 90
         while time.time() < deadline:
             try:
@@ -72,8 +79,13 @@ class Server:
         # Measure the warm server (as after a real start): until 6 answers in a row, from any worker, say warm.
         streak, deadline = 0, time.time() + 180
         while streak < 6 and time.time() < deadline:
-            streak = streak + 1 if requests.get(self.base + "/healthz", timeout=10).json().get("warm") else 0
+            try:  # while a worker warms, its /healthz can take seconds (the warm-up holds the GIL)
+                warm = requests.get(self.base + "/healthz", timeout=30).json().get("warm")
+            except requests.RequestException:
+                warm = False
+            streak = streak + 1 if warm else 0
             time.sleep(0.2)
+        self.warm_after = time.time() - self.started
         self.deps = {d["output"]: d for d in requests.get(self.base + "/_dash-dependencies", timeout=30).json()}
 
     def body(self, output_prefix: str, values: dict[str, object], changed: str) -> dict:
