@@ -91,6 +91,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                               # A carried-over download brings its own maps (pdok-wijken-en-buurten-<jaar>/).
                               fetch_boundaries=kept_boundary_year if args.from_raw else boundary_year)
     except live.RefreshError as exc:
+        if isinstance(exc.__cause__, ConcurrentLoadError):
+            print(f"Fout: {exc}", file=sys.stderr)  # one line, as for load-snapshot
+            return 1
         if exc.report is not None and exc.report.results:
             print(exc.report.summary())
             print("Mislukte jaren houden hun vorige gegevens; de geslaagde jaren zijn live.", file=sys.stderr)

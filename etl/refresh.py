@@ -318,7 +318,8 @@ def refresh(
     fetch = fetch_boundaries if boundaries else None
     try:
         store.create_schema()
-        store.mark_stale_runs()
+        with store.load_lock():  # another load alive? Each year's LoadRun takes the lock again for its own swap.
+            store.recover()
     except ConcurrentLoadError as exc:
         report.message = str(exc)
         raise RefreshError(str(exc), report) from exc
