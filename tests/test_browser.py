@@ -71,7 +71,7 @@ def assert_legend_matches(driver, niveau: str, indicator: str, jaar: int = 2024)
     """The legend the browser drew from the compact data: every row's text label, colour, count and kind."""
     import pages.kaart.page as kaart
 
-    spec = kaart.draw_map(niveau, indicator, jaar, "kwantielen", "", [], None, None)[2]
+    spec = kaart.draw_map(niveau, indicator, jaar, "kwantielen", "", [], None, None)[3]
 
     def rgb(color: str) -> str:
         return "rgb({}, {}, {})".format(*(int(color[i:i + 2], 16) for i in (1, 3, 5)))
@@ -137,6 +137,8 @@ def test_kaart_switch_indicator_updates_map_and_url(browser, live_app):
     wait_for(lambda: "indicator=aandeel_65plus" in browser.current_url, what="URL update")
     wait_for(lambda: map_fills(browser) != fills_before, what="recoloured map")
     assert len(map_fills(browser)) >= 700
+    # Recoloured in the browser (Plotly.restyle from the compact store), not by sending a new figure.
+    assert browser.execute_script("return (window.kaartGeverfd || {n: 0}).n") >= 1
     assert_legend_matches(browser, "buurt", "aandeel_65plus")  # redrawn in the browser from the switch's data
     assert console_errors(browser) == []
 

@@ -255,15 +255,98 @@ def test_click_on_any_trace_gives_the_area_code(app):
 def test_kaart_callbacks_as_functions(app):
     import pages.kaart.page as kaart
 
-    fig, geo, legend, title, grens, bron = kaart.draw_map("gemeente", "inwoners", 2024, "kwantielen", "", [], None,
-                                                          None)
-    assert "Inwoners" in title and geo["key"].startswith("gemeente|")
+    fig, geo, restyle, legend, title, grens, bron = kaart.draw_map("gemeente", "inwoners", 2024, "kwantielen", "",
+                                                                   [], None, None)
+    assert "Inwoners" in title and geo["key"].startswith("gemeente|") and restyle is no_update
     assert legend["items"] and grens == [] and bron.startswith("Bron: CBS")  # gemeente borders need no note
-    options, value = kaart.pick_theme("wonen", "inwoners", "buurt")
-    assert value != "inwoners" and all(o["value"] != "inwoners" for o in options)
-    assert kaart.click_area({"points": [{"location": "GM0106"}]}, geo) == "GM0106"
-    search = kaart.sync_url("buurt", "aandeel_65plus", 2024, "jenks", "GM0106", "BU01060000")
-    assert search == "?niveau=buurt&indicator=aandeel_65plus&jaar=2024&klassen=jenks&gemeente=GM0106&code=BU01060000"
+
+
+def _update(ctx_id: str | None, **kw):
+    """Call the one Kaart callback as Dash would after a change of ``ctx_id`` (None: the first call)."""
+    import dash._callback_context as cc
+    from dash._utils import AttributeDict
+
+    import pages.kaart.page as kaart
+
+    args = {"thema": "", "niveau": "buurt", "indicator": "aandeel_65plus", "jaar": 2024, "klassen": "kwantielen",
+            "gemeente": "", "achtergrond": [], "code": None, "click": None, "geo": None, **kw}
+    prop = {"kaart-thema": "value", "kaart-graph": "clickData"}.get(ctx_id, "value")
+    triggered = [{"prop_id": f"{ctx_id}.{prop}", "value": None}] if ctx_id else []
+    token = cc.context_value.set(AttributeDict(triggered_inputs=triggered))
+    try:
+        out = getattr(kaart.update_map, "__wrapped__", kaart.update_map)(*args.values())
+    finally:
+        cc.context_value.reset(token)
+    names = ("ind_options", "indicator", "year_options", "jaar", "area_options", "code", "figure", "geo", "waarden",
+             "legend", "title", "grens", "bron", "card", "search")
+    return dict(zip(names, out, strict=True))
+
+
+def test_one_callback_per_user_action_on_kaart(app):
+    """Every Kaart action is one server callback; nothing of the map waits on another server callback."""
+    client = app.server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    server = [d for d in deps if d["clientside_function"] is None and "kaart-" in d["output"]]
+    by_input = {}
+    for d in server:
+        for i in d["inputs"]:
+            by_input.setdefault(f"{i['id']}.{i['property']}", []).append(d["output"])
+    for control in ("kaart-thema.value", "kaart-niveau.value", "kaart-indicator.value", "kaart-jaar.value",
+                    "kaart-klassen.value", "kaart-gemeente.value", "kaart-gebied.value", "kaart-graph.clickData"):
+        assert len(by_input[control]) == 1, (control, by_input[control])
+    # What the one callback writes is not the input of another server callback (no chains).
+    (main,) = {o for k, outs in by_input.items() if k != "kaart-download-knop.n_clicks" for o in outs}
+    outputs = {o.strip(".") for o in main.split("...")}
+    assert not outputs & {k for k in by_input if k not in {
+        "kaart-thema.value", "kaart-niveau.value", "kaart-indicator.value", "kaart-jaar.value",
+        "kaart-gebied.value", "kaart-graph.clickData"}}
+    assert {"kaart-url.search", "kaart-profiel.children", "kaart-waarden.data"} <= outputs
+    restyle = [d for d in deps if d["output"] == "kaart-geverfd.data"]
+    assert restyle and restyle[0]["clientside_function"] is not None
+
+
+def test_indicator_switch_is_one_round_trip_with_a_client_side_restyle(app):
+    first = _update(None)
+    assert first["figure"] is not no_update and first["search"] is no_update and first["waarden"] is no_update
+    geo = first["geo"]
+    out = _update("kaart-indicator", indicator="woz_gemiddeld", geo=geo)
+    assert out["figure"] is no_update and out["geo"] is no_update  # colours only: the browser restyles
+    w = out["waarden"]
+    assert set(w) == {"z", "customdata", "colorscale", "zmin", "zmax", "hovertemplate", "geheim", "onbetrouwbaar"}
+    assert len(w["z"]) == 753 and w["geheim"] and "WOZ" in w["hovertemplate"]
+    assert out["search"] == "?niveau=buurt&indicator=woz_gemiddeld&jaar=2024"
+    assert "WOZ" in out["title"] and out["legend"]["items"] and out["card"] is no_update
+    assert out["year_options"] and out["jaar"] is no_update  # 2024 exists for the new indicator: kept
+    # The same values a Patch would carry (so restyle and figure cannot drift apart).
+    body = json.dumps(w)
+    assert "coordinates" not in body and "BU0" not in body
+    classes = _update("kaart-klassen", indicator="woz_gemiddeld", klassen="jenks", geo=geo)
+    assert classes["figure"] is no_update and classes["waarden"]["z"] == w["z"]
+    assert classes["year_options"] is no_update and classes["search"].endswith("klassen=jenks")
+
+
+def test_theme_level_click_and_gemeente_in_one_round_trip(app):
+    geo = _update(None)["geo"]
+    theme = _update("kaart-thema", thema="wonen", indicator="inwoners", geo=geo)
+    assert theme["indicator"] not in (no_update, "inwoners") and all(o["value"] != "inwoners"
+                                                                     for o in theme["ind_options"])
+    assert f"indicator={theme['indicator']}" in theme["search"] and theme["waarden"] is not no_update
+    click = _update("kaart-graph", click={"points": [{"location": "BU01060000"}]}, geo=geo)
+    assert click["code"] == "BU01060000" and click["search"].endswith("code=BU01060000")
+    assert isinstance(click["figure"], Patch)  # the outline; with the values, so Dash's figure stays current
+    ops = {tuple(op["location"]) for op in click["figure"].to_plotly_json()["operations"]}
+    assert ("data", figures.TRACE_SELECTIE, "locations") in ops and SWITCH_PATHS <= ops
+    assert "/profiel?code=BU01060000" in json.dumps(click["card"], default=lambda c: c.to_plotly_json())
+    level = _update("kaart-niveau", niveau="gemeente", code="BU01060000", geo=geo)
+    assert level["code"] is None and level["area_options"] and not isinstance(level["figure"], Patch)
+    assert level["search"] == "?niveau=gemeente&indicator=aandeel_65plus&jaar=2024"
+    zoom = _update("kaart-gemeente", gemeente="GM0106", geo=geo)
+    assert isinstance(zoom["figure"], Patch) and zoom["search"].endswith("gemeente=GM0106")
+    from dash.exceptions import PreventUpdate
+
+    with pytest.raises(PreventUpdate):  # a click beside the areas changes nothing
+        _update("kaart-graph", click={"points": []}, geo=geo)
 
 
 def test_area_card_has_profile_link_and_benchmarks(app):
@@ -294,18 +377,17 @@ def test_indicator_switch_sends_legend_as_data_and_leaves_geometry_outputs_alone
 
     first = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "", [], None, None)
     geo = first[1]
-    assert "benaderd" in json.dumps(first[4], default=lambda c: c.to_plotly_json())
-    fig, geo2, spec, title, grens, bron = kaart.draw_map("buurt", "aandeel_65plus", 2024, "kwantielen", "", [],
-                                                         None, geo)
-    assert isinstance(fig, Patch) and geo2 is no_update and grens is no_update
+    assert "benaderd" in json.dumps(first[5], default=lambda c: c.to_plotly_json())
+    fig, geo2, restyle, spec, title, grens, bron = kaart.draw_map("buurt", "aandeel_65plus", 2024, "kwantielen",
+                                                                  "", [], None, geo)
+    assert fig is no_update and geo2 is no_update and grens is no_update
     assert "Aandeel 65-plussers" in title and "2024" in bron
     assert set(spec) == {"eenheid", "hint", "items", "uitleg"} and spec["uitleg"].endswith("aantal buurten.")
     assert len(json.dumps(spec, ensure_ascii=False)) < 700
     kinds = [k for *_, k in spec["items"]]
     assert kinds[0] == "klasse" and kinds.count("klasse") == 5
     # Text label and count beside every colour (not colour alone); the swatches are the map's class colours.
-    scale_colors = {c for _, c in next(op["params"]["value"] for op in fig.to_plotly_json()["operations"]
-                                       if op["location"][-1] == "colorscale")}
+    scale_colors = {c for _, c in restyle["colorscale"]}
     for label, color, count, kind in spec["items"]:
         assert label and isinstance(count, int)
         if kind == "klasse":
@@ -337,8 +419,8 @@ def test_online_basemap_switches_trace_type_and_keeps_patch_paths(app, monkeypat
     assert {t["type"] for t in offline["data"]} == {"choropleth"} and "online" not in geo
 
     # Setting off (the default): the toggle's value is ignored, nothing online ever.
-    same, *_ = kaart.draw_map(*args, [kaart.ONLINE], None, geo)
-    assert isinstance(same, Patch)
+    same, _, restyle, *_ = kaart.draw_map(*args, [kaart.ONLINE], None, geo)
+    assert same is no_update and restyle is not no_update
 
     def toggle_label() -> bool:
         return "Achtergrondkaart (online, OpenStreetMap)" in json.dumps(
@@ -358,10 +440,9 @@ def test_online_basemap_switches_trace_type_and_keeps_patch_paths(app, monkeypat
     assert online["layout"]["map"]["zoom"] > 6 and 52 < online["layout"]["map"]["center"]["lat"] < 53.5
     assert any("OpenStreetMap-bijdragers" in a["text"] for a in online["layout"]["annotations"])
 
-    patch, geo_on2, *_ = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "", [kaart.ONLINE], None,
-                                        geo_on)
-    assert isinstance(patch, Patch)
-    assert {tuple(op["location"]) for op in patch.to_plotly_json()["operations"]} == SWITCH_PATHS
+    patch, geo_on2, restyle, *_ = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "", [kaart.ONLINE],
+                                                 None, geo_on)
+    assert patch is no_update and set(restyle) >= {"z", "colorscale", "geheim"}
     # Zooming to a gemeente patches the online map's centre and zoom, not geo's axis ranges.
     zoom, *_ = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "GM0106", [kaart.ONLINE], None, geo_on)
     layout_ops = {tuple(op["location"][:2]) for op in zoom.to_plotly_json()["operations"]

@@ -148,6 +148,13 @@ class MapValues:
     legend: list[LegendItem] = field(default_factory=list)
     edges: list[float] = field(default_factory=list)
 
+    @staticmethod
+    def paths_template() -> tuple[tuple[int, str], ...]:
+        """The (trace, attribute) pairs :meth:`paths` writes."""
+        return ((TRACE_WAARDEN, "z"), (TRACE_WAARDEN, "customdata"), (TRACE_WAARDEN, "colorscale"),
+                (TRACE_WAARDEN, "zmin"), (TRACE_WAARDEN, "zmax"), (TRACE_WAARDEN, "hovertemplate"),
+                (TRACE_GEHEIM, "locations"), (TRACE_ONBETROUWBAAR, "locations"))
+
     def paths(self) -> dict[tuple[int, str], Any]:
         """(trace index, attribute) → new value: the complete contents of a switch Patch."""
         return {

@@ -19,7 +19,7 @@ from dashboard import data, links
 from dashboard.layout import alert, control, dropdown, indicator_options
 from indicators import THEMES
 from pages.kaart import views
-from pages.kaart.figures import CLASS_METHODS
+from pages.kaart.figures import CLASS_METHODS, TRACE_GEHEIM, TRACE_ONBETROUWBAAR, TRACE_WAARDEN
 from pages.kaart.state import KaartState, kaart_from_controls, kaart_query, parse_kaart
 
 dash.register_page(__name__, path="/", name="Kaart", title="Kaart · Dorpenmonitor Drenthe", order=0)
@@ -109,6 +109,8 @@ def layout(**query: Any) -> html.Div:
             dcc.Location(id="kaart-url", refresh=False),
             dcc.Store(id="kaart-geo"),
             dcc.Store(id="kaart-legenda-data"),
+            dcc.Store(id="kaart-waarden"),
+            dcc.Store(id="kaart-geverfd"),
             html.H1("Kaart van Drenthe en Hardenberg", className="pagina-titel"),
             alert(messages, "kaart-melding"),
             html.Div(
@@ -151,71 +153,91 @@ def _state(niveau, indicator, jaar, klassen, gemeente, code) -> KaartState:
     return kaart_from_controls(niveau, indicator, jaar, klassen, gemeente, code, data.catalog())[0]
 
 
+def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo):
+    """The map's outputs for one view: (figure, geo store, restyle store, legend data, title, boundary note, source).
+
+    The figure goes out only when the browser must rebuild or re-frame it: a new level, vintage or map kind (full
+    figure), or a gemeente zoom or another selected area (a Patch, which then carries the values too, so the
+    figure Dash holds never lags behind what is painted). When only the colours change (indicator, year,
+    classes) the figure is ``no_update`` and the values go to the compact restyle store instead, which
+    ``RESTYLE_JS`` applies in the browser with ``Plotly.restyle``: no figure rebuilt, no chained round trip.
+    """
+    state = _state(niveau, indicator, jaar, klassen, gemeente, code)
+    online = data.online_basemap() and ONLINE in (achtergrond or [])
+    fig, info, mv = views.map_update(state, geo, online=online)
+    same_geometry = isinstance(fig, dash.Patch)
+    restyle: Any = no_update
+    if same_geometry and views.values_only(fig):
+        fig, restyle = no_update, views.restyle_data(mv)
+    return (fig, no_update if info == geo else info, restyle, views.legend_spec(mv, state), views.map_title(state),
+            no_update if same_geometry else views.boundary_note(state), views.source_note(state))
+
+
 @callback(
     Output("kaart-indicator", "options"),
     Output("kaart-indicator", "value"),
-    Input("kaart-thema", "value"),
-    State("kaart-indicator", "value"),
-    State("kaart-niveau", "value"),
-    prevent_initial_call=True,
-)
-def pick_theme(thema: str | None, indicator: str | None, niveau: str):
-    options = indicator_options(thema or None)
-    ids = [o["value"] for o in options]
-    if indicator in ids:
-        return options, no_update
-    return options, data.catalog().default_indicator(niveau, thema or None)
-
-
-@callback(
     Output("kaart-jaar", "options"),
     Output("kaart-jaar", "value"),
     Output("kaart-gebied", "options"),
-    Output("kaart-gebied", "value", allow_duplicate=True),
-    Input("kaart-niveau", "value"),
-    Input("kaart-indicator", "value"),
-    State("kaart-jaar", "value"),
-    State("kaart-gebied", "value"),
-    prevent_initial_call=True,
-)
-def pick_level_or_indicator(niveau: str, indicator: str | None, jaar: int | None, code: str | None):
-    """Years with data for the new indicator/level (keep the year when possible); areas of the level."""
-    options = views.year_options(indicator, niveau)
-    years = [o["value"] for o in options]
-    new_year = jaar if jaar in years else (years[-1] if years else None)
-    areas = views.area_options(niveau) if ctx.triggered_id == "kaart-niveau" else no_update
-    keep = code if code and data.area_index().get(code, ("", ""))[1] == niveau else None
-    return options, new_year, areas, (keep if ctx.triggered_id == "kaart-niveau" else no_update)
-
-
-@callback(
+    Output("kaart-gebied", "value"),
     Output("kaart-graph", "figure"),
     Output("kaart-geo", "data"),
+    Output("kaart-waarden", "data"),
     Output("kaart-legenda-data", "data"),
     Output("kaart-titel", "children"),
     Output("kaart-noot-grens", "children"),
     Output("kaart-bron", "children"),
+    Output("kaart-profiel", "children"),
+    Output("kaart-url", "search"),
+    Input("kaart-thema", "value"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
     Input("kaart-jaar", "value"),
     Input("kaart-klassen", "value"),
     Input("kaart-gemeente", "value"),
     Input("kaart-achtergrond", "value"),
-    State("kaart-gebied", "value"),
+    Input("kaart-gebied", "value"),
+    Input("kaart-graph", "clickData"),
     State("kaart-geo", "data"),
 )
-def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo):
-    """Full figure the first time per level (or map kind); afterwards a Patch with the values only.
+def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, code, click, geo):
+    """Every user action on Kaart in one round trip: theme, level, indicator, year, classes, gemeente, area, click.
 
-    On a switch everything besides the Patch is small: the legend as data, the title and source as text;
-    the store and the boundary note only change with the geometry.
+    The controls that depend on each other (the theme's indicators, the indicator's years, the level's areas)
+    are settled here first, so one request returns the controls, the map, the legend, the area card and the URL
+    together instead of Dash chaining a callback per dependency.
     """
+    trigger = ctx.triggered_id
+    out_ind_options = out_indicator = out_year_options = out_year = out_area_options = out_code = no_update
+    if trigger == "kaart-thema":
+        out_ind_options = indicator_options(thema or None)
+        if indicator not in [o["value"] for o in out_ind_options]:
+            indicator = out_indicator = data.catalog().default_indicator(niveau, thema or None)
+    if trigger == "kaart-graph":
+        clicked = views.clicked_area(click, geo)
+        if not clicked or clicked == code:
+            raise dash.exceptions.PreventUpdate
+        code = out_code = clicked
+    if trigger in ("kaart-thema", "kaart-niveau", "kaart-indicator"):
+        out_year_options = views.year_options(indicator, niveau)
+        years = [o["value"] for o in out_year_options]
+        new_year = jaar if jaar in years else (years[-1] if years else None)
+        if new_year != jaar:
+            jaar = out_year = new_year
+    if trigger == "kaart-niveau":
+        out_area_options = views.area_options(niveau)
+        keep = code if code and data.area_index().get(code, ("", ""))[1] == niveau else None
+        if keep != code:
+            code = out_code = keep
+    fig, info, restyle, legend, title, grens, bron = draw_map(niveau, indicator, jaar, klassen, gemeente,
+                                                              achtergrond, code, geo)
     state = _state(niveau, indicator, jaar, klassen, gemeente, code)
-    online = data.online_basemap() and ONLINE in (achtergrond or [])
-    fig, info, mv = views.map_update(state, geo, online=online)
-    same_geometry = isinstance(fig, dash.Patch)
-    return (fig, no_update if info == geo else info, views.legend_spec(mv, state), views.map_title(state),
-            no_update if same_geometry else views.boundary_note(state), views.source_note(state))
+    # The card follows the selected area (as before: an indicator switch leaves it, its rows name their year).
+    card = views.area_card(state.code, state) if trigger in ("kaart-gebied", "kaart-graph") or (
+        out_code is not no_update) else no_update
+    search = kaart_query(state) if trigger is not None else no_update
+    return (out_ind_options, out_indicator, out_year_options, out_year, out_area_options, out_code,
+            fig, info, restyle, legend, title, grens, bron, card, search)
 
 
 #: Draws the legend from views.legend_spec in the browser: the same markup the server used to send
@@ -241,51 +263,34 @@ LEGEND_JS = """function(spec) {
 
 clientside_callback(LEGEND_JS, Output("kaart-legenda", "children"), Input("kaart-legenda-data", "data"))
 
+#: Repaints the map from views.restyle_data with one Plotly.restyle over the three traces whose values change
+#: (geheim, waarden, onbetrouwbaar): plotly recolours the areas it has, no figure is rebuilt or re-sent.
+#: Records the count and the time it took in the kaart-geverfd store (the bench and browser tests wait on it).
+RESTYLE_JS = """function(w) {
+    var nu = window.dash_clientside.no_update;
+    var gd = document.querySelector('#kaart-graph .js-plotly-plot');
+    if (!w || !gd || !gd.data || gd.data.length <= __O__) { return nu; }
+    var t0 = performance.now();
+    var tr = [__G__, __W__, __O__];
+    var keep = function(key) { return tr.map(function(i) { return gd.data[i][key]; }); };
+    var upd = {z: keep('z'), customdata: keep('customdata'), colorscale: keep('colorscale'), zmin: keep('zmin'),
+               zmax: keep('zmax'), hovertemplate: keep('hovertemplate'), locations: keep('locations')};
+    upd.z[1] = w.z; upd.customdata[1] = w.customdata; upd.colorscale[1] = w.colorscale;
+    upd.zmin[1] = w.zmin; upd.zmax[1] = w.zmax; upd.hovertemplate[1] = w.hovertemplate;
+    upd.locations[0] = w.geheim; upd.locations[2] = w.onbetrouwbaar;
+    return Promise.resolve(window.Plotly.restyle(gd, upd, tr)).then(function() {
+        var prev = window.kaartGeverfd || {n: 0};
+        window.kaartGeverfd = {n: prev.n + 1, ms: performance.now() - t0, at: performance.now()};
+        return window.kaartGeverfd;
+    });
+}""".replace("__G__", str(TRACE_GEHEIM)).replace("__W__", str(TRACE_WAARDEN)).replace("__O__", str(TRACE_ONBETROUWBAAR))
 
-@callback(
-    Output("kaart-gebied", "value"),
-    Input("kaart-graph", "clickData"),
-    State("kaart-geo", "data"),
-    prevent_initial_call=True,
-)
-def click_area(click: dict | None, geo: dict | None):
-    return views.clicked_area(click, geo) or no_update
-
-
-@callback(
-    Output("kaart-graph", "figure", allow_duplicate=True),
-    Output("kaart-geo", "data", allow_duplicate=True),
-    Output("kaart-profiel", "children"),
-    Input("kaart-gebied", "value"),
-    State("kaart-niveau", "value"),
-    State("kaart-indicator", "value"),
-    State("kaart-jaar", "value"),
-    State("kaart-klassen", "value"),
-    State("kaart-gemeente", "value"),
-    State("kaart-geo", "data"),
-    prevent_initial_call=True,
-)
-def select_area(code, niveau, indicator, jaar, klassen, gemeente, geo):
-    state = _state(niveau, indicator, jaar, klassen, gemeente, code)
-    geo = dict(geo or {})
-    if geo.get("key") != views.geo_key(state):
-        # The map is being redrawn for another level; draw_map outlines the area itself.
-        return no_update, no_update, views.area_card(state.code, state)
-    geo["code"] = state.code
-    return views.selection_patch(state.code, state), geo, views.area_card(state.code, state)
+clientside_callback(RESTYLE_JS, Output("kaart-geverfd", "data"), Input("kaart-waarden", "data"),
+                    prevent_initial_call=True)
 
 
 #: The controls that make up a map view, in the argument order of :func:`_state`.
 VIEW_IDS = ("kaart-niveau", "kaart-indicator", "kaart-jaar", "kaart-klassen", "kaart-gemeente", "kaart-gebied")
-
-
-@callback(
-    Output("kaart-url", "search"),
-    *[Input(i, "value") for i in VIEW_IDS],
-    prevent_initial_call=True,
-)
-def sync_url(niveau, indicator, jaar, klassen, gemeente, code):
-    return kaart_query(_state(niveau, indicator, jaar, klassen, gemeente, code))
 
 
 @callback(

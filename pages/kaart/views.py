@@ -97,6 +97,23 @@ def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool 
     return go.Figure(fig_dict), info, mv
 
 
+def values_only(patch: Patch) -> bool:
+    """True when ``patch`` only changes the values (no zoom, no selection): the browser can restyle instead."""
+    value_paths = {("data", trace, name) for trace, name in MapValues.paths_template()}
+    return all(tuple(op["location"]) in value_paths for op in patch.to_plotly_json()["operations"])
+
+
+def restyle_data(mv: MapValues | None) -> dict[str, Any] | None:
+    """The compact store a colour-only switch sends (RESTYLE_JS in pages/kaart/page.py applies it).
+
+    Exactly the values of a switch Patch, without the Patch's per-operation wrapping.
+    """
+    if mv is None:
+        return None
+    return {"z": mv.z, "customdata": mv.customdata, "colorscale": mv.colorscale, "zmin": mv.zmin, "zmax": mv.zmax,
+            "hovertemplate": mv.hovertemplate, "geheim": mv.geheim, "onbetrouwbaar": mv.onbetrouwbaar}
+
+
 def _set_paths(fig, paths: dict[tuple[int, str], Any]) -> None:
     for (trace, name), value in paths.items():
         fig["data"][trace][name] = value

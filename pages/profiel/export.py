@@ -9,10 +9,13 @@ the Excel file in its sheet "Bronnen" (:mod:`dashboard.downloads`).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -54,14 +57,46 @@ def _pdf_class():
     return ProfilePDF
 
 
+#: Parsed fonts by (file, style), kept for the life of the process: fpdf's add_font reads every glyph's width and
+#: code point from the TTF again for each document (about 40% of a profile PDF's time).
+_FONTS: dict[tuple[str, str], Any] = {}
+_FONTS_LOCK = threading.Lock()
+
+
+def _add_font(pdf, family: str, style: str, path: Path) -> None:
+    """``pdf.add_font`` with the parsed metrics shared across documents.
+
+    What a document changes is its own: the subset of glyphs used, the font's number in the document and the
+    fontTools object that fpdf subsets in place when writing (re-opened lazily, which only reads the table
+    directory). The metrics (widths, cmap, glyph ids, descriptor) are copied from the first parse.
+    """
+    from fontTools import ttLib
+    from fpdf.fonts import SubsetMap
+
+    key = (str(path), style)
+    with _FONTS_LOCK:
+        template = _FONTS.get(key)
+        if template is None:
+            probe = _pdf_class()()
+            probe.add_font(family, style, str(path))
+            template = _FONTS[key] = probe.fonts[f"{family.lower()}{style}"]
+    font = copy.deepcopy(template)  # TTFFont.__deepcopy__: shares the immutable parts, copies widths and subset
+    font.ttfont = ttLib.TTFont(str(path), recalcTimestamp=False, lazy=True)
+    font.desc = copy.copy(template.desc)
+    font.i = len(pdf.fonts) + 1
+    font.subset = SubsetMap(font)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    pdf.fonts[f"{family.lower()}{style}"] = font
+
+
 def _setup_fonts(pdf) -> str:
     """Register DejaVu Sans (full Unicode: ë, é, €, ², −) when Debian's fonts-dejavu-core is there."""
     regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
     if regular.exists() and bold.exists():
-        pdf.add_font("DejaVu", "", str(regular))
-        pdf.add_font("DejaVu", "B", str(bold))
         oblique = DEJAVU_DIR / "DejaVuSans-Oblique.ttf"
-        pdf.add_font("DejaVu", "I", str(oblique if oblique.exists() else regular))
+        for style, path in (("", regular), ("B", bold), ("I", oblique if oblique.exists() else regular)):
+            _add_font(pdf, "DejaVu", style, path)
         return "DejaVu"
     return "helvetica"
 
