@@ -179,3 +179,72 @@ def test_phone_css_keeps_profile_tables_readable():
     css = (Path(__file__).parent.parent / "assets" / "pages_extra.css").read_text()
     phone = css[css.rindex("@media (max-width: 760px)"):]
     assert "min-width: 640px" in phone and "overflow-wrap: normal" in phone and "nowrap" in phone
+
+
+def _pdf_tool(name: str) -> str:
+    import shutil
+
+    from tests.conftest import skip_or_fail
+
+    path = shutil.which(name)
+    if not path:
+        skip_or_fail(f"{name} (Debian poppler-utils) is not installed")
+    return path
+
+
+def test_profile_pdf_of_a_village_contains_the_chart_and_map_images(app, tmp_path):
+    """kaleido (a dependency) draws the chart and the map in Debian's chromium; the PDF carries them as images."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import skip_or_fail
+
+    if not (shutil.which("chromium") or export.CHROMIUM.exists()):
+        skip_or_fail("chromium (Debian package) is not installed")
+    pdfimages, pdftotext = _pdf_tool("pdfimages"), _pdf_tool("pdftotext")
+    download = export.profile_download("DP0114_nieuw-amsterdam", pdf=True)
+    path = tmp_path / download.filename
+    path.write_bytes(download.content)
+    listing = subprocess.run([pdfimages, "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    wide = [row for row in images if row[2] == "image" and int(row[3]) >= 1500]  # rendered at scale 2
+    assert len(wide) >= 2, listing  # the area map and the people-and-homes chart
+    text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Mensen en woningen door de tijd" in text and "Grafiek ontbreekt" not in text
+
+
+def test_profile_pdf_says_so_when_the_chart_renderer_is_missing(app, monkeypatch, caplog, tmp_path):
+    import subprocess
+
+    pdftotext = _pdf_tool("pdftotext")
+
+    def missing() -> None:
+        raise ImportError("No module named 'kaleido'")
+
+    monkeypatch.setattr(export, "_start_renderer", missing)
+    with caplog.at_level("WARNING", logger=export.LOG.name):
+        download = export.profile_download("DP0114_nieuw-amsterdam", pdf=True)
+    assert any("kaleido is not installed" in r.getMessage() for r in caplog.records)
+    path = tmp_path / "p.pdf"
+    path.write_bytes(download.content)
+    text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Grafiek ontbreekt: de grafiekrenderer (kaleido) is niet geïnstalleerd" in " ".join(text.split())
+
+
+def test_fonts_are_parsed_once_per_process(monkeypatch):
+    """The TTF files are parsed for the first PDF only; later PDFs reuse the metrics (and still embed a subset)."""
+    from fpdf import fonts
+
+    export.profile_pdf(tiny_profile())  # the cache is filled (if it was not already)
+    parsed = []
+    original = fonts.TTFFont.__init__
+
+    def counting(self, *args, **kwargs):
+        parsed.append(args[1] if len(args) > 1 else kwargs.get("font_file_path"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(fonts.TTFFont, "__init__", counting)
+    first = export.profile_pdf(tiny_profile(naam="Ede"))
+    second = export.profile_pdf(tiny_profile(naam="Zweeloo"))
+    assert parsed == []
+    assert first.startswith(b"%PDF") and second.startswith(b"%PDF") and b"/FontFile2" in second

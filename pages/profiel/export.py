@@ -9,9 +9,13 @@ the Excel file in its sheet "Bronnen" (:mod:`dashboard.downloads`).
 
 from __future__ import annotations
 
+import atexit
+import concurrent.futures as cf
 import copy
 import datetime as dt
 import io
+import logging
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +31,7 @@ from pages.profiel import areamap, briefing
 from pages.profiel.briefing import PEER_COLUMNS, Profile, profile_frame, status_text
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+LOG = logging.getLogger(__name__)
 
 
 # -- PDF of an area profile ---------------------------------------------------------
@@ -110,15 +115,68 @@ def _text(pdf, s: str) -> str:
     return s.encode("latin-1", "replace").decode("latin-1")
 
 
-def _render_png(fig, timeout: float, scale: float = 2) -> bytes | None:
-    """``fig`` as PNG via kaleido, or None when rendering fails or takes longer than ``timeout`` seconds."""
-    import concurrent.futures as cf
+#: Debian's chromium (apt, see .ci/run): kaleido renders the charts and the map in it; nothing is downloaded at
+#: run time.
+CHROMIUM = Path("/usr/bin/chromium")
+_RENDERER_LOCK = threading.Lock()
+_renderer_started = False
+#: Why the last rendering failed (Dutch, for the PDF), or None when it worked.
+_problem: str | None = None
 
+
+def _start_renderer() -> None:
+    """Start kaleido's Chromium once per process and keep it: a cold start costs seconds, a warm image ~0.4 s.
+
+    Raises ImportError when kaleido is not installed. ``BROWSER_PATH`` (kaleido's own setting) wins; otherwise
+    Debian's chromium is used when it is there.
+    """
+    global _renderer_started
+    with _RENDERER_LOCK:
+        if _renderer_started:
+            return
+        import kaleido
+
+        if not os.environ.get("BROWSER_PATH") and CHROMIUM.exists():
+            os.environ["BROWSER_PATH"] = str(CHROMIUM)
+        kaleido.start_sync_server(silence_warnings=True)
+        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+        _renderer_started = True
+
+
+def renderer_problem() -> str | None:
+    """Why the last chart or map could not be drawn (Dutch), or None when the renderer works."""
+    return _problem
+
+
+def _render_png(fig, timeout: float, scale: float = 2) -> bytes | None:
+    """``fig`` as PNG via kaleido, or None when rendering fails or takes longer than ``timeout`` seconds.
+
+    A failure is never silent: it is logged and :func:`renderer_problem` says why, for the PDF to print.
+    """
+    global _problem
+    try:
+        _start_renderer()
+    except ImportError:
+        _problem = "de grafiekrenderer (kaleido) is niet geïnstalleerd op de server"
+        LOG.warning("PDF image not rendered: kaleido is not installed")
+        return None
+    except Exception as exc:  # noqa: BLE001 - a renderer that cannot start: still a PDF, with the reason
+        _problem = "de grafiekrenderer (Chromium) kon niet starten op de server"
+        LOG.warning("PDF image not rendered: renderer did not start: %s", exc)
+        return None
     # Not a `with` block: leaving it would wait for a hung renderer and defeat the timeout.
     ex = cf.ThreadPoolExecutor(max_workers=1)
     try:
-        return ex.submit(fig.to_image, format="png", scale=scale).result(timeout=timeout)
-    except Exception:  # noqa: BLE001 - any rendering problem means: no image, still a PDF
+        png = ex.submit(fig.to_image, format="png", scale=scale).result(timeout=timeout)
+        _problem = None
+        return png
+    except cf.TimeoutError:
+        _problem = f"de grafiek was niet binnen {timeout:.0f} seconden getekend"
+        LOG.warning("PDF image not rendered: renderer took longer than %.0f s", timeout)
+        return None
+    except Exception as exc:  # noqa: BLE001 - any rendering problem means: no image, still a PDF (which says so)
+        _problem = "de grafiek kon niet worden getekend (fout in de grafiekrenderer)"
+        LOG.warning("PDF image not rendered: %s", exc)
         return None
     finally:
         ex.shutdown(wait=False, cancel_futures=True)
@@ -197,7 +255,7 @@ def people_chart(profile: Profile):
     return fig
 
 
-def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
+def profile_chart_png(profile: Profile, timeout: float = 60.0) -> bytes | None:
     """The 'people and homes' chart (:func:`people_chart`) as PNG via kaleido; None if unavailable.
 
     Rendering needs a local Chromium; when it is missing or slow the PDF is
@@ -211,7 +269,7 @@ def profile_chart_png(profile: Profile, timeout: float = 25.0) -> bytes | None:
         return None
 
 
-def profile_map_png(profile: Profile, timeout: float = 25.0) -> tuple[bytes | None, bool]:
+def profile_map_png(profile: Profile, timeout: float = 60.0) -> tuple[bytes | None, bool]:
     """(PNG of the area map, whether its boundaries are approximate); (None, False) when it cannot be drawn."""
     try:
         m = areamap.area_map(profile.code)
@@ -229,7 +287,7 @@ PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "
 
 
 def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes | None = None,
-                map_approximate: bool = False) -> bytes:
+                map_approximate: bool = False, chart_problem: str | None = None) -> bytes:
     """The briefing as an A4 PDF: map and key figures, highlights, people and homes over time, peers, all figures
     per theme, notes and a plain-Dutch glossary. Nothing is cut off: long text wraps."""
 
@@ -368,6 +426,13 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
             pdf.set_text_color(*_MUTED)
             pdf.multi_cell(width, 3.6, T("; ".join(said) + "."), new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.set_text_color(*_INK)
+    elif chart_problem:
+        # Never a silently missing chart: the reader learns it is missing and why.
+        heading("Mensen en woningen door de tijd", need=20)
+        pdf.set_font(f_, "I", 9)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(width, 4.5, T(f"Grafiek ontbreekt: {chart_problem}."), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(*_INK)
 
     # -- peers --------------------------------------------------------------------------------
     if len(profile.peers) > 1:
@@ -578,6 +643,8 @@ def profile_download(code: str, pdf: bool) -> Download | None:
     stem = f"gebiedsprofiel-{slug(p.naam)}-{slug(p.code)}"
     if pdf:
         map_png, approximate = profile_map_png(p)
-        return Download(profile_pdf(p, profile_chart_png(p), map_png, approximate), f"{stem}.pdf",
+        chart_png = profile_chart_png(p)
+        problem = renderer_problem() if not (chart_png and map_png) else None
+        return Download(profile_pdf(p, chart_png, map_png, approximate, chart_problem=problem), f"{stem}.pdf",
                         "application/pdf")
     return Download(profile_excel(p, sources()), f"{stem}.xlsx", XLSX_TYPE)
