@@ -26,19 +26,20 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-import app
 from dashboard import data as dashboard_data
 from dorpenmonitor.codes import CBS_LEVELS
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import ConcurrentLoadError, Store, sqlite_path
-from etl import refresh as live
 from etl import snapshot
 from etl.resolve import check_table, resolution_status
 from etl.snapshot import SnapshotError
-from geodata.pdok import boundary_year, kept_boundary_year
-from geodata.snapshot import snapshot_boundaries
 from indicators import export
 from pages.profiel import bulk as profiel_bulk
+
+# The dashboard app (``app``: dash, every page), the boundary readers (``geodata``: geopandas) and the live refresh
+# (``etl.refresh``: requests, cbsodata) are imported inside the commands that use them, so `export` and `etl status`
+# do not pay for them on every run. cli.py is the top layer: these function-local imports cannot be dodging a cycle
+# (tests/test_layers.py allows them here only).
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -72,12 +73,17 @@ def cmd_load_snapshot(args: argparse.Namespace) -> int:
         if current.get("snapshot_sha256") == snapshot.manifest_hash(snapdir):
             print("Database is bij met de snapshot.")
             return 0
+    from geodata.snapshot import snapshot_boundaries
+
     n = snapshot.load(store, snapdir, boundaries=snapshot_boundaries)
     print(f"Snapshot geladen in {store.engine.url.render_as_string(hide_password=True)}: {n} rijen.")
     return 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from etl import refresh as live
+    from geodata.pdok import boundary_year, kept_boundary_year
+
     settings = get_settings()
     if args.jaren:
         years = live.parse_years(args.jaren, known_only=not args.from_raw)
@@ -106,6 +112,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
+    from etl import refresh as live
+    from geodata.pdok import boundary_year
+
     settings = get_settings()
     years = live.parse_years(args.jaren)
     gemeenten = [g.strip().upper() for g in args.gemeenten.split(",")] if args.gemeenten else list(settings.gemeenten)
@@ -218,6 +227,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("Fout: --workers moet minstens 1 zijn.", file=sys.stderr)
         return 2
+    import app
+
     app.main(dev=args.dev, workers=args.workers)
     return 0
 

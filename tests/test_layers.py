@@ -105,6 +105,10 @@ def violations() -> list[tuple[str, int, str, bool, str]]:
         for line, module, local in imports_of(path):
             target = layer_of(module)
             assert target is not None
+            if local and own == "cli":
+                # cli.py is the top layer: a command importing the dashboard or geodata late cannot be dodging a
+                # cycle; it keeps `export` and `etl status` from paying ~2 s of imports they never use.
+                continue
             if local:
                 out.append((rel, line, module, True, "project-import binnen een functie"))
                 continue
