@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run test test-fast test-browser lint bench loadtest snapshot docs clean
+.PHONY: install run test test-fast test-browser lint bench bench-quick loadtest snapshot docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,9 +34,15 @@ test-browser: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## What a user feels (issue 11), each figure beside a baseline from the same run; < 10 minutes on 2 cores.
 bench: $(STAMP)
 	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
-	$(BIN)/python bench/bench_switch.py
+	$(BIN)/python bench/bench.py
+
+## The same with fewer repeats and without the synthetic national scale (about 2 minutes).
+bench-quick: $(STAMP)
+	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
+	$(BIN)/python bench/bench.py --quick
 
 ## Production server vs dev server under load on loopback (SQLite and PostgreSQL), reload under load; < 10 min.
 loadtest: $(STAMP)

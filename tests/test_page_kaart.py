@@ -372,7 +372,7 @@ def test_kaart_csv_is_dutch_excel_friendly(app):
 
 
 def test_indicator_switch_sends_legend_as_data_and_leaves_geometry_outputs_alone(app):
-    """The non-figure outputs of a switch are small: legend data, title, source line (see bench/bench_switch.py)."""
+    """The non-figure outputs of a switch are small: legend data, title, source line (see bench/bench.py)."""
     import pages.kaart.page as kaart
 
     first = kaart.draw_map("buurt", "woz_gemiddeld", 2024, "kwantielen", "", [], None, None)

@@ -1,0 +1,689 @@
+"""``make bench``: what a user feels, each figure beside a baseline measured in the same run.
+
+Prints ONE table: measure | today (issue 11, measured before this work) | now (this run) | target | baseline
+(this run). Asserts nothing. Every loop is bounded in count and in time; the whole run stays under ten minutes
+on two cores (``--quick``: fewer repeats, no synthetic scale).
+
+What is measured, and how:
+
+- HTTP path of an indicator switch: the map callback as the browser posts it, through the Flask test client
+  and through a real server (``python app.py`` on a free loopback port); baseline: a one-line callback of a
+  minimal Dash app through the same path.
+- Profile of a never-viewed area (server: ``pages.profiel.page.layout``), in a fresh process (one per area) and
+  in a warm process right after a reload (a new load stamp in the meta table, as ``etl load-snapshot`` writes),
+  median over 5 areas; baseline: the same area asked again.
+- ``dorpenmonitor export`` of one level x one year, the whole process; baseline: ``python -c pass``.
+- Headless Chromium (flags as in the tests, fresh --user-data-dir): the first map paint (performance.now() when
+  the coloured areas are in the DOM) and an indicator switch until painted (set_props, then the restyle done
+  and one animation frame), medians of 5; baseline: the switch's bare HTTP round trip to the same server.
+- First 200 on ``/`` after start vs a minimal Dash app started the same way.
+- Switch payload on the wire (gzip) vs gzip of the bare values (values and ranks per area, in geometry order).
+- ``etl load-snapshot`` into an empty database (including the indicator cube once it exists on main).
+- Peak RSS (VmHWM) of a serving process after the first map, switches and profiles.
+- The same at ~15,000 SYNTHETIC buurten: the real buurt rows, shapes and observations copied 19 times with
+  new codes, shifted shapes and randomly scaled values, written to a temporary SQLite database that the app,
+  the service and ``export`` read (data layer included). Labelled SYNTHETIC in the table.
+
+Usage: python bench/bench.py [--quick] [--no-browser] [--no-synthetic]
+Parts run in subprocesses of this script (``--part ...``), so each is a fresh process and its RSS its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CLI = str(Path(PY).with_name("dorpenmonitor"))
+#: Switched between in turn (all have 2024 on buurt level). woz_gemiddeld has geheim buurten, misdrijven many
+#: onbetrouwbaar ones.
+SWITCH = ("bevolkingsdichtheid", "aandeel_65plus", "woz_gemiddeld", "aandeel_koopwoningen", "inkomen_per_inwoner",
+          "afstand_huisarts", "misdrijven_per_1000", "huishoudensgrootte")
+JAAR = 2024
+#: Never-viewed areas for the profile: villages and buurten in different gemeenten.
+AREAS = ("DP0114_nieuw-amsterdam", "DP1680_annen", "BU01060000", "DP1730_zuidlaren", "DP0109_zweeloo",
+         "BU01140100", "BU17300000")
+SYNTH_TARGET = 15_000
+
+# -- the map callback as the browser posts it ----------------------------------------------------------------
+
+OUTPUTS = [("kaart-indicator", "options"), ("kaart-indicator", "value"), ("kaart-jaar", "options"),
+           ("kaart-jaar", "value"), ("kaart-gebied", "options"), ("kaart-gebied", "value"),
+           ("kaart-graph", "figure"), ("kaart-geo", "data"), ("kaart-waarden", "data"),
+           ("kaart-legenda-data", "data"), ("kaart-titel", "children"), ("kaart-noot-grens", "children"),
+           ("kaart-bron", "children"), ("kaart-profiel", "children"), ("kaart-url", "search")]
+
+
+def map_request(indicator: str, geo: dict | None, changed: str | None = "kaart-indicator.value") -> dict:
+    inputs = [("kaart-thema", "value", ""), ("kaart-niveau", "value", "buurt"), ("kaart-indicator", "value", indicator),
+              ("kaart-jaar", "value", JAAR), ("kaart-klassen", "value", "kwantielen"),
+              ("kaart-gemeente", "value", ""), ("kaart-achtergrond", "value", []), ("kaart-gebied", "value", None),
+              ("kaart-graph", "clickData", None)]
+    return {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [changed] if changed else [],
+        "state": [{"id": "kaart-geo", "property": "data", "value": geo}],
+    }
+
+
+def page_request(pathname: str, search: str) -> dict:
+    """Dash pages' routing callback: the page layout for ``pathname`` + ``search``, as the browser asks for it."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+
+
+def median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def compact(obj) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# -- parts (each runs in its own process) -----------------------------------------------------------------------
+
+def _app(url: str):
+    from app import create_app
+    from dorpenmonitor.store import Store
+
+    return create_app(Store(url))
+
+
+def part_inproc(url: str, n: int, areas: list[str], budget: float) -> dict:
+    """Test-client switch path and payload; profiles right after a reload; a minimal Dash callback as baseline."""
+    import dash
+    import pandas as pd
+    from dash import Input, Output, html
+
+    from dashboard import data
+
+    app = _app(url)
+    from pages.profiel import page as profiel  # after the app: Dash pages register with an app
+    client = app.server.test_client()
+    client.get("/")
+    gz_headers = {"Accept-Encoding": "gzip"}
+    first = client.post("/_dash-update-component", json=map_request(SWITCH[0], None, None))
+    geo = first.get_json()["response"]["kaart-geo"]["data"]
+    vintage = geo["key"].split("|")[1]
+    locations = data.geometry("buurt", vintage)["locations"]
+    ms, wire, bare, bare_values_only = [], [], [], []
+    t_end = time.monotonic() + budget
+    for i in range(n):
+        if time.monotonic() > t_end:
+            break
+        ind = SWITCH[(i % (len(SWITCH) - 1)) + 1]
+        t = time.perf_counter()
+        resp = client.post("/_dash-update-component", json=map_request(ind, geo), headers=gz_headers)
+        ms.append((time.perf_counter() - t) * 1000)
+        body = resp.get_data()
+        wire.append(len(body) if resp.headers.get("Content-Encoding") == "gzip" else len(gzip.compress(body, 6)))
+        frame = data.values(ind, "buurt", JAAR).drop_duplicates("code").set_index("code").reindex(locations)
+        dec = max(int(data.indicator(ind).decimals), 0)
+        shown = frame["status"].isin(["ok", "onbetrouwbaar"]) & frame["waarde"].notna()
+        vals = [(round(v, dec) if dec else int(v)) if ok else None
+                for v, ok in zip(frame["waarde"].tolist(), shown.tolist(), strict=True)]
+        rank = pd.to_numeric(frame["rank_in_gemeente"], errors="coerce").astype("float64")
+        ranks = [None if r != r else int(r) for r in rank.tolist()]
+        bare.append(len(gzip.compress(compact([vals, ranks]), 6)))
+        bare_values_only.append(len(gzip.compress(compact(vals), 6)))
+
+    # Baseline: the smallest possible Dash callback through the same test client.
+    mini = dash.Dash(__name__ + "_mini", use_pages=False, pages_folder="")
+    mini.layout = html.Div([html.Div(id="a"), html.Div(id="b")])
+    mini.callback(Output("b", "children"), Input("a", "children"))(lambda x: x)
+    mc = mini.server.test_client()
+    mc.get("/")
+    body = {"output": "b.children", "outputs": {"id": "b", "property": "children"},
+            "inputs": [{"id": "a", "property": "children", "value": "x"}], "changedPropIds": ["a.children"]}
+    mini_ms = []
+    for _ in range(max(n, 5)):
+        t = time.perf_counter()
+        mc.post("/_dash-update-component", json=body)
+        mini_ms.append((time.perf_counter() - t) * 1000)
+
+    # Profiles of never-viewed areas, each right after a reload (a new load stamp: every cache is emptied).
+    after_reload, again = [], []
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    clock = time.monotonic() + 10**6
+    t_end = time.monotonic() + budget
+    for k, code in enumerate(areas):
+        if time.monotonic() > t_end and len(after_reload) >= 1:
+            break
+        con.execute("UPDATE meta SET value = ? WHERE key = 'snapshot_loaded'", (f"bench-{time.time()}-{k}",))
+        con.commit()
+        clock += 10
+        assert data.check_data_version(now=clock), "the new load stamp was not noticed"
+        t = time.perf_counter()
+        profiel.layout(code=code)
+        after_reload.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        profiel.layout(code=code)
+        again.append((time.perf_counter() - t) * 1000)
+    return {"switch_ms": median(ms), "switch_n": len(ms), "mini_ms": median(mini_ms), "wire": median(wire),
+            "bare": median(bare), "bare_values_only": median(bare_values_only),
+            "profile_after_reload_ms": median(after_reload), "profile_after_reload_n": len(after_reload),
+            "profile_again_ms": median(again), "rss_kb": _vmhwm(os.getpid())}
+
+
+def part_profile_fresh(url: str, code: str) -> dict:
+    """One never-viewed profile in a process that has just built the app (as a server start does)."""
+    _app(url)
+    from pages.profiel import page as profiel  # after the app: Dash pages register with an app
+    t = time.perf_counter()
+    profiel.layout(code=code)
+    return {"ms": (time.perf_counter() - t) * 1000}
+
+
+def _vmhwm(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def run_part(args: list[str], timeout: float) -> dict | None:
+    """``--part ...`` in a fresh process; its JSON, or None (with the reason on stderr) when it fails or overruns."""
+    try:
+        out = subprocess.run([PY, __file__, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        print(f"  ! {' '.join(args[:2])}: langer dan {timeout:.0f} s, afgebroken", file=sys.stderr)
+        return None
+    if out.returncode != 0:
+        print(f"  ! {' '.join(args[:2])} mislukt: {out.stderr[-800:]}", file=sys.stderr)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed_process(cmd: list[str], env: dict | None = None, repeat: int = 3, timeout: float = 120) -> float | None:
+    """Median wall time (s) of a whole process, or None when it fails or overruns."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        try:
+            out = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            return None
+        if out.returncode != 0:
+            print(f"  ! {' '.join(cmd[:3])} mislukt: {out.stderr.decode()[-500:]}", file=sys.stderr)
+            return None
+        times.append(time.perf_counter() - t)
+    return median(times)
+
+
+# -- servers ----------------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+MINIMAL_APP = """
+import os, dash
+from dash import html
+app = dash.Dash(__name__, use_pages=False, pages_folder="")
+app.layout = html.Div("Minimale Dash-app")
+app.run(host="127.0.0.1", port=int(os.environ["DORPENMONITOR_PORT"]), debug=False)
+"""
+
+
+class Server:
+    """A process serving on a free loopback port; ``first_200`` is seconds from launch to the first 200 on '/'."""
+
+    def __init__(self, cmd: list[str], env: dict, log: Path, timeout: float = 120):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, **env, "DORPENMONITOR_PORT": str(self.port), "DORPENMONITOR_HOST": "127.0.0.1",
+               "DORPENMONITOR_DEBUG": "0"}
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        self.first_200: float | None = None
+        self.errors: list[str] = []
+        self.log = log
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=5) as resp:
+                    if resp.status == 200:
+                        self.first_200 = time.perf_counter() - self.t0
+                        break
+            except OSError:
+                time.sleep(0.05)
+
+    def wait_ready(self, min_callbacks: int = 10, timeout: float = 60) -> float | None:
+        """Seconds from launch until /_dash-dependencies lists the pages' callbacks (a browser needs them)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                with urllib.request.urlopen(self.base + "/_dash-dependencies", timeout=10) as resp:
+                    if len(json.loads(resp.read())) >= min_callbacks:
+                        return time.perf_counter() - self.t0
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return None
+
+    def post(self, body: dict, timeout: float = 120) -> tuple[dict, float]:
+        """One callback over HTTP: (response JSON, ms). A 500 is retried up to twice and counted in ``errors``."""
+        for attempt in range(3):
+            req = urllib.request.Request(self.base + "/_dash-update-component", data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+            t = time.perf_counter()
+            try:
+                with urllib.request.urlopen(req, timeout=timeout) as resp:
+                    out = json.loads(resp.read())
+                return out, (time.perf_counter() - t) * 1000
+            except urllib.error.HTTPError as exc:
+                self.errors.append(f"{exc.code} on {body['output'][:40]}")
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def rss_kb(self) -> int | None:
+        return _vmhwm(self.proc.pid)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def serve_and_measure(url: str, tmp: Path, n: int, browser: bool, label: str) -> dict:
+    """Start the app on ``url``; first 200, first map callback, switches over HTTP, browser paints, peak RSS."""
+    out: dict = {}
+    srv = Server([PY, "app.py"], {"DORPENMONITOR_DATABASE_URL": url}, tmp / f"server-{label}.log")
+    try:
+        out["first_200"] = srv.first_200
+        if srv.first_200 is None:
+            return out
+        # The first 200 can come before Dash has registered the pages' callbacks (seen on main too): until then a
+        # callback gets a 500 'Callback function not found'. Measured separately, and waited for.
+        out["ready"] = srv.wait_ready()
+        resp, ms = srv.post(map_request(SWITCH[0], None, None))
+        out["first_map_after_launch"] = time.perf_counter() - srv.t0
+        geo = resp["response"]["kaart-geo"]["data"]
+        times = []
+        t_end = time.monotonic() + 60
+        for i in range(n):
+            if time.monotonic() > t_end:
+                break
+            _, ms = srv.post(map_request(SWITCH[(i % (len(SWITCH) - 1)) + 1], geo))
+            times.append(ms)
+        out["switch_http_ms"] = median(times)
+        if browser:
+            out.update(browser_paints(srv.base, tmp, n=5))
+        # A few profiles too (Dash pages' routing callback, as the browser asks for a page), so the peak includes
+        # what a visitor of the profile pages costs.
+        profile_ms = []
+        for code in AREAS[:3]:
+            try:
+                _, ms = srv.post(page_request("/profiel", f"?code={code}"), timeout=150)
+                profile_ms.append(ms)
+            except OSError as exc:
+                print(f"  ! profiel {code}: {exc}", file=sys.stderr)
+        out["profile_http_ms"] = median(profile_ms)
+        out["rss_kb"] = srv.rss_kb()
+    except Exception as exc:  # noqa: BLE001 - report the part that failed, keep the rest of the table
+        print(f"  ! serveren ({label}): {exc}", file=sys.stderr)
+    finally:
+        srv.stop()
+    if srv.errors:
+        tail = srv.log.read_text(errors="replace")[-1500:]
+        print(f"  ! server ({label}) gaf fouten: {srv.errors}\n{tail}", file=sys.stderr)
+    return out
+
+
+def minimal_first_200(tmp: Path) -> float | None:
+    script = tmp / "minimal_app.py"
+    script.write_text(MINIMAL_APP)
+    srv = Server([PY, str(script)], {}, tmp / "server-minimal.log")
+    srv.stop()
+    return srv.first_200
+
+
+# -- browser ----------------------------------------------------------------------------------------------------
+
+READY_JS = """
+var done = arguments[arguments.length - 1], n = arguments[0], t_end = performance.now() + 60000;
+(function poll() {
+    var gd = document.querySelector('#kaart-graph .js-plotly-plot');
+    var paths = document.querySelectorAll('#kaart-graph path.choroplethlocation').length;
+    var z = gd && gd.data && gd.data[2] && gd.data[2].z;
+    var coloured = z && z.some(function(v) { return v !== null; });
+    if (paths >= n && coloured) {
+        requestAnimationFrame(function() { done(performance.now()); });
+    } else if (performance.now() > t_end) { done(-1); } else { requestAnimationFrame(poll); }
+})();
+"""
+
+SWITCH_JS = """
+var done = arguments[arguments.length - 1], ind = arguments[0];
+var n0 = (window.kaartGeverfd || {n: 0}).n, t0 = performance.now(), t_end = t0 + 30000;
+window.dash_clientside.set_props('kaart-indicator', {value: ind});
+(function poll() {
+    if ((window.kaartGeverfd || {n: 0}).n > n0) {
+        requestAnimationFrame(function() { done(performance.now() - t0); });
+    } else if (performance.now() > t_end) { done(-1); } else { requestAnimationFrame(poll); }
+})();
+"""
+
+
+def browser_paints(base: str, tmp: Path, n: int = 5) -> dict:
+    """First map paint (ms after navigation start) and switch-until-painted (ms), medians of ``n``."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        return {"browser_error": "chromium/chromedriver ontbreken"}
+    from selenium import webdriver
+    from selenium.webdriver.remote.remote_connection import RemoteConnection
+
+    RemoteConnection.set_timeout(120)
+    profile = tempfile.mkdtemp(prefix="bench-chromium-", dir=tmp)
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--window-size=1400,1000", f"--user-data-dir={profile}"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(executable_path=driver_path, options=opts)
+    driver.set_script_timeout(90)
+    driver.set_page_load_timeout(60)
+    out: dict = {}
+    try:
+        first_paint, switches = [], []
+        for i in range(n):
+            driver.get(f"{base}/?niveau=buurt&indicator={SWITCH[i % 2]}&jaar={JAAR}")
+            ms = driver.execute_async_script(READY_JS, 700)
+            if ms > 0:
+                first_paint.append(ms)
+        out["first_paint_cold_ms"] = first_paint[0] if first_paint else None
+        out["first_paint_ms"] = median(first_paint)
+        for i in range(n + 1):
+            ms = driver.execute_async_script(SWITCH_JS, SWITCH[(i % (len(SWITCH) - 1)) + 1])
+            if ms > 0 and i > 0:  # the first switch warms plotly's code paths: not counted
+                switches.append(ms)
+        out["switch_painted_ms"] = median(switches)
+        out["switch_painted_n"] = len(switches)
+    except Exception as exc:  # noqa: BLE001 - a bench reports, it does not crash on one part
+        out["browser_error"] = str(exc)[:300]
+    finally:
+        driver.quit()
+    return out
+
+
+# -- synthetic national scale -----------------------------------------------------------------------------------
+
+def build_synthetic(src: Path, dst: Path, target: int = SYNTH_TARGET, seed: int = 7) -> int:
+    """SYNTHETIC: copy ``src`` and add copies of every real buurt (row, shapes, observations) up to ``target``.
+
+    New codes ``BU<gemeente><4 digits>`` not used by a real buurt (the copies stay in their real wijk and gemeente,
+    so every rule that reads the code still holds); shapes shifted east by a multiple of the monitor's width;
+    observation values scaled by a random factor per copy and variable (counts stay integers). Returns the
+    number of buurten.
+    """
+    import random
+
+    shutil.copyfile(src, dst)
+    rnd = random.Random(seed)
+    con = sqlite3.connect(dst)
+    regions = con.execute("SELECT code, name, level, gemeente_code, wijk_code FROM regions WHERE level='buurt'"
+                          ).fetchall()
+    copies = max(0, -(-target // len(regions)) - 1)
+    used = {c for c, *_ in regions}
+    next_num: dict[str, int] = {}
+
+    def new_code(gm: str) -> str:
+        k = next_num.get(gm, 0)
+        while f"BU{gm[2:]}{k:04d}" in used:
+            k += 1
+        next_num[gm] = k + 1
+        code = f"BU{gm[2:]}{k:04d}"
+        used.add(code)
+        return code
+
+    bnd = con.execute("SELECT region_code, vintage, level, geometry, geometry_web, approximate, source_id "
+                      "FROM boundaries WHERE level='buurt'").fetchall()
+    by_code: dict[str, list] = {}
+    for row in bnd:
+        by_code.setdefault(row[0], []).append(row)
+    width = 1.2  # degrees east per copy: the monitor is about one degree wide, so copies do not overlap
+
+    def shift(text: str, dx: float) -> str:
+        geom = json.loads(text)
+
+        def move(c):
+            if isinstance(c[0], int | float):
+                return [round(c[0] + dx, 6), c[1]]
+            return [move(x) for x in c]
+
+        geom["coordinates"] = move(geom["coordinates"])
+        return json.dumps(geom, separators=(",", ":"))
+
+    obs = con.execute("SELECT o.region_code, o.period, o.variable, o.value, o.status, o.source_id FROM observations o "
+                      "JOIN regions r ON r.code = o.region_code WHERE r.level='buurt'").fetchall()
+    obs_by: dict[str, list] = {}
+    for row in obs:
+        obs_by.setdefault(row[0], []).append(row)
+    n = len(regions)
+    for c in range(1, copies + 1):
+        reg_rows, bnd_rows, obs_rows = [], [], []
+        factors: dict[str, float] = {}
+        for code, name, level, gm, wk in regions:
+            if n >= target:
+                break
+            nc = new_code(gm)
+            n += 1
+            reg_rows.append((nc, f"{name} (synthetisch {c})", level, gm, wk))
+            for _, vintage, lvl, geom, web, approx, source in by_code.get(code, []):
+                bnd_rows.append((nc, vintage, lvl, shift(geom, c * width), shift(web, c * width),
+                                 approx, source))
+            for _, period, variable, value, status, source in obs_by.get(code, []):
+                f = factors.setdefault(variable, rnd.uniform(0.7, 1.3)) * rnd.uniform(0.9, 1.1)
+                if value is not None:
+                    value = round(value * f) if float(value).is_integer() else round(value * f, 3)
+                obs_rows.append((nc, period, variable, value, status, source))
+        con.executemany("INSERT INTO regions (code, name, level, gemeente_code, wijk_code) VALUES (?,?,?,?,?)",
+                        reg_rows)
+        con.executemany("INSERT INTO boundaries (region_code, vintage, level, geometry, geometry_web, approximate, "
+                        "source_id) VALUES (?,?,?,?,?,?,?)", bnd_rows)
+        con.executemany("INSERT INTO observations (region_code, period, variable, value, status, source_id) "
+                        "VALUES (?,?,?,?,?,?)", obs_rows)
+        if n >= target:
+            break
+    con.execute("UPDATE meta SET value = ? WHERE key = 'snapshot_loaded'", (f"synthetic-{time.time()}",))
+    con.commit()
+    con.close()
+    return n
+
+
+# -- the table --------------------------------------------------------------------------------------------------
+
+def fmt_s(s: float | None) -> str:
+    return "–" if s is None else (f"{s:.2f} s" if s < 10 else f"{s:.1f} s")
+
+
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return "–"
+    return f"{ms:.0f} ms" if ms < 1000 else fmt_s(ms / 1000)
+
+
+def fmt_mb(kb: int | None) -> str:
+    return "–" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
+    head = ("measure", "today", "now", "target", "baseline in this run")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(5)]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print(line(r))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, no synthetic scale")
+    ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-synthetic", action="store_true")
+    ap.add_argument("--part", choices=["inproc", "profile-fresh"])
+    ap.add_argument("--db")
+    ap.add_argument("--n", type=int, default=15)
+    ap.add_argument("--areas", default=",".join(AREAS[:5]))
+    ap.add_argument("--budget", type=float, default=60)
+    ap.add_argument("--code")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if args.part == "inproc":
+        print(json.dumps(part_inproc(args.db, args.n, args.areas.split(","), args.budget)))
+        return 0
+    if args.part == "profile-fresh":
+        print(json.dumps(part_profile_fresh(args.db, args.code)))
+        return 0
+
+    started = time.monotonic()
+    n = 6 if args.quick else 15
+    n_areas = 5
+    src = ROOT / "data" / "dorpenmonitor.sqlite"
+    if not src.exists():
+        print("Geen database: draai eerst `dorpenmonitor etl load-snapshot` (make bench doet dat).", file=sys.stderr)
+        return 1
+    rows: list[tuple[str, str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="dm-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        db = tmp / "snapshot.sqlite"
+        shutil.copyfile(src, db)  # the bench writes load stamps: never into the worktree's database
+        url = f"sqlite:///{db}"
+        say = lambda msg: print(f"[{time.monotonic() - started:5.0f} s] {msg}", file=sys.stderr)  # noqa: E731
+
+        say("python -c pass, export (hele proces)")
+        py_start = timed_process([PY, "-c", "pass"], repeat=5)
+        export_s = timed_process([CLI, "export", "--niveau", "buurt", "--jaar", str(JAAR), "--database", url,
+                                  "-o", str(tmp / "export.csv")], repeat=3)
+        say("load-snapshot in een lege database")
+        load_db = tmp / "load.sqlite"
+        load_s = timed_process([CLI, "etl", "load-snapshot"], repeat=1, timeout=300,
+                               env={**os.environ, "DORPENMONITOR_DATABASE_URL": f"sqlite:///{load_db}"})
+        say("testclient: wissel, payload, profielen na herladen")
+        inproc = run_part(["--part", "inproc", "--db", url, "--n", str(n), "--areas", ",".join(AREAS[:n_areas])],
+                          timeout=300) or {}
+        say("profielen in een vers proces")
+        fresh = [r["ms"] for code in AREAS[:n_areas]
+                 if (r := run_part(["--part", "profile-fresh", "--db", url, "--code", code], timeout=120))]
+        say("minimale Dash-app starten")
+        mini_200 = minimal_first_200(tmp)
+        say("de app serveren (+ Chromium)")
+        served = serve_and_measure(url, tmp, n, browser=not args.no_browser, label="snapshot")
+
+        rows += [
+            ("indicator switch, HTTP (Flask test client), server", "~50 ms", fmt_ms(inproc.get("switch_ms")), "–",
+             f"{fmt_ms(inproc.get('mini_ms'))} (minimal Dash callback)"),
+            ("indicator switch, HTTP (real server, loopback)", "~50 ms", fmt_ms(served.get("switch_http_ms")), "–",
+             f"{fmt_ms(inproc.get('mini_ms'))} (minimal callback, test client)"),
+            ("profile never viewed, fresh process (median of "
+             f"{len(fresh)})", "2.1–2.9 s (13–25 s first)", fmt_ms(median(fresh)), "≤ 150 ms",
+             f"{fmt_ms(inproc.get('profile_again_ms'))} (same area again)"),
+            (f"profile never viewed, right after reload (median of {inproc.get('profile_after_reload_n', 0)})",
+             "13.3–25 s", fmt_ms(inproc.get("profile_after_reload_ms")), "≤ 150 ms",
+             f"{fmt_ms(inproc.get('profile_again_ms'))} (same area again)"),
+            ("export buurt × 2024, whole process", "3.3 s", fmt_s(export_s), "≤ 1.5 s",
+             f"{fmt_s(py_start)} (python -c pass)"),
+            ("indicator switch painted in Chromium (median of "
+             f"{served.get('switch_painted_n', 0)})", "0.86 s", fmt_ms(served.get("switch_painted_ms")), "≤ 250 ms",
+             f"{fmt_ms(served.get('switch_http_ms'))} (its HTTP round trip)"),
+            ("first map paint in Chromium (ms after navigation; median of 5)", "–",
+             fmt_ms(served.get("first_paint_ms")), "–",
+             f"{fmt_ms(served.get('first_paint_cold_ms'))} (first, cold cache)"),
+            ("first 200 on / after start", "5.3 s", fmt_s(served.get("first_200")),
+             f"≤ 2× minimal = {fmt_s(2 * mini_200) if mini_200 else '–'}", f"{fmt_s(mini_200)} (minimal Dash app)"),
+            ("all callbacks registered (/_dash-dependencies), after launch", "–", fmt_s(served.get("ready")), "–",
+             f"{fmt_s(served.get('first_200'))} (first 200)"),
+            ("first map callback answered, after launch", "9.3 s", fmt_s(served.get("first_map_after_launch")), "–",
+             f"{fmt_s(served.get('first_200'))} (first 200)"),
+            ("profile page callback over HTTP (3 areas, after map + switches)", "–",
+             fmt_ms(served.get("profile_http_ms")), "≤ 150 ms", f"{fmt_ms(served.get('switch_http_ms'))} (a switch)"),
+            ("switch payload on the wire (gzip)", "3.7× bare values",
+             (f"{inproc['wire'] / inproc['bare']:.2f}× ({inproc['wire'] / 1024:.1f} kB)"
+              if inproc.get("wire") else "–"), "≤ 2.5×",
+             (f"{inproc['bare'] / 1024:.1f} kB values+ranks gzip; values only {inproc['bare_values_only'] / 1024:.1f}"
+              " kB" if inproc.get("bare") else "–")),
+            ("etl load-snapshot (incl. cube when on main), 753 buurten", "4.1 s (no cube)", fmt_s(load_s), "≤ 30 s",
+             f"{fmt_s(py_start)} (python -c pass)"),
+            ("peak RSS, serving process (753 buurten)", "–", fmt_mb(served.get("rss_kb")), "–",
+             f"{fmt_mb(inproc.get('rss_kb'))} (test-client process)"),
+        ]
+        if served.get("browser_error"):
+            print(f"  ! browser: {served['browser_error']}", file=sys.stderr)
+
+        if not (args.quick or args.no_synthetic):
+            say(f"SYNTHETISCH: database met ~{SYNTH_TARGET} buurten bouwen")
+            synth = tmp / "synthetic.sqlite"
+            t = time.perf_counter()
+            n_buurten = build_synthetic(db, synth)
+            build_s = time.perf_counter() - t
+            surl = f"sqlite:///{synth}"
+            say(f"SYNTHETISCH: {n_buurten} buurten in {build_s:.0f} s; export")
+            s_export = timed_process([CLI, "export", "--niveau", "buurt", "--jaar", str(JAAR), "--database", surl,
+                                      "-o", str(tmp / "export-synth.csv")], repeat=1, timeout=120)
+            say("SYNTHETISCH: testclient + profielen na herladen (begrensd)")
+            s_inproc = run_part(["--part", "inproc", "--db", surl, "--n", "5", "--areas", ",".join(AREAS[:n_areas]),
+                                 "--budget", "60"], timeout=240) or {}
+            say("SYNTHETISCH: profiel in een vers proces (één, begrensd)")
+            s_fresh = run_part(["--part", "profile-fresh", "--db", surl, "--code", AREAS[0]], timeout=150)
+            say("SYNTHETISCH: serveren")
+            s_served = serve_and_measure(surl, tmp, 5, browser=False, label="synthetic")
+            tag = f"SYNTHETIC {n_buurten} buurten"
+            rows += [
+                (f"[{tag}] profile never viewed, fresh process (1 area)", "77 s",
+                 fmt_ms(s_fresh["ms"]) if s_fresh else "> 150 s (stopped)", "≤ 500 ms",
+                 f"{fmt_ms(s_inproc.get('profile_again_ms'))} (same area again)"),
+                (f"[{tag}] profile never viewed, after reload (median of {s_inproc.get('profile_after_reload_n', 0)})",
+                 "98 s", fmt_ms(s_inproc.get("profile_after_reload_ms")), "≤ 500 ms",
+                 f"{fmt_ms(s_inproc.get('profile_again_ms'))} (same area again)"),
+                (f"[{tag}] export buurt × 2024, whole process", "32 s",
+                 fmt_s(s_export) if s_export else "> 120 s (stopped)", "≤ 5 s", f"{fmt_s(py_start)} (python -c pass)"),
+                (f"[{tag}] indicator switch, HTTP (test client)", "–", fmt_ms(s_inproc.get("switch_ms")), "–",
+                 f"{fmt_ms(inproc.get('switch_ms'))} (753 buurten)"),
+                (f"[{tag}] first map callback answered, after launch", "18 s (after reload)",
+                 fmt_s(s_served.get("first_map_after_launch")), "–", f"{fmt_s(s_served.get('first_200'))} (first 200)"),
+                (f"[{tag}] peak RSS, serving process", "2.2 GB", fmt_mb(s_served.get("rss_kb")), "≤ 400 MB",
+                 f"{fmt_mb(served.get('rss_kb'))} (753 buurten)"),
+                (f"[{tag}] building the synthetic database (bench set-up)", "–", fmt_s(build_s), "–", "–"),
+            ]
+        say("klaar")
+    print()
+    print("Dorpenmonitor bench (issue 11): medians on this machine; 'today' = the figures in the issue, measured on "
+          "main before this work; rows marked SYNTHETIC use made-up buurten.")
+    print_table(rows)
+    print(f"\nTotal bench time: {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
