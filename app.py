@@ -12,14 +12,17 @@ background (tiles from the internet, a larger plotly bundle).
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
+from typing import Any
 
 import dash
 import flask
 
 from dashboard import data
 from dashboard.layout import APP_TITLE, app_layout
+from dashboard.validate import MAX_URL, as_str
 from dorpenmonitor import wsgi
 from dorpenmonitor.settings import Settings, get_settings
 from dorpenmonitor.store import Store
@@ -81,6 +84,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     prefix = settings.url_prefix
     static = tuple(prefix + p.lstrip("/") for p in STATIC_PREFIXES)
     app.server.before_request(lambda: _notice_reload(static))
+    app.server.before_request(lambda: _check_router_inputs(app, prefix))
     app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
     app.server.add_url_rule(prefix + "geo/<name>.geojson", "geojson", serve_geojson)
     app.server.add_url_rule(prefix + "healthz", "healthz",
@@ -135,6 +139,35 @@ def serve_geojson(name: str) -> flask.Response:
     resp.headers["Cache-Control"] = GEO_CACHE
     resp.headers["Vary"] = "Accept-Encoding"
     return resp
+
+
+#: Output of Dash's own page router callback (registered by Dash Pages before the first request).
+ROUTER_OUTPUT = "_pages_content.children"
+
+
+def _check_router_inputs(app: dash.Dash, prefix: str) -> None:
+    """Before a request: give Dash's page router callback the same input checks as the pages' callbacks.
+
+    Dash registers that callback itself (in an earlier before_request hook), and it raises on a pathname or
+    query that is not text or lies outside the URL prefix. Wrapped once: a bad pathname shows the not-found
+    page, a bad query string the page's default state.
+    """
+    for output, entry in app.callback_map.items():
+        if ROUTER_OUTPUT in output and not getattr(entry["callback"], "checked", False):
+            entry["callback"] = _checked_router(entry["callback"], prefix.rstrip("/"))
+
+
+def _checked_router(route, prefix: str):
+    @functools.wraps(route)
+    def checked(pathname: Any, search: Any, *states: Any, **kwargs: Any):
+        path = as_str(pathname, MAX_URL)
+        if path is not None and not path.startswith(prefix + "/"):
+            path = None
+        query = as_str(search, MAX_URL)
+        return route(path, query if query and query.startswith("?") else None, *states, **kwargs)
+
+    checked.checked = True  # type: ignore[attr-defined]
+    return checked
 
 
 #: Static files that never depend on the data: no look at the database for these (behind the URL prefix).

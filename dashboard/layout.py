@@ -12,6 +12,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from dashboard import data, links
+from dashboard.validate import as_str
 
 APP_TITLE = "Dorpenmonitor Drenthe"
 
@@ -152,6 +153,7 @@ clientside_callback(
 )
 def go_to_area(code: str | None):
     """Choosing an area in the search opens its profile (then the box clears for the next search)."""
+    code = as_str(code)
     if not code:
         return no_update, no_update
     return links.profile_href(code), None

@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 
 import dash
 
+from dashboard.validate import MAX_TEXT, clip, too_many
+
 
 def prefixed(path: str) -> str:
     """``path`` ('/profiel', '/geo/x.geojson', '/assets/…') behind the app's URL prefix ('/monitor/profiel')."""
@@ -74,12 +76,16 @@ class Catalog:
 
 
 def first(value: Any) -> str | None:
-    """One query value as text: Dash gives a list when a key is repeated."""
+    """One query value as text: Dash gives a list when a key is repeated.
+
+    An over-long value is cut (with '…', so it matches nothing): no valid value is that long, and the
+    message that names it must not echo megabytes.
+    """
     if isinstance(value, list | tuple):
         value = value[0] if value else None
     if value is None:
         return None
-    text = str(value).strip()
+    text = clip(str(value), MAX_TEXT).strip()
     return text or None
 
 
@@ -100,23 +106,38 @@ def resolve_code(raw: str, areas: Mapping[str, Any]) -> str | None:
     return next((code for code in areas if code.lower() == low), None)
 
 
-def split_list(raw: Any) -> list[str]:
-    """Comma-separated query values (one string or repeated parameters) as a clean list."""
+def split_list(raw: Any, limit: int) -> list[str]:
+    """Comma-separated query values (one string or repeated parameters) as a clean list.
+
+    At most ``limit + 1`` items (so a caller can tell there were more than ``limit``), each cut like
+    :func:`first`: the work is bounded by ``limit``, not by the size of the link.
+    """
     parts = raw if isinstance(raw, list | tuple) else [raw] if raw else []
-    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
+    out: list[str] = []
+    for part in parts[: limit + 1]:
+        for p in str(part).split(",", limit + 1)[: limit + 1]:
+            if p.strip():
+                out.append(clip(p.strip(), MAX_TEXT))
+            if len(out) > limit:
+                return out
+    return out
 
 
 def parse_codes(raw: Any, areas: Mapping[str, Any], limit: int) -> tuple[list[str], list[str]]:
-    """Known area codes from a link (unknown ones dropped, at most ``limit``) and the Dutch messages."""
+    """Known area codes from a link (unknown ones dropped) and the Dutch messages.
+
+    Only the first ``limit`` codes are looked up, known or not: more is cut with a message before any lookup.
+    """
     msgs: list[str] = []
+    raw_codes = split_list(raw, limit)
+    if len(raw_codes) > limit:
+        msgs.append(too_many(limit, "gebieden"))
+        raw_codes = raw_codes[:limit]
     codes: list[str] = []
-    for raw_code in split_list(raw):
+    for raw_code in raw_codes:
         code = resolve_code(raw_code, areas)
         if code is None:
-            msgs.append(f"Gebied '{raw_code}' uit de link is onbekend en is weggelaten.")
+            msgs.append(f"Gebied '{clip(raw_code)}' uit de link is onbekend en is weggelaten.")
         elif code not in codes:
             codes.append(code)
-    if len(codes) > limit:
-        msgs.append(f"Er kunnen hoogstens {limit} gebieden tegelijk; de eerste {limit} staan er.")
-        codes = codes[:limit]
     return codes, msgs

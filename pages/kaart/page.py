@@ -17,10 +17,11 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 
 from dashboard import data, links
 from dashboard.layout import alert, control, dropdown, indicator_options
+from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
 from pages.kaart.figures import CLASS_METHODS, TRACE_GEHEIM, TRACE_ONBETROUWBAAR, TRACE_WAARDEN
-from pages.kaart.state import KaartState, kaart_from_controls, kaart_query, parse_kaart
+from pages.kaart.state import DEFAULT_NIVEAU, NIVEAUS, KaartState, kaart_from_controls, kaart_query, parse_kaart
 
 dash.register_page(__name__, path="/", name="Kaart", title="Kaart · Dorpenmonitor Drenthe", order=0)
 
@@ -149,8 +150,14 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-def _state(niveau, indicator, jaar, klassen, gemeente, code) -> KaartState:
-    return kaart_from_controls(niveau, indicator, jaar, klassen, gemeente, code, data.catalog())[0]
+#: What the page's store ``kaart-geo`` holds (views.map_update); anything else posted in it is ignored.
+GEO_KEYS = ("key", "url", "gemeente", "code", "online")
+
+
+def _state(niveau: Any, indicator: Any, jaar: Any, klassen: Any, gemeente: Any, code: Any) -> KaartState:
+    """The validated map state from the controls: type and size checks, then the same rules as a link."""
+    return kaart_from_controls(as_str(niveau), as_str(indicator), as_year(jaar), as_str(klassen), as_str(gemeente),
+                               as_str(code), data.catalog())[0]
 
 
 def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo):
@@ -163,7 +170,8 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo)
     ``RESTYLE_JS`` applies in the browser with ``Plotly.restyle``: no figure rebuilt, no chained round trip.
     """
     state = _state(niveau, indicator, jaar, klassen, gemeente, code)
-    online = data.online_basemap() and ONLINE in (achtergrond or [])
+    achtergrond, geo = as_list(achtergrond, 1), as_dict(geo, GEO_KEYS)
+    online = data.online_basemap() and ONLINE in achtergrond
     fig, info, mv = views.map_update(state, geo, online=online)
     same_geometry = isinstance(fig, dash.Patch)
     restyle: Any = no_update
@@ -207,6 +215,13 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     are settled here first, so one request returns the controls, the map, the legend, the area card and the URL
     together instead of Dash chaining a callback per dependency.
     """
+    # Type and size checks first: whatever arrives, the work below is bounded and never a 500.
+    thema, niveau = as_choice(thema, THEMES), as_choice(niveau, NIVEAUS, DEFAULT_NIVEAU)
+    indicator, jaar, code = as_choice(indicator, data.catalog().titles), as_year(jaar), as_str(code)
+    klassen, gemeente, geo = as_str(klassen), as_str(gemeente), as_dict(geo, GEO_KEYS)
+    loc = dig(click, "points", 0, "location")
+    loc = as_str(loc) if isinstance(loc, str) else loc if isinstance(loc, int) and not isinstance(loc, bool) else None
+    click = {"points": [{"location": loc}]} if loc is not None else None
     trigger = ctx.triggered_id
     out_ind_options = out_indicator = out_year_options = out_year = out_area_options = out_code = no_update
     if trigger == "kaart-thema":

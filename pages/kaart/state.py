@@ -13,6 +13,7 @@ from typing import Any
 from dashboard import links
 from dashboard.formatting import level_word
 from dashboard.links import Catalog, as_year, first, resolve_code
+from dashboard.validate import clip
 
 #: The levels the map draws, with their labels.
 NIVEAUS: dict[str, str] = {n: level_word(n, plural=True, capital=True) for n in ("gemeente", "wijk", "buurt")}
@@ -40,7 +41,7 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
     if code:
         known = resolve_code(code, catalog.areas)
         if known is None:
-            msgs.append(f"Gebied '{code}' uit de link is onbekend; er is geen gebied geselecteerd.")
+            msgs.append(f"Gebied '{clip(code)}' uit de link is onbekend; er is geen gebied geselecteerd.")
         code = known
     if niveau is None:
         # A link with only an area shows that area's own level, if the map has one.
@@ -51,18 +52,18 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
                     "Zoek een dorp via ‘Zoek’ bovenaan voor zijn profiel.")
         niveau = DEFAULT_NIVEAU
     elif niveau not in NIVEAUS:
-        msgs.append(f"Niveau '{niveau}' bestaat niet; kies gemeente, wijk of buurt. We tonen buurten.")
+        msgs.append(f"Niveau '{clip(niveau)}' bestaat niet; kies gemeente, wijk of buurt. We tonen buurten.")
         niveau = DEFAULT_NIVEAU
 
     thema = first(query.get("thema"))
     if thema and thema not in catalog.themes:
-        msgs.append(f"Thema '{thema}' is onbekend; we tonen alle thema's.")
+        msgs.append(f"Thema '{clip(thema)}' is onbekend; we tonen alle thema's.")
         thema = None
 
     indicator = first(query.get("indicator"))
     if indicator and indicator not in catalog.titles:
         fallback = catalog.default_indicator(niveau, thema)
-        msgs.append(f"Indicator '{indicator}' is onbekend; we tonen {catalog.label(fallback)}.")
+        msgs.append(f"Indicator '{clip(indicator)}' is onbekend; we tonen {catalog.label(fallback)}.")
         indicator = fallback
     elif not indicator:
         indicator = catalog.default_indicator(niveau, thema)
@@ -80,7 +81,7 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
     if raw_year is not None and jaar not in years:
         latest = years[-1] if years else None
         avail = f"beschikbaar: {', '.join(map(str, years))}" if years else "geen jaren beschikbaar"
-        msgs.append(f"Jaar '{raw_year}' heeft geen gegevens voor {catalog.label(indicator)} ({avail}); "
+        msgs.append(f"Jaar '{clip(raw_year)}' heeft geen gegevens voor {catalog.label(indicator)} ({avail}); "
                     f"we tonen {latest if latest else 'niets'}.")
         jaar = latest
     elif jaar is None:
@@ -88,14 +89,14 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
 
     klassen = first(query.get("klassen")) or DEFAULT_KLASSEN
     if klassen not in KLASSEN:
-        msgs.append(f"Indeling '{klassen}' is onbekend; we gebruiken kwantielen.")
+        msgs.append(f"Indeling '{clip(klassen)}' is onbekend; we gebruiken kwantielen.")
         klassen = DEFAULT_KLASSEN
 
     gemeente = first(query.get("gemeente"))
     if gemeente:
         gemeente = gemeente.upper()
         if gemeente not in catalog.gemeenten:
-            msgs.append(f"Gemeente '{gemeente}' hoort niet bij deze monitor; we tonen alle gemeenten.")
+            msgs.append(f"Gemeente '{clip(gemeente)}' hoort niet bij deze monitor; we tonen alle gemeenten.")
             gemeente = None
 
     state = KaartState(niveau, thema, indicator, jaar, klassen, gemeente, code)

@@ -18,6 +18,7 @@ from dashboard.formatting import fmt_short, unit_label
 from dashboard.layout import alert, dropdown
 from dashboard.links import first, profile_href, resolve_code
 from dashboard.theme import ACCENT
+from dashboard.validate import as_str, clip
 from pages.profiel import briefing, export
 
 dash.register_page(__name__, path="/profiel", name="Gebiedsprofiel", title="Gebiedsprofiel · Dorpenmonitor Drenthe",
@@ -34,7 +35,7 @@ def parse_code(query: dict[str, Any]) -> tuple[str | None, list[str]]:
         return None, []
     code = resolve_code(raw, data.area_index())
     if code is None:
-        return None, [f"Gebied '{raw}' bestaat niet in de Dorpenmonitor. Zoek hieronder een dorp, wijk, buurt "
+        return None, [f"Gebied '{clip(raw)}' bestaat niet in de Dorpenmonitor. Zoek hieronder een dorp, wijk, buurt "
                       "of gemeente."]
     return code, []
 
@@ -93,6 +94,7 @@ def _chooser(msgs: list[str]) -> html.Div:
     prevent_initial_call=True,
 )
 def choose(code: str | None):
+    code = as_str(code)
     return profile_href(code) if code else dash.no_update
 
 
@@ -103,9 +105,10 @@ def choose(code: str | None):
 )
 def render(code: str):
     """The profile body; built in a callback so a slow first computation shows a spinner, not a blank page."""
-    p = briefing.profile(code)
-    if p is None:  # the area vanished after a data refresh
-        return alert([f"Gebied '{code}' bestaat niet (meer) in de Dorpenmonitor."]), ""
+    code = as_str(code)
+    p = briefing.profile(code) if code else None
+    if p is None:  # the area vanished after a data refresh (or the store was tampered with)
+        return alert([f"Gebied '{clip(code or '')}' bestaat niet (meer) in de Dorpenmonitor."]), ""
     return profile_body(p), f"{p.subtitle} · code {p.code} · gegevensstand {p.gegevensstand}"
 
 
@@ -204,10 +207,10 @@ clientside_callback(
     prevent_initial_call=True,
 )
 def download(_pdf, _xlsx, code):
-    return build_download(code, pdf=dash.ctx.triggered_id == "profiel-pdf-knop")
+    return build_download(as_str(code), pdf=dash.ctx.triggered_id == "profiel-pdf-knop")
 
 
-def build_download(code: str, pdf: bool) -> dict[str, Any] | None:
+def build_download(code: str | None, pdf: bool) -> dict[str, Any] | None:
     """The dcc.Download payload (PDF or Excel) of a profile; a plain function for tests."""
-    d = export.profile_download(code, pdf)
+    d = export.profile_download(code, pdf) if code else None
     return None if d is None else dcc.send_bytes(d.content, d.filename, type=d.mimetype)

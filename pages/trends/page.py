@@ -5,6 +5,7 @@ State in the URL: ``/trends?indicator=inwoners&codes=GM0106,DP1680_gieten``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash
@@ -12,8 +13,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
 from dashboard.layout import alert, control, dropdown, indicator_options
+from dashboard.validate import as_list, as_str
 from pages.trends import views
-from pages.trends.state import MAX_TREND_AREAS, TrendsState, parse_trends, trends_query
+from pages.trends.state import MAX_TREND_AREAS, VERGELIJK, TrendsState, parse_trends, trends_query
 
 dash.register_page(__name__, path="/trends", name="Trends", title="Trends · Dorpenmonitor Drenthe", order=1)
 
@@ -48,8 +50,8 @@ def layout(**query: Any) -> html.Div:
                             html.Fieldset([
                                 html.Legend("Vergelijk met", className="veld-label"),
                                 dcc.Checklist(id="trends-vergelijk",
-                                              options=[{"label": " eigen gemeente", "value": "gemeente"},
-                                                       {"label": " Drenthe (12 gemeenten)", "value": "drenthe"}],
+                                              options=[{"label": f" {label}", "value": value}
+                                                       for value, label in VERGELIJK.items()],
                                               value=list(state.vergelijk), className="radio-kolom",
                                               inputClassName="radio-input", labelClassName="radio-label"),
                             ], className="veld"),
@@ -77,9 +79,14 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-def _state(indicator, codes, vergelijk) -> TrendsState:
-    query = {"indicator": indicator, "codes": ",".join(codes or []), "vergelijk": ",".join(vergelijk or []) or "geen"}
-    return parse_trends(query, data.catalog())
+def _state(indicator: Any, codes: Any, vergelijk: Any) -> TrendsState:
+    """The validated state from the controls: checked like a link, after the type and size checks."""
+    notes: list[str] = []
+    query = {"indicator": as_str(indicator, notes=notes, what="indicator"),
+             "codes": as_list(codes, MAX_TREND_AREAS, notes=notes, what="gebieden"),
+             "vergelijk": ",".join(as_list(vergelijk, len(VERGELIJK), notes=notes, what="vergelijkingen")) or "geen"}
+    state = parse_trends(query, data.catalog())
+    return replace(state, messages=(*notes, *state.messages))
 
 
 @callback(

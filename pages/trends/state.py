@@ -11,8 +11,11 @@ from typing import Any
 
 from dashboard import links
 from dashboard.links import Catalog, first, parse_codes
+from dashboard.validate import clip
 
 MAX_TREND_AREAS = 6
+#: The benchmarks a trend can be drawn against, with their labels.
+VERGELIJK: dict[str, str] = {"gemeente": "eigen gemeente", "drenthe": "Drenthe (12 gemeenten)"}
 #: Benchmarks a trend is drawn against unless the link says otherwise.
 DEFAULT_VERGELIJK: tuple[str, ...] = ("gemeente", "drenthe")
 
@@ -31,7 +34,7 @@ def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
     indicator = first(query.get("indicator"))
     if indicator and indicator not in catalog.titles:
         fallback = catalog.default_indicator("gemeente")
-        msgs.append(f"Indicator '{indicator}' is onbekend; we tonen {catalog.label(fallback)}.")
+        msgs.append(f"Indicator '{clip(indicator)}' is onbekend; we tonen {catalog.label(fallback)}.")
         indicator = fallback
     indicator = indicator or catalog.default_indicator("gemeente")
 
@@ -44,7 +47,7 @@ def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
         refs = [r.strip() for r in raw_ref.split(",") if r.strip()]
         bad = [r for r in refs if r not in ("gemeente", "drenthe", "geen")]
         if bad:
-            msgs.append(f"Vergelijking '{', '.join(bad)}' is onbekend; kies gemeente en/of drenthe.")
+            msgs.append(f"Vergelijking '{clip(', '.join(bad))}' is onbekend; kies gemeente en/of drenthe.")
         vergelijk = tuple(r for r in refs if r in ("gemeente", "drenthe"))
     return TrendsState(indicator, tuple(codes), vergelijk, tuple(msgs))
 

@@ -24,6 +24,7 @@ from dashboard.formatting import fmt_value, is_missing, level_word, status_word,
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
 from dashboard.similar import TOP_SIMILAR, similar_areas, similar_to  # noqa: F401 - re-exported
 from dashboard.theme import FONT, GRID, LINE_COLORS
+from dashboard.validate import clip, too_many
 from dorpenmonitor.settings import GEMEENTEN
 
 MAX_AREAS = 8
@@ -50,15 +51,15 @@ def parse_vergelijken(query: Mapping[str, Any], catalog: Catalog) -> VergelijkSt
     codes, msgs = parse_codes(query.get("codes"), catalog.areas, MAX_AREAS)
 
     inds: list[str] = []
-    raw_inds = split_list(query.get("indicatoren"))
+    raw_inds = split_list(query.get("indicatoren"), MAX_INDICATORS)
+    if len(raw_inds) > MAX_INDICATORS:
+        msgs.append(too_many(MAX_INDICATORS, "indicatoren"))
+        raw_inds = raw_inds[:MAX_INDICATORS]
     for ind in raw_inds:
         if ind not in catalog.titles:
-            msgs.append(f"Indicator '{ind}' is onbekend en is weggelaten.")
+            msgs.append(f"Indicator '{clip(ind)}' is onbekend en is weggelaten.")
         elif ind not in inds:
             inds.append(ind)
-    if len(inds) > MAX_INDICATORS:
-        msgs.append(f"Hoogstens {MAX_INDICATORS} indicatoren tegelijk; de eerste {MAX_INDICATORS} staan er.")
-        inds = inds[:MAX_INDICATORS]
     if not inds:
         inds = [i for i in DEFAULT_INDICATORS if i in catalog.titles]
         if raw_inds:
@@ -71,7 +72,7 @@ def parse_vergelijken(query: Mapping[str, Any], catalog: Catalog) -> VergelijkSt
         if resolve_code(basis, catalog.areas):
             msgs.append(f"'Lijkt op' kan alleen voor een gekozen gebied; we nemen {_name(catalog, codes)}.")
         else:
-            msgs.append(f"Gebied '{basis}' voor 'lijkt op' is onbekend; we nemen {_name(catalog, codes)}.")
+            msgs.append(f"Gebied '{clip(basis)}' voor 'lijkt op' is onbekend; we nemen {_name(catalog, codes)}.")
         basis = None
     if basis is None and codes:
         basis = codes[0]

@@ -6,6 +6,7 @@ State in the URL: ``/vergelijken?codes=DP1680_annen,BU01140600&indicatoren=aande
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash
@@ -16,6 +17,7 @@ from dashboard.formatting import fmt_number, level_word
 from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown
 from dashboard.links import profile_href
 from dashboard.theme import ACCENT, FONT
+from dashboard.validate import as_list, as_str
 from pages.vergelijken import compare
 
 dash.register_page(__name__, path="/vergelijken", name="Vergelijken", title="Vergelijken · Dorpenmonitor Drenthe",
@@ -120,6 +122,10 @@ def _content(state: compare.VergelijkState) -> list:
 
 
 def _similar_section(state: compare.VergelijkState) -> html.Section:
+    if not state.codes:  # nothing chosen (yet): nothing to be like
+        return html.Section([html.H2("Lijkt op", className="vak-titel", id="vergelijken-lijkt-op-titel"),
+                             html.P("Kies eerst gebieden om te vergelijken.", className="klein")],
+                            className="paneel", id="vergelijken-lijkt-op")
     basis = state.basis or state.codes[0]
     index = data.area_index()
     naam, niveau = index.get(basis, (basis, ""))
@@ -155,9 +161,14 @@ def _similar_section(state: compare.VergelijkState) -> html.Section:
     ], className="paneel", id="vergelijken-lijkt-op")
 
 
-def _state(codes, indicatoren, basis) -> compare.VergelijkState:
-    query = {"codes": ",".join(codes or []), "indicatoren": ",".join(indicatoren or []), "basis": basis}
-    return compare.parse_vergelijken({k: v for k, v in query.items() if v}, data.catalog())
+def _state(codes: Any, indicatoren: Any, basis: Any) -> compare.VergelijkState:
+    """The validated state from the controls: checked like a link, after the type and size checks."""
+    notes: list[str] = []
+    query = {"codes": as_list(codes, compare.MAX_AREAS, notes=notes, what="gebieden"),
+             "indicatoren": as_list(indicatoren, compare.MAX_INDICATORS, notes=notes, what="indicatoren"),
+             "basis": as_str(basis, notes=notes, what="keuze bij 'lijkt op'")}
+    state = compare.parse_vergelijken({k: v for k, v in query.items() if v}, data.catalog())
+    return replace(state, messages=(*notes, *state.messages))
 
 
 @callback(

@@ -1,0 +1,125 @@
+"""Every server callback survives type-confused input: no 500, no work proportional to the garbage.
+
+For each registered callback (from ``/_dash-dependencies`` of the real app), each of its inputs and states in
+turn gets None, a 50 kB string, a number, a dict and a 5,000-item list, while the others keep the value the page
+layout gives them. The request goes through the Flask test client to ``/_dash-update-component``, exactly as the
+browser sends it, and must answer below 500 within 1 s. Clientside callbacks never reach the server and are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+#: The type-confused values, by name (the name shows in a failure).
+GARBAGE: dict[str, Any] = {
+    "none": None,
+    "string_50k": "GM0106," * 7143,  # 50 kB, and comma-separated codes: the worst case for a split
+    "number": 12345.5,
+    "dict": {"points": "x", "key": ["a"], "code": {"a": 1}},
+    "list_5000": [f"BU{i:08d}" for i in range(5000)],
+}
+#: Per request, on top of what the same request costs with valid input (nearly always a few ms); generous for a
+#: shared 2-core machine, small against the 30 s a crafted request used to cost.
+LIMIT_S = 1.0
+
+
+def _split_outputs(output: str) -> list[dict[str, Any]] | dict[str, Any]:
+    """'..a.b...c.d..' or 'a.b' (with optional '@hash' for allow_duplicate) as Dash's ``outputs``.
+
+    As the renderer sends it: a list for a multi-output callback, the one spec for a single output.
+    """
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    out = []
+    for part in parts:
+        cid, _, prop = part.rpartition(".")
+        out.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop.split("@")[0]})
+    return out if output.startswith("..") else out[0]
+
+
+def _layout_values(app) -> dict[tuple[str, str], Any]:
+    """(id, prop) -> the value the page layouts start with: the 'sensible' state around a fuzzed input."""
+    import dash
+
+    from dashboard.layout import app_layout
+
+    values: dict[tuple[str, str], Any] = {}
+    stack: list = [app_layout()]
+    for page in dash.page_registry.values():
+        layout = page["layout"]
+        stack.append(layout() if callable(layout) else layout)
+    # The profile page only has its store and buttons with a code.
+    stack.append(dash.page_registry["pages.profiel.page"]["layout"](code="DP1680_annen"))
+    while stack:
+        c = stack.pop()
+        if isinstance(c, list | tuple):
+            stack.extend(c)
+            continue
+        if not hasattr(c, "_prop_names"):
+            continue
+        cid = getattr(c, "id", None)
+        for prop in c._prop_names:
+            value = getattr(c, prop, None)
+            if hasattr(value, "_prop_names") or isinstance(value, list | tuple):
+                stack.append(value)
+            if isinstance(cid, str) and value is not None and not hasattr(value, "_prop_names"):
+                values[(cid, prop)] = value
+    return values
+
+
+def _server_callbacks(app) -> list[dict[str, Any]]:
+    client = app.server.test_client()
+    client.get("/")  # registers the callbacks
+    deps = client.get("/_dash-dependencies").get_json()
+    return [d for d in deps if not d.get("clientside_function")]
+
+
+def _body(dep: dict[str, Any], values: dict, fuzz_at: int | None, garbage: Any) -> dict[str, Any]:
+    items = []
+    for n, item in enumerate([*dep["inputs"], *dep["state"]]):
+        value = garbage if n == fuzz_at else values.get((item["id"], item["property"]))
+        items.append({"id": item["id"], "property": item["property"], "value": value})
+    n_in = len(dep["inputs"])
+    changed = items[fuzz_at] if fuzz_at is not None and fuzz_at < n_in else items[0]
+    return {"output": dep["output"], "outputs": _split_outputs(dep["output"]), "inputs": items[:n_in],
+            "state": items[n_in:], "changedPropIds": [f"{changed['id']}.{changed['property']}"]}
+
+
+def test_callbacks_are_found(app):
+    """Guard for the fuzz test itself: it must see the pages' callbacks, not an empty list."""
+    outputs = " ".join(d["output"] for d in _server_callbacks(app))
+    for expected in ("kaart-graph.figure", "trends-graph.figure", "vergelijken-inhoud.children",
+                     "profiel-inhoud.children", "zoek-gebied.value"):
+        assert expected in outputs
+
+
+@pytest.mark.parametrize("kind", list(GARBAGE))
+def test_every_callback_survives_type_confused_input(app, kind):
+    values = _layout_values(app)
+    client = app.server.test_client()
+    failures: list[str] = []
+    for dep in _server_callbacks(app):
+        # Twice with the layout's own values: the first warms what a real first visit would (and must work too),
+        # the second is the time the callback's real work takes. Garbage may add at most LIMIT_S to that: only
+        # a download does real work above it (a PDF with its chart), and that work does not grow with the garbage.
+        for _ in range(2):
+            start = time.perf_counter()
+            resp = client.post("/_dash-update-component", json=_body(dep, values, None, None))
+            baseline = time.perf_counter() - start
+            if resp.status_code >= 500:
+                failures.append(f"{dep['output']} with layout values: {resp.status_code}")
+        for n, item in enumerate([*dep["inputs"], *dep["state"]]):
+            start = time.perf_counter()
+            resp = client.post("/_dash-update-component", json=_body(dep, values, n, GARBAGE[kind]))
+            took = time.perf_counter() - start
+            where = f"{dep['output'].split('@')[0]} <- {item['id']}.{item['property']}={kind}"
+            if resp.status_code >= 500:
+                failures.append(f"{where}: {resp.status_code}")
+            elif took > LIMIT_S + baseline:
+                failures.append(f"{where}: {took:.2f} s (with valid input {baseline:.2f} s)")
+            elif len(resp.get_data()) > 2_000_000:
+                failures.append(f"{where}: response of {len(resp.get_data())} bytes")
+    assert not failures, "\n".join(failures)
