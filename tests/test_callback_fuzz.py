@@ -123,3 +123,67 @@ def test_every_callback_survives_type_confused_input(app, kind):
             elif len(resp.get_data()) > 2_000_000:
                 failures.append(f"{where}: response of {len(resp.get_data())} bytes")
     assert not failures, "\n".join(failures)
+
+
+def _text(component) -> str:
+    """All text in a component tree (for asserting on Dutch messages)."""
+    if isinstance(component, str):
+        return component
+    if isinstance(component, list | tuple):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None) or "")
+
+
+def test_the_500s_of_issue_12_are_gone(app):
+    """The crafted requests that answered 500, called as plain functions: each now gets the default state."""
+    from dash import no_update
+
+    from pages.kaart import page as kaart
+    from pages.trends import page as trends
+    from pages.vergelijken import page as vergelijken
+
+    # 'str' object has no attribute 'get' (click data that is not plotly's dict)
+    assert kaart.click_area("abc", "x") is no_update
+    assert kaart.click_area({"points": "abc"}, None) is no_update
+    assert kaart.click_area({"points": [{"location": "x" * 50_000}]}, None) is no_update
+    # can only join an iterable / a string split into one code per character
+    assert trends._state("inwoners", "GM0106", "gemeente").codes == ("GM0106",)
+    assert trends._state("inwoners", 5, 5).codes == ()
+    state = vergelijken._state("GM0106", {"a": 1}, None)
+    assert state.codes == ("GM0106",) and "Ongeldige indicatoren zijn genegeerd." in state.messages
+    # Onbekend niveau 'abc' raised from pick_level_or_indicator (it reads ctx, so through the endpoint)
+    dep = next(d for d in _server_callbacks(app) if d["output"].startswith("..kaart-jaar.options"))
+    body = _body(dep, {("kaart-indicator", "value"): "inwoners", ("kaart-jaar", "value"): 2024}, 0, "abc")
+    resp = app.server.test_client().post("/_dash-update-component", json=body)
+    assert resp.status_code == 200
+    years = resp.get_json()["response"]["kaart-jaar"]
+    assert years["value"] == 2024 and {"label": "2024", "value": 2024} in years["options"]  # buurten's years
+    # IndexError in _similar_section on an empty list
+    section, search = vergelijken.update_basis("GM0106", [], ["aandeel_65plus"])
+    assert "Kies eerst gebieden" in _text(section)
+
+
+def test_a_huge_list_of_areas_is_cut_with_the_pages_message(app):
+    from pages.trends import page as trends
+    from pages.vergelijken import page as vergelijken
+
+    codes = ["GM0106", "GM0109", "GM0114", "GM0118", "GM1680", "GM1681", "GM1690", *(f"X{i}" for i in range(5000))]
+    state = trends._state("inwoners", codes, ["gemeente"])
+    assert state.codes == tuple(codes[:6])
+    assert state.messages[0] == "Er kunnen hoogstens 6 gebieden tegelijk; de eerste 6 staan er."
+    state = vergelijken._state(codes, [], None)
+    assert state.codes == tuple(codes[:7])  # the eighth is unknown: dropped with its own message
+    assert "Er kunnen hoogstens 8 gebieden tegelijk; de eerste 8 staan er." in state.messages
+    assert any("'X0'" in m for m in state.messages)
+
+
+@pytest.mark.parametrize("code_len", [1_500, 1_000_000])
+def test_a_long_profile_code_is_not_echoed(app, code_len):
+    """The page router gets the URL's query like any callback input: a long code gives a short Dutch message."""
+    dep = next(d for d in _server_callbacks(app) if d["output"].startswith(".._pages_content.children"))
+    values = {("_pages_location", "pathname"): "/profiel", ("_pages_location", "search"): "?code=" + "x" * code_len}
+    resp = app.server.test_client().post("/_dash-update-component", json=_body(dep, values, None, None))
+    assert resp.status_code == 200
+    text = resp.get_data(as_text=True)
+    assert len(text) < 200_000 and "x" * 200 not in text
+    assert "Zoek een dorp, wijk, buurt of gemeente" in text  # the profile page's chooser, not an error
