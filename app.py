@@ -154,14 +154,15 @@ def _check_router_inputs(app: dash.Dash, prefix: str) -> None:
     """
     for output, entry in app.callback_map.items():
         if ROUTER_OUTPUT in output and not getattr(entry["callback"], "checked", False):
-            entry["callback"] = _checked_router(entry["callback"], prefix.rstrip("/"))
+            # Dash's own rule (dash._get_paths.app_strip_relative_path), which raises where this gives None.
+            entry["callback"] = _checked_router(entry["callback"], prefix.rstrip("/") or "/")
 
 
 def _checked_router(route, prefix: str):
     @functools.wraps(route)
     def checked(pathname: Any, search: Any, *states: Any, **kwargs: Any):
         path = as_str(pathname, MAX_URL)
-        if path is not None and not path.startswith(prefix + "/"):
+        if path is not None and not path.startswith(prefix):
             path = None
         query = as_str(search, MAX_URL)
         return route(path, query if query and query.startswith("?") else None, *states, **kwargs)

@@ -96,32 +96,44 @@ def test_callbacks_are_found(app):
         assert expected in outputs
 
 
+def _timed_post(client, body: dict[str, Any]) -> tuple[int, float, int]:
+    start = time.perf_counter()
+    resp = client.post("/_dash-update-component", json=body)
+    return resp.status_code, time.perf_counter() - start, len(resp.get_data())
+
+
 @pytest.mark.parametrize("kind", list(GARBAGE))
-def test_every_callback_survives_type_confused_input(app, kind):
+def test_every_callback_survives_type_confused_input(app, kind, monkeypatch):
+    from pages.profiel import export
+
+    # The PDF's chart is rendered by a Chromium subprocess (tested in test_export.py); it reads no input and on a
+    # busy machine its time varies by seconds, which would drown what this test measures.
+    monkeypatch.setattr(export, "profile_chart_png", lambda profile: None)
     values = _layout_values(app)
     client = app.server.test_client()
     failures: list[str] = []
     for dep in _server_callbacks(app):
         # Twice with the layout's own values: the first warms what a real first visit would (and must work too),
         # the second is the time the callback's real work takes. Garbage may add at most LIMIT_S to that: only
-        # a download does real work above it (a PDF with its chart), and that work does not grow with the garbage.
+        # a download does real work above it, and that work does not grow with the garbage.
         for _ in range(2):
-            start = time.perf_counter()
-            resp = client.post("/_dash-update-component", json=_body(dep, values, None, None))
-            baseline = time.perf_counter() - start
-            if resp.status_code >= 500:
-                failures.append(f"{dep['output']} with layout values: {resp.status_code}")
+            status, baseline, _size = _timed_post(client, _body(dep, values, None, None))
+            if status >= 500:
+                failures.append(f"{dep['output']} with layout values: {status}")
         for n, item in enumerate([*dep["inputs"], *dep["state"]]):
-            start = time.perf_counter()
-            resp = client.post("/_dash-update-component", json=_body(dep, values, n, GARBAGE[kind]))
-            took = time.perf_counter() - start
+            body = _body(dep, values, n, GARBAGE[kind])
+            status, took, size = _timed_post(client, body)
+            if status < 500 and took > LIMIT_S + baseline:
+                # Other processes share the 2 cores: measure both once more; garbage that costs work is slow twice.
+                baseline = min(baseline, _timed_post(client, _body(dep, values, None, None))[1])
+                took = min(took, _timed_post(client, body)[1])
             where = f"{dep['output'].split('@')[0]} <- {item['id']}.{item['property']}={kind}"
-            if resp.status_code >= 500:
-                failures.append(f"{where}: {resp.status_code}")
+            if status >= 500:
+                failures.append(f"{where}: {status}")
             elif took > LIMIT_S + baseline:
                 failures.append(f"{where}: {took:.2f} s (with valid input {baseline:.2f} s)")
-            elif len(resp.get_data()) > 2_000_000:
-                failures.append(f"{where}: response of {len(resp.get_data())} bytes")
+            elif size > 2_000_000:
+                failures.append(f"{where}: response of {size} bytes")
     assert not failures, "\n".join(failures)
 
 
@@ -187,3 +199,12 @@ def test_a_long_profile_code_is_not_echoed(app, code_len):
     text = resp.get_data(as_text=True)
     assert len(text) < 200_000 and "x" * 200 not in text
     assert "Zoek een dorp, wijk, buurt of gemeente" in text  # the profile page's chooser, not an error
+
+
+@pytest.mark.parametrize("pathname, search", [("abc", "?code=GM0106"), ("/profiel", "code=GM0106"), (None, 5)])
+def test_the_page_router_takes_any_location(app, pathname, search):
+    """Dash's router raises on a path outside the prefix or a non-text query; checked, it shows a page."""
+    dep = next(d for d in _server_callbacks(app) if d["output"].startswith(".._pages_content.children"))
+    values = {("_pages_location", "pathname"): pathname, ("_pages_location", "search"): search}
+    resp = app.server.test_client().post("/_dash-update-component", json=_body(dep, values, None, None))
+    assert resp.status_code == 200
