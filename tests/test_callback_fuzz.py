@@ -106,9 +106,9 @@ def _timed_post(client, body: dict[str, Any]) -> tuple[int, float, int]:
 def test_every_callback_survives_type_confused_input(app, kind, monkeypatch):
     from pages.profiel import export
 
-    # The PDF's chart is rendered by a Chromium subprocess (tested in test_export.py); it reads no input and on a
-    # busy machine its time varies by seconds, which would drown what this test measures.
-    monkeypatch.setattr(export, "profile_chart_png", lambda profile: None)
+    # The PDF's chart and map are rendered by a Chromium subprocess (kaleido, tested in test_export.py); it reads
+    # no input and on a busy machine its time varies by seconds, which would drown what this test measures.
+    monkeypatch.setattr(export, "_render_png", lambda *args, **kwargs: None)
     values = _layout_values(app)
     client = app.server.test_client()
     failures: list[str] = []
