@@ -189,7 +189,7 @@ def test_a_huge_list_of_areas_is_cut_with_the_pages_message(app):
     assert any("'X0'" in m for m in state.messages)
 
 
-@pytest.mark.parametrize("code_len", [1_500, 1_000_000])
+@pytest.mark.parametrize("code_len", [1_500, 500_000])  # a larger body gets 413 from the request size limit
 def test_a_long_profile_code_is_not_echoed(app, code_len):
     """The page router gets the URL's query like any callback input: a long code gives a short Dutch message."""
     dep = next(d for d in _server_callbacks(app) if d["output"].startswith(".._pages_content.children"))
