@@ -148,28 +148,31 @@ def _text(component) -> str:
 
 def test_the_500s_of_issue_12_are_gone(app):
     """The crafted requests that answered 500, called as plain functions: each now gets the default state."""
-    from dash import no_update
-
-    from pages.kaart import page as kaart
     from pages.trends import page as trends
     from pages.vergelijken import page as vergelijken
 
-    # 'str' object has no attribute 'get' (click data that is not plotly's dict)
-    assert kaart.click_area("abc", "x") is no_update
-    assert kaart.click_area({"points": "abc"}, None) is no_update
-    assert kaart.click_area({"points": [{"location": "x" * 50_000}]}, None) is no_update
+    # 'str' object has no attribute 'get' (click data that is not plotly's dict): Kaart's one callback per action
+    dep = next(d for d in _server_callbacks(app) if "kaart-graph.figure" in d["output"])
+    inputs = [(i["id"], i["property"]) for i in dep["inputs"]]
+    controls = {("kaart-niveau", "value"): "buurt", ("kaart-indicator", "value"): "inwoners",
+                ("kaart-jaar", "value"): 2024, ("kaart-klassen", "value"): "kwantielen"}
+    client = app.server.test_client()
+    for click in ("abc", {"points": "abc"}, {"points": [{"location": "x" * 50_000}]}):
+        body = _body(dep, controls, inputs.index(("kaart-graph", "clickData")), click)
+        resp = client.post("/_dash-update-component", json=body)
+        assert resp.status_code in (200, 204) and len(resp.get_data()) < 200_000
     # can only join an iterable / a string split into one code per character
     assert trends._state("inwoners", "GM0106", "gemeente").codes == ("GM0106",)
     assert trends._state("inwoners", 5, 5).codes == ()
     state = vergelijken._state("GM0106", {"a": 1}, None)
     assert state.codes == ("GM0106",) and "Ongeldige indicatoren zijn genegeerd." in state.messages
-    # Onbekend niveau 'abc' raised from pick_level_or_indicator (it reads ctx, so through the endpoint)
-    dep = next(d for d in _server_callbacks(app) if d["output"].startswith("..kaart-jaar.options"))
-    body = _body(dep, {("kaart-indicator", "value"): "inwoners", ("kaart-jaar", "value"): 2024}, 0, "abc")
-    resp = app.server.test_client().post("/_dash-update-component", json=body)
+    # Onbekend niveau 'abc' raised from pick_level_or_indicator (now the one Kaart callback): the buurt level instead
+    body = _body(dep, controls, inputs.index(("kaart-niveau", "value")), "abc")
+    resp = client.post("/_dash-update-component", json=body)
     assert resp.status_code == 200
     years = resp.get_json()["response"]["kaart-jaar"]
-    assert years["value"] == 2024 and {"label": "2024", "value": 2024} in years["options"]  # buurten's years
+    # the year stays (no update sent) and the options are the buurt level's years
+    assert years.get("value", 2024) == 2024 and {"label": "2024", "value": 2024} in years["options"]
     # IndexError in _similar_section on an empty list
     section, search = vergelijken.update_basis("GM0106", [], ["aandeel_65plus"])
     assert "Kies eerst gebieden" in _text(section)
