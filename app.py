@@ -13,7 +13,6 @@ background (tiles from the internet, a larger plotly bundle).
 from __future__ import annotations
 
 import functools
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
     app.server.add_url_rule(prefix + "geo/<name>.geojson", "geojson", serve_geojson)
     app.server.add_url_rule(prefix + "healthz", "healthz",
-                            lambda: wsgi.health_response(data.store(), {"warm": _warm_done()}))
+                            lambda: wsgi.health_response(data.store()))
     _harden(app, settings)
     return app
 
@@ -200,29 +199,15 @@ def _buffer_assets(response: flask.Response, assets: str = "/assets/") -> flask.
 
 
 _SERVER: list[flask.Flask] = []
-#: The warm-up thread of this process (``/healthz`` says whether it finished).
-_WARMING: list[threading.Thread] = []
-
-
-def _warm() -> None:
-    _WARMING[:] = [data.warm_in_background()]
-
-
-def _warm_done() -> bool:
-    return bool(_WARMING) and not _WARMING[0].is_alive()
-
-
 def wsgi_app() -> flask.Flask:
-    """The app's WSGI server object, built once per process, with the caches warming beside it."""
+    """The app's WSGI server object, built once per process (no warm-up: pages read the load-time indicator cube)."""
     if not _SERVER:
         _SERVER.append(create_app().server)
-        # Warm the caches beside the server, so the first visitor of a trends page or village profile does not wait.
-        _warm()
     return _SERVER[0]
 
 
 def __getattr__(name: str):
-    """``app:server`` for any WSGI server (``gunicorn app:server``): built on first access, warm-up included."""
+    """``app:server`` for any WSGI server (``gunicorn app:server``): built on first access."""
     if name == "server":
         return wsgi_app()
     raise AttributeError(name)
@@ -233,7 +218,6 @@ def main(dev: bool = False, workers: int | None = None) -> None:
     settings = get_settings()
     if dev:
         app = create_app(settings=settings)
-        _warm()
         app.run(host=settings.host, port=settings.port, debug=settings.debug)
         return
     wsgi.run_production(wsgi_app, settings.host, settings.port, workers or settings.workers)

@@ -33,7 +33,7 @@ from dorpenmonitor.store import ConcurrentLoadError, Store, sqlite_path
 from etl import snapshot
 from etl.resolve import check_table, resolution_status
 from etl.snapshot import SnapshotError
-from indicators import export
+from indicators import cube, export
 from pages.profiel import bulk as profiel_bulk
 
 # The dashboard app (``app``: dash, every page), the boundary readers (``geodata``: geopandas) and the live refresh
@@ -71,13 +71,22 @@ def cmd_load_snapshot(args: argparse.Namespace) -> int:
             print("Database bevat live ververste gegevens; snapshot niet geladen.")
             return 0
         if current.get("snapshot_sha256") == snapshot.manifest_hash(snapdir):
+            if not store.has_cube():  # loaded by a version without the indicator cube
+                rows = cube.recompute(store)
+                print(f"Database is bij met de snapshot; indicatoren berekend: {rows} rijen.")
+                return 0
             print("Database is bij met de snapshot.")
             return 0
     from geodata.snapshot import snapshot_boundaries
 
-    n = snapshot.load(store, snapdir, boundaries=snapshot_boundaries)
+    # The indicator cube is computed from the swapped rows and written in the same transaction.
+    n = snapshot.load(store, snapdir, boundaries=snapshot_boundaries, after_swap=cube.after_swap(store))
     print(f"Snapshot geladen in {store.engine.url.render_as_string(hide_password=True)}: {n} rijen.")
     return 0
+
+
+def _recompute_after_refresh(store: Store, report: object) -> None:
+    cube.recompute(store)
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -95,7 +104,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         report = live.refresh(store, settings, years=years, gemeenten=gemeenten, boundaries=not args.zonder_grenzen,
                               from_raw=Path(args.from_raw) if args.from_raw else None,
                               # A carried-over download brings its own maps (pdok-wijken-en-buurten-<jaar>/).
-                              fetch_boundaries=kept_boundary_year if args.from_raw else boundary_year)
+                              fetch_boundaries=kept_boundary_year if args.from_raw else boundary_year,
+                              # Once the years have landed: the indicator cube of the new data (one transaction).
+                              after_swap=(_recompute_after_refresh,))
     except live.RefreshError as exc:
         if isinstance(exc.__cause__, ConcurrentLoadError):
             print(f"Fout: {exc}", file=sys.stderr)  # one line, as for load-snapshot
@@ -213,6 +224,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recompute(args: argparse.Namespace) -> int:
+    """Recompute only the indicator cube (after editing config/dorpen.toml); the data stay as they are."""
+    store = _store(args)
+    if store.is_empty():
+        print("Database is leeg: laad eerst de snapshot met 'dorpenmonitor etl load-snapshot'.", file=sys.stderr)
+        return 1
+    rows = cube.recompute(store)
+    print(f"Indicatoren opnieuw berekend: {rows} rijen.")
+    return 0
+
+
 def cmd_export(argv: list[str]) -> int:
     return export.main(argv)
 
@@ -278,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = etl.add_parser("status", help="dekking en laatste laadruns")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
+    rc = etl.add_parser("recompute", help="bereken alleen de indicatoren opnieuw (na het aanpassen van de dorpen)")
+    rc.set_defaults(func=cmd_recompute)
 
     sub.add_parser("export", help="indicatoren als CSV (zie 'dorpenmonitor export --help')", add_help=False)
     pr = sub.add_parser("profiel", help="briefing (gebiedsprofiel) als PDF/Excel, ook per gemeente in bulk")

@@ -1,10 +1,12 @@
 """Named, cached data loaders: the only way data reaches the pages.
 
 Pages never see the :class:`~dorpenmonitor.store.Store`; they call the loaders
-below by name. Each loader is memoised (the data only changes when a refresh
-swaps in new rows, after which :func:`clear` is called), so switching an
-indicator costs a dictionary lookup plus the indicator computation, not a
-database round trip.
+below by name (vizro's data manager idea). All state of one loaded database
+lives in one :class:`DataManager`: its store, its
+:class:`~indicators.service.IndicatorService` and the loaders' caches. The app
+holds exactly one current manager; when the database's load stamp changes, a
+new manager replaces it in one assignment, so requests see either the old data
+or the new, never a mix, and nothing has to be cleared by hand.
 
 :func:`configure` binds the store: ``create_app(store)`` calls it, so tests
 can point the whole app at a temporary database.
@@ -15,7 +17,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -29,15 +30,20 @@ import shapely
 from dashboard.formatting import level_word
 from dashboard.links import Catalog
 from dashboard.theme import Bounds
-from dorpenmonitor.settings import DRENTHE, GEMEENTEN
-from dorpenmonitor.store import Store, get_store
+from dorpenmonitor.codes import DRENTHE_CODE, gemeente_of
+from dorpenmonitor.settings import GEMEENTEN
+from dorpenmonitor.store import CUBE_STAMP, Store, get_store
+from indicators import REGISTRY, THEMES
+from indicators.registry import Indicator
+from indicators.service import Benchmark, IndicatorService
+from indicators.villages import Village
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: name → loader; the registry tests and the docs list (vizro's data_manager idea).
+#: name → loader (the public, memoised function); the registry tests and the docs list.
 LOADERS: dict[str, Callable[..., Any]] = {}
-_STORE: Store | None = None
-_ONLINE_BASEMAP = False
+#: name → (undecorated function, cache size): what each manager wraps in its own cache.
+_SPECS: dict[str, tuple[Callable[..., Any], int]] = {}
 
 #: Boundary vintage per level; buurten have two, chosen per year by code overlap.
 VINTAGES: dict[str, tuple[str, ...]] = {"gemeente": ("2022",), "wijk": ("2022",), "buurt": ("2024-benaderd", "2019")}
@@ -46,105 +52,147 @@ APPROXIMATE_NOTE = (
     "ze kunnen 100 tot 400 meter afwijken. Gebruik de kaart voor het beeld, niet voor de grens van een perceel."
 )
 
-
-def configure(store: Store | None = None, online_basemap: bool = False) -> Store:
-    """Bind the store all loaders read from and empty the caches; ``online_basemap`` is the app's setting."""
-    global _STORE, _ONLINE_BASEMAP, _VERSION, _CHECKED_AT
-    _STORE = store or get_store()
-    _ONLINE_BASEMAP = online_basemap
-    clear()
-    _VERSION, _CHECKED_AT = data_version(), time.monotonic()
-    return _STORE
-
-
-def online_basemap() -> bool:
-    """Whether the map offers the OpenStreetMap background (setting ``online_basemap``, bound by create_app)."""
-    return _ONLINE_BASEMAP
-
-
-def store() -> Store:
-    return _STORE if _STORE is not None else configure()
-
-
-def clear() -> None:
-    """Forget every cached result (after a data refresh): the dashboard's loaders and ``indicators.api``'s frames."""
-    _api().clear_cache()
-    for fn in LOADERS.values():
-        fn.cache_clear()  # type: ignore[attr-defined]
-
-
-# -- noticing a reload ----------------------------------------------------------
-
-#: Meta keys every load writes (etl/snapshot.py, etl/refresh.py): together they change with every reload or refresh.
-VERSION_KEYS: tuple[str, ...] = ("snapshot_loaded", "last_refresh")
+#: Meta keys every load writes (etl/snapshot.py, etl/refresh.py) and every cube (``etl recompute`` too):
+#: together they change with every reload, refresh or recompute.
+VERSION_KEYS: tuple[str, ...] = ("snapshot_loaded", "last_refresh", CUBE_STAMP)
 #: At most one look at the database per this many seconds (monotonic clock), however many requests come in.
 VERSION_CHECK_SECONDS = 5.0
-_VERSION: tuple[str | None, ...] | None = None
-_CHECKED_AT = -math.inf
-_VERSION_LOCK = threading.Lock()
 
 
-def data_version() -> tuple[str | None, ...] | None:
-    """The cheap "data version": the load and refresh stamps in the meta table (None when unreadable)."""
-    if _STORE is None:
-        return None
+def read_version(store: Store) -> tuple[str | None, ...] | None:
+    """The cheap "data version" of ``store``: the load and refresh stamps in the meta table (None when unreadable)."""
     try:
-        meta = _STORE.meta()
+        meta = store.meta()
     except Exception:  # noqa: BLE001 - no schema yet, database briefly away: check again next time
         return None
     return tuple(meta.get(k) for k in VERSION_KEYS)
 
 
+class DataManager:
+    """Everything the pages read from one loaded database: store, indicator service, loader caches.
+
+    A reload builds a new manager; its caches start empty and the old ones go
+    with the old manager.
+    """
+
+    def __init__(self, store: Store, online_basemap: bool = False):
+        self.store = store
+        self.service = IndicatorService(store)
+        self.online_basemap = online_basemap
+        self.version = read_version(store)
+        self.checked_at = time.monotonic()
+        self.check_lock = threading.Lock()
+        self._cached: dict[str, Callable[..., Any]] = {}
+        self._cache_lock = threading.Lock()
+
+    def cached(self, name: str) -> Callable[..., Any]:
+        """This manager's memoised version of the loader ``name``."""
+        fn = self._cached.get(name)
+        if fn is None:
+            with self._cache_lock:
+                fn = self._cached.get(name)
+                if fn is None:
+                    raw, maxsize = _SPECS[name]
+                    fn = self._cached[name] = lru_cache(maxsize=maxsize)(raw)
+        return fn
+
+    def renewed(self) -> DataManager:
+        """A fresh manager on the same store and settings (what a reload gets)."""
+        return DataManager(self.store, online_basemap=self.online_basemap)
+
+
+class _Current:
+    """Holder of the one current :class:`DataManager` (swapped by a single attribute assignment)."""
+
+    manager: DataManager | None = None
+
+
+_CURRENT = _Current()
+
+
+def manager() -> DataManager:
+    """The current data manager (built on the configured database at first use)."""
+    m = _CURRENT.manager
+    return m if m is not None else configure()
+
+
+def configure(store: Store | None = None, online_basemap: bool = False) -> DataManager:
+    """Bind the store all loaders read from (fresh caches); ``online_basemap`` is the app's setting."""
+    m = DataManager(store or get_store(), online_basemap=online_basemap)
+    _CURRENT.manager = m
+    return m
+
+
+def online_basemap() -> bool:
+    """Whether the map offers the OpenStreetMap background (setting ``online_basemap``, bound by create_app)."""
+    return manager().online_basemap
+
+
+def store() -> Store:
+    return manager().store
+
+
+def service() -> IndicatorService:
+    """The indicator service of the current database."""
+    return manager().service
+
+
+def clear() -> None:
+    """Forget every cached result: the current manager is replaced by a fresh one on the same store."""
+    _CURRENT.manager = manager().renewed()
+
+
+# -- noticing a reload ----------------------------------------------------------
+
+def data_version() -> tuple[str | None, ...] | None:
+    """The version the current manager was built on (load and refresh stamps; None when unreadable)."""
+    return manager().version
+
+
 def check_data_version(now: float | None = None) -> bool:
-    """Empty every cache when the database was reloaded or refreshed since the last look; True when it did.
+    """Swap in a fresh manager when the database was reloaded or refreshed since the last look; True when it did.
 
     Looks at most once per :data:`VERSION_CHECK_SECONDS` (``now``: a
     ``time.monotonic()`` value, for tests); called by the app before each
     request, so a running server serves new data within seconds of a
     ``dorpenmonitor etl load-snapshot`` or refresh in another process.
     Concurrent requests do not queue: whoever holds the lock checks, the rest
-    go on with the caches as they are.
+    go on with the current manager.
     """
-    global _VERSION, _CHECKED_AT
     now = time.monotonic() if now is None else now
-    if now - _CHECKED_AT < VERSION_CHECK_SECONDS or not _VERSION_LOCK.acquire(blocking=False):
+    m = manager()
+    if now - m.checked_at < VERSION_CHECK_SECONDS or not m.check_lock.acquire(blocking=False):
         return False
     try:
-        if now - _CHECKED_AT < VERSION_CHECK_SECONDS:
+        if now - m.checked_at < VERSION_CHECK_SECONDS:
             return False
-        _CHECKED_AT = now
-        version = data_version()
-        if version is None or version == _VERSION:
+        m.checked_at = now
+        version = read_version(m.store)
+        if version is None or version == m.version:
             return False
-        _VERSION = version
-        clear()
+        fresh = m.renewed()
+        fresh.version, fresh.checked_at = version, now
+        _CURRENT.manager = fresh
         return True
     finally:
-        _VERSION_LOCK.release()
+        m.check_lock.release()
 
 
 def loader(maxsize: int = 256) -> Callable[[F], F]:
-    """Register a memoised loader under its function name."""
+    """Register a loader under its function name; its cache lives on the current :class:`DataManager`."""
 
     def deco(fn: F) -> F:
-        cached = lru_cache(maxsize=maxsize)(fn)
-        LOADERS[fn.__name__] = cached
-        return wraps(fn)(cached)  # type: ignore[return-value]
+        name = fn.__name__
+        _SPECS[name] = (fn, maxsize)
+
+        @wraps(fn)
+        def call(*args, **kwargs):
+            return manager().cached(name)(*args, **kwargs)
+
+        LOADERS[name] = call
+        return call  # type: ignore[return-value]
 
     return deco
-
-
-def _api():
-    # Imported late: the indicator package is heavier than the app shell.
-    from indicators import api
-
-    return api
-
-
-def _registry():
-    from indicators import REGISTRY, THEMES
-
-    return REGISTRY, THEMES
 
 
 # -- metadata -----------------------------------------------------------------
@@ -159,7 +207,7 @@ def snapshot_date() -> str:
 @loader(maxsize=1)
 def areas() -> pd.DataFrame:
     """All areas: code, naam, niveau (gemeente/wijk/buurt/dorp), gemeente_code, gemeente_naam."""
-    return _api().areas(store()).reset_index(drop=True)
+    return service().areas().reset_index(drop=True)
 
 
 @loader(maxsize=1)
@@ -187,6 +235,12 @@ def gemeente_of_area(code: str) -> str | None:
 
 
 @loader(maxsize=1)
+def villages() -> tuple[Village, ...]:
+    """The villages in use (CBS-name defaults overridden by config/dorpen.toml)."""
+    return tuple(service().villages())
+
+
+@loader(maxsize=1)
 def search_options() -> list[dict[str, str]]:
     """Options for the area search: villages first (what people look for), then the rest."""
     df = areas()
@@ -201,33 +255,31 @@ def search_options() -> list[dict[str, str]]:
 
 @loader(maxsize=1)
 def indicator_options() -> list[dict[str, str]]:
-    reg, themes = _registry()
-    order = {t: i for i, t in enumerate(themes)}
-    items = sorted(reg.values(), key=lambda m: order.get(m.theme, 99))
+    order = {t: i for i, t in enumerate(THEMES)}
+    items = sorted(REGISTRY.values(), key=lambda m: order.get(m.theme, 99))
     return [{"label": m.title, "value": m.id, "theme": m.theme} for m in items]
 
 
-def indicator(indicator_id: str):
+def indicator(indicator_id: str) -> Indicator:
     """The metadata record of one indicator (``indicators.REGISTRY`` entry)."""
-    return _registry()[0][indicator_id]
+    return REGISTRY[indicator_id]
 
 
 def themes() -> tuple[str, ...]:
-    return tuple(_registry()[1])
+    return tuple(THEMES)
 
 
 @loader(maxsize=1024)
 def years(indicator_id: str, niveau: str) -> tuple[int, ...]:
-    return tuple(sorted(int(y) for y in _api().years(store(), indicator_id, niveau)))
+    return tuple(sorted(int(y) for y in service().years(indicator_id, niveau)))
 
 
 @loader(maxsize=1)
 def catalog() -> Catalog:
-    reg, th = _registry()
     return Catalog(
-        titles={k: m.title for k, m in reg.items()},
-        themes_of={k: m.theme for k, m in reg.items()},
-        themes=tuple(th),
+        titles={k: m.title for k, m in REGISTRY.items()},
+        themes_of={k: m.theme for k, m in REGISTRY.items()},
+        themes=tuple(THEMES),
         years=years,
         areas=area_index(),
         gemeenten=dict(GEMEENTEN),
@@ -239,7 +291,7 @@ def catalog() -> Catalog:
 @loader(maxsize=512)
 def values(indicator_id: str, niveau: str, jaar: int, gemeente: str | None = None) -> pd.DataFrame:
     """code, naam, gemeente_code, waarde, status, rank_in_gemeente, note (one row per area)."""
-    return _api().values(store(), indicator_id, niveau, jaar, gemeente=gemeente)
+    return service().values(indicator_id, niveau, jaar, gemeente=gemeente)
 
 
 @loader(maxsize=256)
@@ -247,25 +299,29 @@ def trend(indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
     """code, naam, jaar, waarde, status, bron, breuk for ``codes`` over all years."""
     if not codes:
         return pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk"])
-    return _api().trend(store(), indicator_id, list(codes))
+    return service().trend(indicator_id, list(codes))
+
+
+@loader(maxsize=64)
+def area_rows(code: str) -> pd.DataFrame:
+    """Every indicator and year of one area with benchmarks, rank, spread, breaks and sources (one query)."""
+    return service().area_rows(code)
 
 
 @loader(maxsize=512)
-def benchmarks(indicator_id: str, code: str, jaar: int) -> dict[str, Any]:
-    return dict(_api().benchmarks(store(), indicator_id, code, jaar))
-
-
-DRENTHE_CODE = "PV22"
+def benchmarks(indicator_id: str, code: str, jaar: int) -> Benchmark:
+    """The value of ``code`` with its gemeente, Drenthe, monitor total, rank and comparable areas."""
+    return service().benchmarks(indicator_id, code, jaar)
 
 
 @loader(maxsize=64)
 def drenthe_trend(indicator_id: str) -> pd.DataFrame:
     """Drenthe (12 gemeenten, aggregated by the indicator's rule) per year, as trend rows with soort='drenthe'.
 
-    One lookup in the precomputed benchmark series (``api.benchmark_series``), not a full
+    One lookup in the precomputed benchmark series (``IndicatorService.benchmark_series``), not a full
     ``benchmarks()`` (comparable areas and all) per year. ``bron``: the tables of that year's gemeente figures.
     """
-    series = _api().benchmark_series(store(), indicator_id, code=DRENTHE_CODE).set_index("jaar")
+    series = service().benchmark_series(indicator_id, code=DRENTHE_CODE).set_index("jaar")
     rows = []
     for jaar in years(indicator_id, "gemeente"):
         b = series.loc[jaar] if jaar in series.index else None
@@ -284,7 +340,7 @@ def drenthe_trend(indicator_id: str) -> pd.DataFrame:
 @loader(maxsize=4096)
 def source_tables(indicator_id: str, niveau: str, jaar: int) -> tuple[str, ...]:
     """CBS table ids the indicator's figures at this level and year actually came from (not every table it can use)."""
-    return tuple(_api().source_tables(store(), indicator_id, niveau, int(jaar)))
+    return tuple(service().source_tables(indicator_id, niveau, int(jaar)))
 
 
 @loader(maxsize=1)
@@ -381,55 +437,3 @@ def gemeente_outline() -> tuple[str, list[str]]:
     """(URL, codes) of the municipal borders drawn over wijk/buurt maps for orientation."""
     vintage = VINTAGES["gemeente"][0]
     return geo_url("gemeente", vintage), geometry("gemeente", vintage)["locations"]
-
-
-def gemeente_of(code: str) -> str:
-    """GM code of any GM/WK/BU code (the 4 digits after the prefix are the municipality)."""
-    return "GM" + str(code)[2:6]
-
-
-def drenthe_codes() -> tuple[str, ...]:
-    return DRENTHE
-
-
-def warm(niveaus: tuple[str, ...] = ("gemeente", "wijk", "buurt", "dorp")) -> None:
-    """Fill the caches a first visitor would otherwise wait for.
-
-    In order of need: the years per indicator and level (every page; for
-    'dorp' this computes all village aggregates, ~4 s cold), the Drenthe
-    benchmark series of every indicator (trends page and profile
-    benchmarks; every year's gemeente aggregates), each indicator's newest
-    village values, and one village's benchmarks and trend, which fills the
-    tables all village profiles share (comparable areas, series breaks).
-    Cold, a first village profile took ~9 s; after this ~1 s. ~17 s in all:
-    :func:`warm_in_background` runs it beside the server.
-    """
-    cat = catalog()
-    for ind in cat.titles:
-        for niveau in niveaus:
-            years(ind, niveau)
-    search_options()
-    for ind in cat.titles:
-        drenthe_trend(ind)
-    if "dorp" not in niveaus:
-        return
-    dorpen = areas().loc[lambda df: df["niveau"] == "dorp", "code"]
-    sample = str(dorpen.iloc[0]) if len(dorpen) else None
-    for ind in cat.titles:
-        yrs = years(ind, "dorp")
-        if not yrs:
-            continue
-        values(ind, "dorp", yrs[-1])
-        if sample:
-            benchmarks(ind, sample, yrs[-1])
-            trend(ind, (sample,))
-
-
-def warm_in_background() -> threading.Thread:
-    """Run :func:`warm` in a daemon thread, so the server answers meanwhile (app start-up, the browser tests).
-
-    A request that needs a result before the thread got there computes it itself; the caches are shared.
-    """
-    thread = threading.Thread(target=warm, name="warm-caches", daemon=True)
-    thread.start()
-    return thread

@@ -6,17 +6,23 @@ kept as GeoJSON text so SQLite and PostgreSQL (without PostGIS) behave alike.
 
 Writes go to ``stg_*`` tables first; :meth:`Store.swap` then replaces the live
 rows of the run's scope in one transaction, so an interrupted or failed load
-never leaves the live tables half-written.
+never leaves the live tables half-written. The swap takes an ``after_swap``
+hook that runs inside that transaction: the CLI passes the indicator cube's
+builder, which reads the swapped (not yet committed) rows through
+:meth:`Store.bound` and writes the ``indicator_*`` tables, so data and cube
+commit together or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
 import fcntl
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -135,6 +141,87 @@ meta = sa.Table(
 )
 
 
+# -- the indicator cube (computed at load time by indicators.cube; read by indicators.service) -----------------
+
+#: Every indicator × area × year: value, status, benchmarks, rank, source tables and series-break flag.
+#: Areas: buurt, wijk, gemeente, dorp, Drenthe (niveau 'drenthe', code PV22), monitor total ('monitor', MONITOR).
+indicator_values = sa.Table(
+    "indicator_values",
+    metadata,
+    sa.Column("indicator", sa.String(60), nullable=False),
+    sa.Column("niveau", sa.String(10), nullable=False),
+    sa.Column("jaar", sa.Integer, nullable=False),
+    sa.Column("code", sa.String(80), nullable=False),
+    sa.Column("naam", sa.Text),
+    sa.Column("gemeente_code", sa.String(6)),
+    sa.Column("waarde", sa.Float),  # rounded to the indicator's decimals (Drenthe/monitor rows: unrounded)
+    sa.Column("status", sa.String(14), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("dekking", sa.Float),  # share of residents an aggregate covers (dorp, Drenthe, monitor)
+    sa.Column("rank_in_gemeente", sa.Integer),  # 1 = highest 'ok' value in the gemeente (gemeenten: among all 13)
+    sa.Column("count_in_gemeente", sa.Integer),  # how many 'ok' values were ranked
+    sa.Column("bron", sa.Text, nullable=False, default=""),  # CBS tables this value came from, comma-separated
+    sa.Column("breuk", sa.Boolean, nullable=False, default=False),  # division changed since the previous point
+    sa.Column("gemeente_waarde", sa.Float),
+    sa.Column("drenthe_waarde", sa.Float),
+    sa.Column("monitor_waarde", sa.Float),
+    sa.Column("stedelijkheid", sa.Integer),
+    sa.Column("vergelijkbaar_waarde", sa.Float),  # aggregate of the level's areas of the same stedelijkheid
+    sa.Column("vergelijkbaar_mediaan", sa.Float),
+    sa.Column("spreiding", sa.Float),  # standard deviation of the level's 'ok' values that year
+    sa.Column("volgorde", sa.Integer, nullable=False),  # row order of the computation (registry, then area)
+    # A map or an export reads one (niveau, jaar[, indicator]); a profile or trend one code.
+    sa.Index("ix_iv_level", "niveau", "jaar", "indicator"),
+    sa.Index("ix_iv_code", "code", "indicator", "jaar"),
+)
+
+#: Comparable areas per level, year, indicator and stedelijkheid class (computed once per load, not per area).
+indicator_comparables = sa.Table(
+    "indicator_comparables",
+    metadata,
+    sa.Column("niveau", sa.String(10), nullable=False),
+    sa.Column("indicator", sa.String(60), nullable=False),
+    sa.Column("jaar", sa.Integer, nullable=False),
+    sa.Column("stedelijkheid", sa.Integer, nullable=False),
+    sa.Column("aantal", sa.Integer, nullable=False),
+    sa.Column("waarde", sa.Float),
+    sa.Column("mediaan", sa.Float),
+    sa.Column("status", sa.String(14), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.PrimaryKeyConstraint("niveau", "indicator", "jaar", "stedelijkheid"),
+)
+
+#: Years with at least one 'ok' or 'onbetrouwbaar' value, and the CBS tables the inputs came from.
+indicator_years = sa.Table(
+    "indicator_years",
+    metadata,
+    sa.Column("indicator", sa.String(60), nullable=False),
+    sa.Column("niveau", sa.String(10), nullable=False),
+    sa.Column("jaar", sa.Integer, nullable=False),
+    sa.Column("heeft_waarde", sa.Boolean, nullable=False),
+    sa.Column("bronnen", sa.Text, nullable=False, default=""),
+    sa.PrimaryKeyConstraint("indicator", "niveau", "jaar"),
+)
+
+#: Selectable areas (current division and villages) in display order; villages with their buurten.
+indicator_areas = sa.Table(
+    "indicator_areas",
+    metadata,
+    sa.Column("code", sa.String(80), primary_key=True),
+    sa.Column("volgorde", sa.Integer, nullable=False),
+    sa.Column("naam", sa.Text, nullable=False),
+    sa.Column("niveau", sa.String(10), nullable=False),
+    sa.Column("gemeente_code", sa.String(6)),
+    sa.Column("stedelijkheid", sa.Integer),
+    sa.Column("huidig", sa.Boolean, nullable=False),  # in the current division (else only a stedelijkheid class)
+    sa.Column("dorp", sa.Text, nullable=False, default=""),  # villages: JSON {buurten, bron, regels}
+)
+
+CUBE_TABLES: tuple[sa.Table, ...] = (indicator_values, indicator_comparables, indicator_years, indicator_areas)
+#: Meta key written with every cube (load, refresh, recompute): part of the app's data version.
+CUBE_STAMP = "indicators_computed"
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
@@ -215,6 +302,27 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = _engine(url)
+        self._conn: sa.Connection | None = None
+
+    def bound(self, conn: sa.Connection) -> Store:
+        """This store reading through ``conn`` (e.g. the swap's open transaction, to see its uncommitted rows)."""
+        view = copy.copy(self)
+        view._conn = conn
+        return view
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        if self._conn is not None:
+            yield self._conn
+        else:
+            with self.engine.connect() as c:
+                yield c
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """One write transaction (commit on success, rollback on error)."""
+        with self.engine.begin() as c:
+            yield c
 
     # -- schema ---------------------------------------------------------
     def create_schema(self) -> None:
@@ -338,8 +446,13 @@ class Store:
         variables_rows: Sequence[dict] | None = None,
         source_rows: Sequence[dict] | None = None,
         meta_rows: dict[str, str] | None = None,
+        after_swap: Callable[[sa.Connection], None] | None = None,
     ) -> int:
-        """Replace the live rows in ``scope`` with the staged rows, atomically."""
+        """Replace the live rows in ``scope`` with the staged rows, atomically.
+
+        ``after_swap(conn)`` runs last, inside the same transaction, on the
+        swapped but uncommitted data; if it raises, nothing of the load lands.
+        """
         with self.engine.begin() as c:
             if scope.replace_all:
                 c.execute(observations.delete())
@@ -387,11 +500,111 @@ class Store:
                 # Counted, not rowcount: psycopg reports -1 for INSERT ... SELECT under SQLAlchemy ("-2 rijen").
                 n += c.execute(sa.select(sa.func.count()).select_from(stg).where(stg.c.run_id == run_id)).scalar_one()
                 c.execute(stg.delete().where(stg.c.run_id == run_id))
+            if after_swap is not None:
+                after_swap(c)
+            elif scope.replace_all:
+                # A whole new database without its cube builder: better no cube than one of other data (the
+                # service then asks for 'dorpenmonitor etl recompute'). A partial swap (one refresh year) keeps
+                # the cube until the refresh's closing hook recomputes it.
+                self.drop_cube(c)
         return n
+
+    @staticmethod
+    def drop_cube(conn: sa.Connection) -> None:
+        """Empty the cube tables (if any) and forget its stamp, inside ``conn``'s transaction."""
+        insp = sa.inspect(conn)
+        for table in CUBE_TABLES:
+            if insp.has_table(table.name):
+                conn.execute(table.delete())
+        conn.execute(meta.delete().where(meta.c.key == CUBE_STAMP))
+
+    # -- the indicator cube ---------------------------------------------
+    @staticmethod
+    def write_cube(conn: sa.Connection, frames: Mapping[str, pd.DataFrame], stamp: str | None = None) -> int:
+        """Replace the whole cube with ``frames`` (table name → rows) inside ``conn``'s transaction; rows written.
+
+        The tables are dropped and created anew, and their indexes built after
+        the rows are in (half a million rows: much faster than deleting and
+        maintaining the indexes row by row). Also writes the meta key
+        :data:`CUBE_STAMP`, so a running app notices the new cube.
+        """
+        n = 0
+        for table in CUBE_TABLES:
+            table.drop(conn, checkfirst=True)
+            conn.execute(sa.schema.CreateTable(table))
+            frame = frames.get(table.name)
+            if frame is not None and not frame.empty:
+                n += _bulk_insert(conn, table, frame)
+            for index in table.indexes:
+                index.create(conn)
+        conn.execute(meta.delete().where(meta.c.key == CUBE_STAMP))
+        conn.execute(meta.insert(), [{"key": CUBE_STAMP, "value": stamp or now()}])
+        return n
+
+    def has_cube(self) -> bool:
+        """Whether the indicator cube exists and has rows."""
+        with self._connect() as c:
+            if not sa.inspect(c).has_table("indicator_values"):
+                return False
+            return c.execute(sa.select(indicator_values.c.code).limit(1)).first() is not None
+
+    def cube_values(
+        self,
+        niveau: str,
+        jaar: int,
+        indicators: Sequence[str] | None = None,
+        gemeente: str | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Cube rows of one level and year (index ix_iv_level), optionally some indicators / one gemeente."""
+        iv = indicator_values
+        cols = [iv.c[name] for name in columns] if columns else list(iv.c)
+        q = sa.select(*cols).where(iv.c.niveau == niveau, iv.c.jaar == int(jaar))
+        if indicators is not None:
+            ids = list(indicators)
+            q = q.where(iv.c.indicator == ids[0]) if len(ids) == 1 else q.where(iv.c.indicator.in_(ids))
+        if gemeente:
+            q = q.where(iv.c.gemeente_code == gemeente)
+        return self._frame(q.order_by(iv.c.volgorde))
+
+    def cube_rows(
+        self,
+        codes: Sequence[str],
+        indicator: str | None = None,
+        jaar: int | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Cube rows of some areas (index ix_iv_code), optionally one indicator and year; ordered by jaar."""
+        iv = indicator_values
+        cols = [iv.c[name] for name in columns] if columns else list(iv.c)
+        codes = list(codes)
+        q = sa.select(*cols).where(iv.c.code == codes[0] if len(codes) == 1 else iv.c.code.in_(codes))
+        if indicator is not None:
+            q = q.where(iv.c.indicator == indicator)
+        if jaar is not None:
+            q = q.where(iv.c.jaar == int(jaar))
+        return self._frame(q.order_by(iv.c.indicator, iv.c.jaar))
+
+    def cube_years(self) -> pd.DataFrame:
+        """indicator, niveau, jaar, heeft_waarde, bronnen: one small table for the whole cube."""
+        return self._frame(sa.select(indicator_years))
+
+    def cube_areas(self) -> pd.DataFrame:
+        """Selectable areas and stedelijkheid classes, in display order."""
+        return self._frame(sa.select(indicator_areas).order_by(indicator_areas.c.volgorde))
+
+    def cube_comparable(self, niveau: str, indicator: str, jaar: int, stedelijkheid: int) -> dict | None:
+        """The comparable-areas row of one class (primary-key lookup), or None."""
+        ic = indicator_comparables
+        q = sa.select(ic).where(ic.c.niveau == niveau, ic.c.indicator == indicator, ic.c.jaar == int(jaar),
+                                ic.c.stedelijkheid == int(stedelijkheid))
+        with self._connect() as c:
+            row = c.execute(q).mappings().first()
+        return dict(row) if row is not None else None
 
     # -- reads ----------------------------------------------------------
     def _frame(self, query) -> pd.DataFrame:
-        with self.engine.connect() as c:
+        with self._connect() as c:
             res = c.execute(query)
             return pd.DataFrame(res.mappings().all(), columns=list(res.keys()))
 
@@ -410,7 +623,7 @@ class Store:
         return self._frame(sa.select(sources).order_by(sources.c.table_id))
 
     def meta(self) -> dict[str, str]:
-        with self.engine.connect() as c:
+        with self._connect() as c:
             return {r.key: r.value for r in c.execute(sa.select(meta))}
 
     def put_meta(self, rows: dict[str, str]) -> None:
@@ -495,7 +708,7 @@ class Store:
             q = q.where(observations.c.variable == variable)
         if level:
             q = q.join(regions, regions.c.code == observations.c.region_code).where(regions.c.level == level)
-        with self.engine.connect() as c:
+        with self._connect() as c:
             return sorted(int(p) for (p,) in c.execute(q))
 
     def boundaries(self, level: str | None = None, vintage: str | None = None, web: bool = True) -> pd.DataFrame:
@@ -562,6 +775,23 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, chunk: int = 50000) -> int:
+    """Insert ``frame``'s rows as plain tuples through the driver (no per-value processing by SQLAlchemy)."""
+    cols = [col.name for col in table.c]
+    data = []
+    for name in cols:
+        col = frame[name]
+        values = col.to_numpy(dtype=object, copy=True)  # Python scalars (float, int, bool, str) for the driver
+        values[col.isna().to_numpy()] = None
+        data.append(values)
+    rows = list(zip(*data, strict=True))
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+    for i in range(0, len(rows), chunk):
+        conn.exec_driver_sql(sql, rows[i : i + chunk])
+    return len(rows)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

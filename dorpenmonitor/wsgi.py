@@ -139,7 +139,7 @@ def harden(
 def health(store: Store, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
     """``/healthz``: the load stamps and whether the database answers; HTTP 200, or 503 when it does not.
 
-    ``extra``: more fields from the app (``warm``: whether this worker's cache warm-up finished).
+    ``extra``: more fields from the app, if any.
     """
     try:
         meta = store.meta()
@@ -172,7 +172,7 @@ def run_production(load_app: Callable[[], Any], host: str, port: int, workers: i
     """Serve the WSGI app returned by ``load_app`` with gunicorn (``workers`` processes × ``threads`` threads).
 
     ``load_app`` runs in every worker after the fork, so each worker builds its
-    own app and warms its own caches (warm-up threads do not survive a fork).
+    own app (no warm-up needed: pages read the load-time indicator cube).
     """
     _drop_server_header()
 

@@ -12,10 +12,11 @@ tables exactly as they were; the staged rows of that run are discarded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 
 import pandas as pd
+import sqlalchemy as sa
 
 from dorpenmonitor.codes import OBS_STATUSES
 from dorpenmonitor.store import Scope, Store
@@ -72,9 +73,12 @@ class LoadRun:
         variables_rows: Sequence[dict] | None = None,
         source_rows: Sequence[dict] | None = None,
         meta_rows: dict[str, str] | None = None,
+        after_swap: Callable[[sa.Connection], None] | None = None,
     ) -> int:
+        """Swap the staged rows in; ``after_swap(conn)`` runs in the same transaction (see ``Store.swap``)."""
         assert self.run_id is not None
-        self.rows = self.store.swap(self.run_id, self.scope, regions_df, variables_rows, source_rows, meta_rows)
+        self.rows = self.store.swap(self.run_id, self.scope, regions_df, variables_rows, source_rows, meta_rows,
+                                    after_swap=after_swap)
         return self.rows
 
     def note(self, message: str) -> None:

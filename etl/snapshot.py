@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from dorpenmonitor.catalogue import KWB_VARIABLES, variable_rows
 from dorpenmonitor.settings import GEMEENTEN
@@ -418,11 +419,19 @@ def _add_missing_2024(obs: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([obs, add], ignore_index=True)
 
 
-def load(store: Store, snapshot_dir: Path, *, boundaries: Callable[[Path], pd.DataFrame]) -> int:
+def load(
+    store: Store,
+    snapshot_dir: Path,
+    *,
+    boundaries: Callable[[Path], pd.DataFrame],
+    after_swap: Callable[[sa.Connection], None] | None = None,
+) -> int:
     """Replace the whole database content with the snapshot, atomically.
 
     ``boundaries`` reads the snapshot's boundary rows (``geodata.snapshot.snapshot_boundaries``);
     the caller passes it in because ``etl`` and ``geodata`` are siblings that never import each other.
+    ``after_swap(conn)`` runs inside the swap's transaction (the CLI passes the indicator cube's builder,
+    so data and cube commit together).
     """
     manifest = read_manifest(snapshot_dir)
     obs, regions = snapshot_observations(snapshot_dir)
@@ -443,6 +452,7 @@ def load(store: Store, snapshot_dir: Path, *, boundaries: Callable[[Path], pd.Da
         run.stage(obs=obs, bnd=bnd)
         n = run.swap(regions_df=regions, variables_rows=variable_rows(), source_rows=source_rows,
                      meta_rows={"snapshot_built": manifest["built"], "snapshot_loaded": now(),
-                                "data_origin": "snapshot", "snapshot_sha256": manifest_hash(snapshot_dir)})
+                                "data_origin": "snapshot", "snapshot_sha256": manifest_hash(snapshot_dir)},
+                     after_swap=after_swap)
         run.note(f"{len(obs)} waarnemingen, {len(bnd)} grenzen, {len(regions)} gebieden")
     return n

@@ -9,21 +9,22 @@ Registry
     ``indicators.get(id) -> Indicator`` (KeyError with the valid ids, in Dutch).
     ``indicators.THEMES``: the five themes in display order.
 
-Values (``indicators.api``; ``niveau`` is 'gemeente', 'wijk', 'buurt' or 'dorp')
-    ``compute(store, niveau, jaar, indicator_ids=None, gemeente=None) -> DataFrame``
+Values (``indicators.service.IndicatorService(store)``; ``niveau`` is 'gemeente', 'wijk', 'buurt' or 'dorp')
+    One instance per loaded database owns the store and every cache; after a reload build a new one.
+    ``compute(niveau, jaar, indicator_ids=None, gemeente=None) -> DataFrame``
         tidy: code, naam, niveau, jaar, indicator, waarde, eenheid, status
         ('ok', 'geheim', 'ontbreekt', 'onbetrouwbaar'), note, dekking, gemeente_code,
         rank_in_gemeente.
-    ``values(store, indicator_id, niveau, jaar, gemeente=None) -> DataFrame``
-        code, naam, gemeente_code, waarde, status, rank_in_gemeente (1 = highest), note, dekking;
-        cached per (store.url, niveau, jaar): well under 10 ms when warm.
-    ``trend(store, indicator_id, codes) -> DataFrame``
+    ``values(indicator_id, niveau, jaar, gemeente=None) -> DataFrame``
+        code, naam, gemeente_code, waarde, status, rank_in_gemeente (1 = highest), note, dekking.
+    ``trend(indicator_id, codes) -> DataFrame``
         code, naam, jaar, waarde, status, bron (CBS table ids), breuk (bool), note.
-    ``benchmarks(store, indicator_id, code, jaar) -> dict``
+    ``benchmarks(indicator_id, code, jaar) -> Benchmark``
         the value with its gemeente, Drenthe (12), monitor (13), rank and comparable areas.
-    ``years(store, indicator_id, niveau) -> list[int]``
-    ``areas(store) -> DataFrame`` code, naam, niveau, gemeente_code, gemeente_naam (incl. dorpen).
-    ``villages(store, config=None) -> list[Village]``; ``clear_cache()`` after a database reload.
+    ``years(indicator_id, niveau) -> list[int]``; ``source_tables(indicator_id, niveau, jaar)``;
+    ``benchmark_series(indicator_id, code)``
+    ``areas() -> DataFrame`` code, naam, niveau, gemeente_code, gemeente_naam (incl. dorpen).
+    ``villages() -> list[Village]``.
 
 Other entry points
     ``indicators.export.main(args) -> int``: body of ``dorpenmonitor export``.

@@ -88,9 +88,27 @@ def weights_for(variables: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _membership(groups: Mapping[str, Sequence[str]], index: pd.Index) -> pd.DataFrame:
-    rows = [(g, m) for g, members in groups.items() for m in members if m in index]
-    return pd.DataFrame(rows, columns=["groep", "lid"])
+def membership(groups: Mapping[str, Sequence[str]], index: pd.Index) -> pd.DataFrame:
+    """(groep, lid) rows for the members present in ``index``; ``groep`` is the group's position in ``groups``.
+
+    Positions instead of codes: every groupby below then runs on sorted
+    integers, which is several times faster than hashing strings each time.
+    """
+    rows = pd.DataFrame([(i, m) for i, members in enumerate(groups.values()) for m in members],
+                        columns=["groep", "lid"]).astype({"groep": "int64"})
+    return rows[rows["lid"].isin(index)].reset_index(drop=True)
+
+
+def _member_status(status: pd.DataFrame, members: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
+    """Statuses of ``inputs`` per membership row ('ontbreekt' where unknown).
+
+    Columns are picked before rows: the status frame is wide, and taking the
+    rows of all its columns first would copy it whole for every indicator.
+    """
+    s = status.reindex(columns=list(inputs), fill_value="ontbreekt")
+    s = s.reindex(index=members["lid"], fill_value="ontbreekt").fillna("ontbreekt")
+    s.index = members.index
+    return s
 
 
 def _aggregate_variables(
@@ -105,9 +123,8 @@ def _aggregate_variables(
     'proxy weight used' per group).
     """
     v = values.reindex(members["lid"])
-    s = status.reindex(index=members["lid"], columns=list(inputs)).fillna("ontbreekt")
+    s = _member_status(status, members, inputs)
     v.index = members.index
-    s.index = members.index
     known = s.eq("ok").all(axis=1) & v[list(inputs)].notna().all(axis=1)
 
     # Effective weight per mean variable: proper base where known, otherwise the proxy.
@@ -146,6 +163,7 @@ def aggregate(
     values: pd.DataFrame,
     status: pd.DataFrame,
     groups: Mapping[str, Sequence[str]],
+    members: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Indicator ``ind`` for each group of areas.
 
@@ -153,7 +171,8 @@ def aggregate(
     :func:`indicators.registry.evaluate`); ``groups`` maps a group code to its
     member codes. Returns, indexed by group code: ``waarde``, ``status``,
     ``note``, ``dekking`` (0–1 share of residents in contributing members).
-    Inputs are not modified.
+    Inputs are not modified. ``members``: :func:`membership` of ``groups`` in
+    ``values.index``, when many indicators are aggregated over the same groups.
     """
     order = list(groups)
     empty = pd.DataFrame(
@@ -161,12 +180,14 @@ def aggregate(
     )
     if ind.aggregation == "none":
         return empty.assign(note="niet aggregeerbaar")
-    members = _membership(groups, values.index)
+    if members is None:
+        members = membership(groups, values.index)
     if members.empty:
         return empty
 
     result = _one_way(ind, values, status, members)
-    size = pd.Series({g: len(m) for g, m in groups.items()})
+    positions = pd.RangeIndex(len(order))
+    size = pd.Series([len(m) for m in groups.values()], index=positions)
     if ind.fallback is not None and all(v in values.columns for v in ind.fallback.variables):
         need = result["status"].isin(["ontbreekt", "geheim"])
         if need.any():
@@ -178,12 +199,13 @@ def aggregate(
             use = need & alt["status"].isin(["ok", "onbetrouwbaar"])
             alt.loc[use, "note"] = (fb.note + "; " + alt.loc[use, "note"]).str.rstrip("; ")
             result.loc[use] = alt.loc[use]
-    result = result.reindex(order).fillna({"status": "ontbreekt", "note": ""})
+    result = result.reindex(positions).fillna({"status": "ontbreekt", "note": ""})
     # Members outside the data (another year's buurt codes) or without inputs: say how many counted.
     n = result["n"].fillna(0).astype(int)
-    short = n.lt(size.reindex(order)) & result["status"].isin(["ok", "onbetrouwbaar"])
+    short = n.lt(size) & result["status"].isin(["ok", "onbetrouwbaar"])
     result.loc[short, "note"] = _join(result.loc[short, "note"], n[short].astype(str) + " van "
-                                      + size.reindex(order)[short].astype(str) + " gebieden")
+                                      + size[short].astype(str) + " gebieden")
+    result.index = pd.Index(order, name=None)
     return result.drop(columns="n")
 
 
@@ -200,8 +222,7 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
 
     # Status of the aggregated row: a group with no contributing member is
     # 'geheim' when a member's input was secret, otherwise 'ontbreekt'.
-    mstat = status.reindex(index=members["lid"], columns=list(inputs)).fillna("ontbreekt")
-    mstat.index = members.index
+    mstat = _member_status(status, members, inputs)
     any_secret = mstat.eq("geheim").any(axis=1).groupby(members["groep"]).any().reindex(groups_all, fill_value=False)
     n_known = known.groupby(members["groep"]).sum().reindex(groups_all, fill_value=0)
     agg_status = pd.DataFrame("ok", index=agg.index, columns=agg.columns)

@@ -2,7 +2,7 @@
 
 The lead's console script calls :func:`main` with the arguments after
 ``export``. Output: UTF-8, comma-separated, with a header; the tidy columns
-of :func:`indicators.api.compute`. Invalid choices end with exit code 2 and a
+of :meth:`indicators.service.IndicatorService.compute`. Invalid choices end with exit code 2 and a
 Dutch message on stderr that names the valid choices.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from dorpenmonitor.settings import GEMEENTEN, get_settings
 from dorpenmonitor.store import Store
-from indicators import api
 from indicators.registry import REGISTRY
+from indicators.service import NIVEAUS, CubeMissingError, IndicatorService
 
 COLUMNS = ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status", "note", "dekking",
            "gemeente_code"]
@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dorpenmonitor export", description="Exporteer indicatoren als CSV (UTF-8, komma).")
-    p.add_argument("--niveau", required=True, help=f"een van: {', '.join(api.NIVEAUS)}")
+    p.add_argument("--niveau", required=True, help=f"een van: {', '.join(NIVEAUS)}")
     p.add_argument("--jaar", required=True, type=int, help="peiljaar, bijvoorbeeld 2024")
     p.add_argument("--indicator", action="append", dest="indicators", metavar="ID",
                    help="indicator-id (herhaalbaar); standaard alle")
@@ -47,8 +47,8 @@ def _fail(message: str) -> int:
 def main(args: Sequence[str] | None = None) -> int:
     """Run the export; returns the exit code (0 ok, 2 invalid choice)."""
     ns = build_parser().parse_args(list(args) if args is not None else None)
-    if ns.niveau not in api.NIVEAUS:
-        return _fail(f"onbekend niveau '{ns.niveau}'. Kies uit: {', '.join(api.NIVEAUS)}")
+    if ns.niveau not in NIVEAUS:
+        return _fail(f"onbekend niveau '{ns.niveau}'. Kies uit: {', '.join(NIVEAUS)}")
     ids = ns.indicators or list(REGISTRY)
     unknown = [i for i in ids if i not in REGISTRY]
     if unknown:
@@ -57,13 +57,17 @@ def main(args: Sequence[str] | None = None) -> int:
         return _fail(f"onbekende gemeente '{ns.gemeente}'. Kies uit: "
                      + ", ".join(f"{c} ({n})" for c, n in GEMEENTEN.items()))
     gemeente = ns.gemeente.upper() if ns.gemeente else None
-    store = Store(ns.database or get_settings().database_url)
-    available = sorted({y for i in ids for y in api.years(store, i, ns.niveau)})
+    service = IndicatorService(Store(ns.database or get_settings().database_url))
+    try:
+        available = sorted({y for i in ids for y in service.years(i, ns.niveau)})
+    except CubeMissingError as exc:
+        print(f"dorpenmonitor export: {exc}", file=sys.stderr)
+        return 1
     if ns.jaar not in available:
         keuze = ", ".join(map(str, available)) or "geen"
         return _fail(f"geen gegevens voor jaar {ns.jaar} op niveau {ns.niveau} voor de gekozen indicator(en). "
                      f"Kies uit: {keuze}")
-    frame = api.compute(store, ns.niveau, ns.jaar, ids, gemeente)[COLUMNS]
+    frame = service.compute(ns.niveau, ns.jaar, ids, gemeente)[COLUMNS]
     if ns.output:
         frame.to_csv(ns.output, index=False, encoding="utf-8")
     else:

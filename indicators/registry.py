@@ -43,7 +43,7 @@ class MissingVariableError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fallback:
     """A second way to the same figure, used per area only where the first way fails.
 
@@ -56,7 +56,7 @@ class Fallback:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     """Metadata and computation of one indicator.
 
@@ -77,12 +77,14 @@ class Indicator:
     unit: str
     theme: str
     numerator: tuple[str, ...]
-    denominator: tuple[str, ...]
+    denominator: tuple[str, ...] = ()
     sources: tuple[str, ...]
     direction: str
     decimals: int
-    min_denominator: float
-    aggregation: str
+    min_denominator: float = 0
+    #: 'sum', 'ratio', 'weighted_mean' or 'none'; None in a definition = derived from the inputs' kinds when
+    #: registered (indicators.definitions), so it cannot drift from the code.
+    aggregation: str | None = None
     compute: Compute = field(compare=False, repr=False)
     weight: str | None = None
     extra_inputs: tuple[str, ...] = ()

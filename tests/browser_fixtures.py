@@ -70,12 +70,8 @@ def live_app(store) -> Iterator[str]:
     """The app on the session's snapshot database, served on a free loopback port."""
     from werkzeug.serving import make_server
 
-    from dashboard import data
-
     app = session_app(store)
-    # As app.main does: the caches fill beside the server, the first pages need not wait for all of it
-    # (the trends and profile tests allow for a cold computation).
-    data.warm_in_background()
+    # No warm-up, as in app.main: the pages read the indicator cube the load wrote.
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -23,6 +23,9 @@ from dorpenmonitor.settings import PROJECT_ROOT
 from dorpenmonitor.store import Store
 from etl import snapshot
 from geodata.snapshot import snapshot_boundaries
+from indicators import cube
+from indicators.compute import Computation
+from indicators.service import IndicatorService
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
 #: Fake CBS/PDOK servers for the live ETL; one Chromium and one app server for every browser test file.
@@ -50,7 +53,7 @@ def snapshot_db(tmp_path_factory, snapshot_dir) -> Path:
     """
     path = tmp_path_factory.mktemp("db") / "snapshot.sqlite"
     s = Store(f"sqlite:///{path}")
-    snapshot.load(s, snapshot_dir, boundaries=snapshot_boundaries)
+    snapshot.load(s, snapshot_dir, boundaries=snapshot_boundaries, after_swap=cube.after_swap(s))
     with s.engine.begin() as c:  # everything in the main file, so a plain copy is complete
         c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     s.engine.dispose()
@@ -59,8 +62,20 @@ def snapshot_db(tmp_path_factory, snapshot_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def store(snapshot_db) -> Store:
-    """A SQLite store with the whole snapshot loaded (read-only by convention)."""
+    """A SQLite store with the whole snapshot and its indicator cube loaded (read-only by convention)."""
     return Store(f"sqlite:///{snapshot_db}")
+
+
+@pytest.fixture(scope="session")
+def service(store) -> IndicatorService:
+    """The indicator service on the session's snapshot database: reads the cube written by the load."""
+    return IndicatorService(store)
+
+
+@pytest.fixture(scope="session")
+def computation(store) -> Computation:
+    """The on-the-fly computation the cube is made of (reference semantics; slow, cached per session)."""
+    return Computation(store)
 
 
 @pytest.fixture()
@@ -115,15 +130,10 @@ def pg_url():
 
 @pytest.fixture(scope="session")
 def app(store):
-    """The Dash app on the snapshot database, one per worker, with its caches warmed once.
+    """The Dash app on the snapshot database, one per worker (the browser tests' server shares it).
 
-    Every page test shares it (and the browser tests' server does too: ``session_app``), so the cold
-    computations (village aggregates, the Drenthe series) are paid once per worker, up front, instead of
-    by whichever test happens to come first.
+    No warm-up: the pages read the indicator cube that the session's load wrote.
     """
-    from dashboard import data
     from tests.browser_fixtures import session_app
 
-    dash_app = session_app(store)
-    data.warm()
-    return dash_app
+    return session_app(store)

@@ -131,32 +131,24 @@ def test_online_bundle_is_only_in_the_page_when_the_setting_is_on(app, store, tm
     assert "/assets/vendor/plotly-dorpenmonitor-osm.min.js" in out and "plotly-dorpenmonitor.min.js" not in out
 
 
-def test_main_warms_the_caches_beside_the_server(monkeypatch):
-    """app.main must not wait for data.warm (~17 s cold): the server starts while a daemon thread warms."""
+def test_main_starts_the_server_without_a_warm_up(monkeypatch):
+    """The indicator cube is computed at load time: app.main goes straight to run(), no background threads."""
     import threading
 
     import app as app_module
     from dashboard import data
 
-    started, release = threading.Event(), threading.Event()
     served: dict = {}
-
-    def slow_warm() -> None:
-        started.set()
-        release.wait(10)
 
     class FakeApp:
         def run(self, **kwargs) -> None:
             served.update(kwargs)
 
-    monkeypatch.setattr(data, "warm", slow_warm)
     monkeypatch.setattr(app_module, "create_app", lambda **kwargs: FakeApp())
-    try:
-        app_module.main(dev=True)  # Dash's dev server (``serve --dev``); gunicorn below
-        assert served and started.wait(5)  # run() was reached while warm() is still busy
-        assert any(t.name == "warm-caches" and t.daemon and t.is_alive() for t in threading.enumerate())
-    finally:
-        release.set()
+    before = {t.name for t in threading.enumerate()}
+    app_module.main(dev=True)  # Dash's dev server (``serve --dev``); gunicorn below
+    assert served and {t.name for t in threading.enumerate()} <= before
+    assert not hasattr(data, "warm") and not hasattr(data, "warm_in_background")
 
 
 def test_requests_check_the_data_version_but_static_files_do_not(app, monkeypatch):
@@ -193,21 +185,23 @@ def test_a_reload_of_the_database_is_noticed_within_the_check_interval(store, tm
     src.close()
     dst.close()
     copy = store_mod.Store(f"sqlite:///{tmp_path / 'copy.sqlite'}")
-    cleared = []
-    monkeypatch.setattr(data, "_STORE", copy)
-    monkeypatch.setattr(data, "clear", lambda: cleared.append(True))  # the session's caches stay as they are
-    monkeypatch.setattr(data, "_VERSION", data.data_version())
-    monkeypatch.setattr(data, "_CHECKED_AT", 100.0)
-    assert data._VERSION[0]  # snapshot_loaded is written by every snapshot load
+    manager = data.DataManager(copy)
+    manager.checked_at = 100.0
+    # The session's manager stays as it is: this test swaps its own in and out.
+    monkeypatch.setattr(data._CURRENT, "manager", manager)
+    assert data.data_version()[0]  # snapshot_loaded is written by every snapshot load
 
-    assert not data.check_data_version(now=110.0) and not cleared  # nothing changed
+    assert not data.check_data_version(now=110.0) and data.manager() is manager  # nothing changed
     with copy.engine.begin() as c:  # what a reload or refresh in another process writes
         c.execute(sa.delete(store_mod.meta).where(store_mod.meta.c.key == "last_refresh"))
         c.execute(sa.insert(store_mod.meta), [{"key": "last_refresh", "value": "2031-01-01T00:00:00+00:00"}])
-    assert not data.check_data_version(now=112.0) and not cleared  # within 5 s of the last look: no query
-    assert data.check_data_version(now=115.5) and cleared == [True]
-    assert data._VERSION == (copy.meta()["snapshot_loaded"], "2031-01-01T00:00:00+00:00")
-    assert not data.check_data_version(now=121.0) and cleared == [True]  # once per change
+    assert not data.check_data_version(now=112.0) and data.manager() is manager  # within 5 s: no query
+    assert data.check_data_version(now=115.5)
+    fresh = data.manager()
+    assert fresh is not manager and fresh.store is copy
+    meta = copy.meta()
+    assert data.data_version() == (meta["snapshot_loaded"], "2031-01-01T00:00:00+00:00", meta["indicators_computed"])
+    assert not data.check_data_version(now=121.0) and data.manager() is fresh  # once per change
 
 
 def test_main_runs_gunicorn_by_default(monkeypatch):

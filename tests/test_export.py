@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import api
 from indicators.export import main
 
 
-def test_export_csv(store, tmp_path):
+def test_export_csv(store, service, tmp_path):
     out = tmp_path / "buurten.csv"
     rc = main(["--niveau", "buurt", "--jaar", "2024", "--indicator", "aandeel_65plus", "--indicator",
                "woz_gemiddeld", "--gemeente", "GM0114", "--output", str(out), "--database", store.url])
@@ -17,7 +16,7 @@ def test_export_csv(store, tmp_path):
     assert list(df.columns[:8]) == ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status"]
     assert set(df["indicator"]) == {"aandeel_65plus", "woz_gemiddeld"}
     assert df["code"].str.startswith("BU0114").all()
-    assert len(df) == 2 * len(api.values(store, "inwoners", "buurt", 2024, gemeente="GM0114"))
+    assert len(df) == 2 * len(service.values("inwoners", "buurt", 2024, gemeente="GM0114"))
 
 
 def test_export_stdout(store, capsys):

@@ -427,7 +427,7 @@ def test_online_basemap_switches_trace_type_and_keeps_patch_paths(app, monkeypat
             kaart.layout().to_plotly_json(), default=lambda c: c.to_plotly_json())
 
     assert not toggle_label()
-    monkeypatch.setattr(data, "_ONLINE_BASEMAP", True)
+    monkeypatch.setattr(data.manager(), "online_basemap", True)
     assert toggle_label()
     fig, geo_on, *_ = kaart.draw_map(*args, [kaart.ONLINE], None, geo)
     assert not isinstance(fig, Patch) and geo_on["online"] is True and geo_on["key"] == geo["key"]
@@ -456,11 +456,10 @@ def test_online_basemap_switches_trace_type_and_keeps_patch_paths(app, monkeypat
 
 def test_map_sources_are_the_tables_of_that_level_and_year(app):
     from dashboard import data
-    from indicators import api
     from pages.kaart import views
 
     state, _ = parse_kaart({"niveau": "gemeente", "indicator": "inwoners", "jaar": "2005"}, data.catalog())
-    tables = api.source_tables(data.store(), "inwoners", "gemeente", 2005)
+    tables = data.service().source_tables("inwoners", "gemeente", 2005)
     assert tables and len(tables) < len(data.indicator("inwoners").sources)
     note = views.source_note(state)
     assert note.startswith(f"Bron: CBS {', '.join(tables)}, 2005")
@@ -478,6 +477,6 @@ def test_area_card_of_a_gemeente_ranks_among_the_13_and_compares_with_the_total(
     state, _ = parse_kaart({"niveau": "gemeente", "indicator": "aandeel_65plus", "jaar": "2024"}, data.catalog())
     card = json.dumps(views.area_card("GM0106", state), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     b = data.benchmarks("aandeel_65plus", "GM0106", 2024)
-    assert "Rang onder de 13 gemeenten" in card and f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']}\"" in card
+    assert "Rang onder de 13 gemeenten" in card and f"{b.rank_in_gemeente} van {b.count_in_gemeente}\"" in card
     assert "13 gemeenten" in card and "Drenthe (12 gemeenten)" in card
     assert "Gemeente Assen" not in card and " in Assen" not in card and "Rang in gemeente" not in card

@@ -17,6 +17,7 @@ from dashboard import data, links
 from dashboard.downloads import csv_text
 from dashboard.formatting import fmt_value, level_word, status_word, tables_label
 from dorpenmonitor.codes import gemeente_of
+from indicators.service import Reference
 from pages.kaart.figures import MapValues, apply_values, base_map, map_values, selection_paths, view_layout
 from pages.kaart.state import NIVEAUS, KaartState
 
@@ -215,10 +216,10 @@ def _tables_text(state: KaartState) -> str:
     return tables_label(data.source_tables(state.indicator, state.niveau, state.jaar))
 
 
-def _bench_text(b: dict[str, Any] | None, meta) -> str:
-    if not b or b.get("waarde") is None:
+def _bench_text(b: Reference, meta) -> str:
+    if b.waarde is None:
         return "–"
-    return fmt_value(b["waarde"], meta)
+    return fmt_value(b.waarde, meta)
 
 
 def area_card(code: str | None, state: KaartState) -> list:
@@ -235,22 +236,22 @@ def area_card(code: str | None, state: KaartState) -> list:
     if state.indicator and state.jaar is not None:
         meta = data.indicator(state.indicator)
         b = data.benchmarks(state.indicator, code, state.jaar)
-        waarde = b.get("waarde")
-        status = b.get("status", "ontbreekt")
+        waarde = b.waarde
+        status = b.status
         value_text = fmt_value(waarde, meta) if waarde is not None else (
             status_word("geheim" if status == "geheim" else "ontbreekt"))
         rows += [html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text))]
         if code.startswith("GM"):
             # A gemeente is ranked among all 13 and is its own gemeente: compare with the monitor total instead.
-            rang = f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']}" if b.get("rang_in_gemeente") else "–"
+            rang = f"{b.rank_in_gemeente} van {b.count_in_gemeente}" if b.rank_in_gemeente else "–"
             rows += [html.Dt("Rang onder de 13 gemeenten (1 = hoogste)"), html.Dd(rang),
-                     html.Dt("13 gemeenten"), html.Dd(_bench_text(b.get("monitor"), meta))]
+                     html.Dt("13 gemeenten"), html.Dd(_bench_text(b.monitor, meta))]
         else:
-            rang = (f"{b['rang_in_gemeente']} van {b['aantal_in_gemeente']} in {gm_naam}"
-                    if b.get("rang_in_gemeente") else "–")
+            rang = (f"{b.rank_in_gemeente} van {b.count_in_gemeente} in {gm_naam}"
+                    if b.rank_in_gemeente else "–")
             rows += [html.Dt("Rang in gemeente (1 = hoogste)"), html.Dd(rang),
-                     html.Dt(f"Gemeente {gm_naam}"), html.Dd(_bench_text(b.get("gemeente"), meta))]
-        rows += [html.Dt("Drenthe (12 gemeenten)"), html.Dd(_bench_text(b.get("drenthe"), meta))]
+                     html.Dt(f"Gemeente {gm_naam}"), html.Dd(_bench_text(b.gemeente, meta))]
+        rows += [html.Dt("Drenthe (12 gemeenten)"), html.Dd(_bench_text(b.drenthe, meta))]
     niveau = state.niveau
     for ind_id in KEY_FIGURES:
         if ind_id == state.indicator:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import data
-from indicators import api, villages
+from indicators import villages
 
 
 @data.loader(maxsize=1)
@@ -63,7 +63,7 @@ def resolution_table(res: pd.DataFrame) -> pd.DataFrame:
 def village_summary() -> dict[str, int]:
     """How many villages there are and how many current buurten belong to none."""
     areas = data.areas()
-    vs = api.villages(data.store())
+    vs = data.villages()
     buurten = areas.loc[areas["niveau"] == "buurt", "code"].tolist()
     return {"dorpen": len(vs), "buurten": len(buurten), "zonder_dorp": len(villages.unassigned(vs, buurten))}
 

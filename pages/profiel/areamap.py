@@ -19,7 +19,6 @@ import shapely
 
 from dashboard import data
 from dashboard.theme import ACCENT
-from indicators import api
 
 #: How many neighbouring villages get their name on the map (nearest first).
 MAX_NEIGHBOURS = 8
@@ -115,7 +114,7 @@ def area_map(code: str) -> AreaMap | None:
     gm = data.gemeente_of_area(code)
     if gm is None:
         return None
-    villages = [v for v in api.villages(data.store()) if v.gemeente_code == gm]
+    villages = [v for v in data.villages() if v.gemeente_code == gm]
     if niveau == "dorp":
         members = next((tuple(v.buurten) for v in villages if v.code == code), ())
     elif niveau == "buurt":

@@ -26,7 +26,7 @@ from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, 
 from dashboard.similar import level_matrix, similar_to
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
-from indicators import REGISTRY, THEMES, api
+from indicators import REGISTRY, THEMES
 from indicators.glossary import plain
 
 #: Areas' own sums (counts) are not comparable with a gemeente: only rates and means get a highlight.
@@ -451,53 +451,53 @@ def profile_frame(p: Profile) -> pd.DataFrame:
 
 # -- loader -------------------------------------------------------------------------
 
-def _figure(ind, code: str, niveau: str) -> KeyFigure | None:
-    """The newest figure of ``ind`` for ``code`` (None when the level never has it)."""
+def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFigure | None:
+    """The newest figure of ``ind`` for ``code`` (None when the level never has it).
+
+    ``rows``: the area's cube rows of this indicator (tuples of ``data.area_rows``), which carry the
+    benchmarks, rank, spread, series breaks and source tables, so a whole profile is one query.
+    """
     yrs = data.years(ind.id, niveau)
     if not yrs:
         return None
+    if rows is None:
+        rows = [x for x in data.area_rows(code).itertuples(index=False) if x.indicator == ind.id]
+    by_year = {int(x.jaar): x for x in rows}
     # Newest year in which this area appears with a value; else the newest year at all (shows why it is missing).
     chosen, row = None, None
     for y in reversed(yrs):
-        v = data.values(ind.id, niveau, y)
-        hit = v[v["code"] == code]
-        usable = len(hit) and hit.iloc[0]["status"] in ("ok", "onbetrouwbaar")
-        if usable and to_float(hit.iloc[0]["waarde"]) is not None:
-            chosen, row, vals = y, hit.iloc[0], v
+        hit = by_year.get(y)
+        if hit is not None and hit.status in ("ok", "onbetrouwbaar") and to_float(hit.waarde) is not None:
+            chosen, row = y, hit
             break
     if chosen is None:
-        y = yrs[-1]
-        v = data.values(ind.id, niveau, y)
-        hit = v[v["code"] == code]
-        if hit.empty:
+        chosen, row = yrs[-1], by_year.get(yrs[-1])
+        if row is None:
             return None
-        chosen, row, vals = y, hit.iloc[0], v
-    ok = pd.to_numeric(vals.loc[vals["status"].eq("ok"), "waarde"], errors="coerce").dropna()
-    spread = float(ok.std()) if len(ok) > 2 else None
-    bench = data.benchmarks(ind.id, code, chosen)
     trend: tuple[tuple[int, float, bool], ...] = ()
     bron = ""
     if len(yrs) > 1:
-        t = data.trend(ind.id, (code,))
-        t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
-        trend = tuple((int(j), float(round_to_input(ind.id, float(w))), bool(b))  # type: ignore[arg-type]
-                      for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"], strict=True))
-        hit_t = t[t["jaar"] == chosen]
-        bron = str(hit_t["bron"].iloc[0]) if len(hit_t) else ""
+        in_years = set(yrs)
+        usable = [x for y, x in sorted(by_year.items())
+                  if y in in_years and x.status in ("ok", "onbetrouwbaar") and to_float(x.waarde) is not None]
+        trend = tuple((int(x.jaar), float(round_to_input(ind.id, float(x.waarde))), bool(x.breuk))  # type: ignore[arg-type]
+                      for x in usable)
+        bron = next((str(x.bron) for x in usable if int(x.jaar) == chosen), "")
     if not bron:
         bron = ", ".join(s.split("@")[0] for s in ind.sources[:1])
+
     def r(v: object) -> float | None:
         return round_to_input(ind.id, to_float(v))
 
+    rank = row.rank_in_gemeente
     return KeyFigure(
         indicator=ind.id, titel=ind.title, thema=ind.theme, eenheid=ind.unit, decimals=ind.decimals,
-        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=r(row["waarde"]),
-        status=str(row["status"]), note=str(row.get("note") or ""),
-        gemeente=r((bench.get("gemeente") or {}).get("waarde")),
-        drenthe=r((bench.get("drenthe") or {}).get("waarde")),
-        monitor=r((bench.get("monitor") or {}).get("waarde")),
-        spreiding=spread, trend=trend, bron=bron,
-        rang=bench.get("rang_in_gemeente"), aantal=int(bench.get("aantal_in_gemeente") or 0),
+        richting=ind.direction, aggregatie=ind.aggregation, jaar=int(chosen), waarde=r(row.waarde),
+        status=str(row.status), note=str(row.note or ""),
+        gemeente=r(row.gemeente_waarde), drenthe=r(row.drenthe_waarde), monitor=r(row.monitor_waarde),
+        spreiding=to_float(row.spreiding), trend=trend, bron=bron,
+        rang=None if pd.isna(rank) else int(rank),
+        aantal=int(0 if pd.isna(row.count_in_gemeente) else row.count_in_gemeente),
         uitleg=plain(ind.id),
     )
 
@@ -552,7 +552,7 @@ def village_members(code: str) -> tuple[tuple[str, str], ...]:
     if not code.startswith("DP"):
         return ()
     names = data.area_index()
-    for v in api.villages(data.store()):
+    for v in data.villages():
         if v.code == code:
             return tuple((b, names.get(b, (b, ""))[0]) for b in v.buurten)
     return ()
@@ -567,7 +567,11 @@ def profile(code: str) -> Profile | None:
         return None
     a = hit.iloc[0]
     niveau = str(a["niveau"])
-    figures = [f for ind in REGISTRY.values() if (f := _figure(ind, code, niveau)) is not None]
+    per_indicator: dict[str, list] = {}
+    for x in data.area_rows(code).itertuples(index=False):  # the whole profile: one query
+        per_indicator.setdefault(x.indicator, []).append(x)
+    figures = [f for ind in REGISTRY.values()
+               if (f := _figure(ind, code, niveau, per_indicator.get(ind.id, []))) is not None]
     gm_naam = None if niveau == "gemeente" else (str(a["gemeente_naam"]) if pd.notna(a["gemeente_naam"]) else None)
     naam = str(a["naam"])
     leden = village_members(code)

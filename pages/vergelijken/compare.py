@@ -138,15 +138,14 @@ def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFr
         for ind_id in indicatoren:
             meta = data.indicator(ind_id)
             jaar, waarde, status, note = latest(ind_id, code, niveau)
-            bench = data.benchmarks(ind_id, code, jaar) if jaar is not None else {}
+            bench = data.benchmarks(ind_id, code, jaar) if jaar is not None else None
             rows.append({
                 "code": code, "naam": naam, "niveau": niveau, "gemeente": gm, "indicator": ind_id,
                 "titel": meta.title, "eenheid": meta.unit, "jaar": jaar, "waarde": waarde, "status": status,
                 "opmerking": note,
-                "gemeente_waarde": (None if niveau == "gemeente"
-                                    else to_float((bench.get("gemeente") or {}).get("waarde"))),
-                "drenthe_waarde": to_float((bench.get("drenthe") or {}).get("waarde")),
-                "monitor_waarde": to_float((bench.get("monitor") or {}).get("waarde")),
+                "gemeente_waarde": None if niveau == "gemeente" or bench is None else bench.gemeente.waarde,
+                "drenthe_waarde": None if bench is None else bench.drenthe.waarde,
+                "monitor_waarde": None if bench is None else bench.monitor.waarde,
             })
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
 

@@ -1,0 +1,547 @@
+"""The on-the-fly computation of every indicator, level and year from the observations.
+
+:class:`Computation` evaluates all indicators of a level over all years in one
+pass (rows keyed 'code|year') and derives benchmarks, ranks, comparable areas,
+source tables and series breaks from that. It is what :mod:`indicators.cube`
+runs once per load to fill the indicator cube, and what the equivalence test
+compares the cube with; the app and the export read the cube
+(:class:`indicators.service.IndicatorService`). Its per-call methods
+(``values``, ``benchmarks``, ``trend`` …) are the reference semantics.
+
+Caches live on the instance: build a new one for new data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
+from dorpenmonitor.settings import DRENTHE, GEMEENTEN, get_settings
+from dorpenmonitor.store import Store
+from indicators import villages as vl
+from indicators.aggregate import aggregate, membership, weights_for
+from indicators.registry import REGISTRY, Indicator, evaluate, get
+from indicators.results import (
+    COMPUTE_COLUMNS,
+    MISSING,
+    STEDELIJKHEID_LABELS,
+    TREND_COLUMNS,
+    VALUE_COLUMNS,
+    Benchmark,
+    Comparable,
+    Reference,
+    check_gemeente,
+    check_niveau,
+)
+
+SEP = "|"  # joins code and year into one row key, so a whole level is computed in one pass
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def memoized(fn: F) -> F:
+    """Cache a method's result on the instance, per positional arguments (hashable).
+
+    The cache lives and dies with the instance, so a reload (a new instance)
+    never sees old results. Two threads may compute the same entry once each;
+    the results are equal, and the last one is kept.
+    """
+    name = fn.__name__
+
+    @wraps(fn)
+    def wrapper(self, *args):
+        key = (name, args)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        value = fn(self, *args)
+        self._memo[key] = value
+        return value
+
+    return wrapper  # type: ignore[return-value]
+
+
+def status_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A status frame (object dtype) with every gap filled as 'ontbreekt'.
+
+    ``reindex`` leaves all-NaN float columns for variables a year lacks;
+    filling those with a string would upcast them (a pandas FutureWarning),
+    so cast to object first.
+    """
+    return frame.astype(object).where(frame.notna(), MISSING)
+
+
+def _num(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def _split(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """'code|year' keys → (codes, years)."""
+    parts = index.str.rsplit(SEP, n=1)
+    return parts.str[0].to_numpy(dtype=object), parts.str[1].astype(int).to_numpy()
+
+
+def _full_columns(values: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add every variable any indicator reads, unknown where the year lacks it (a gap, not an error)."""
+    need: list[str] = []
+    for ind in REGISTRY.values():
+        need += [*ind.inputs, *weights_for(ind.inputs)]
+        if ind.fallback:
+            need += [*ind.fallback.variables, *weights_for(ind.fallback.variables)]
+    cols = list(dict.fromkeys([*values.columns, *need, "inwoners", "stedelijkheid"]))
+    return values.reindex(columns=cols), status_frame(status.reindex(columns=cols))
+
+
+def _rank(frame: pd.DataFrame, niveau: str) -> pd.Series:
+    """Rank among 'ok' values, 1 = highest; within the gemeente (for gemeenten among all 13), per year."""
+    ok = frame["waarde"].where(frame["status"].eq("ok"))
+    gm = pd.Series("alle", index=frame.index) if niveau == "gemeente" else frame["gemeente_code"]
+    return ok.groupby([gm, frame["jaar"]]).rank(ascending=False, method="min").astype("Int64")
+
+
+_TABLE_COLUMNS = ["code", "naam", "gemeente_code", "indicator", "waarde", "status", "note", "dekking",
+                  "rank_in_gemeente"]
+
+
+class Computation:
+    """Indicator values, trends and benchmarks computed from one database's observations; caches on the instance.
+
+    ``villages_config``: the TOML file that overrides the default villages
+    (default: the setting ``dorpen_config``, config/dorpen.toml).
+    """
+
+    def __init__(self, store: Store, villages_config: str | Path | None = None):
+        self.store = store
+        self.villages_config = Path(villages_config or get_settings().dorpen_config)
+        self._memo: dict[tuple, Any] = {}
+
+    # -- cached building blocks ---------------------------------------------------
+
+    @memoized
+    def _regions(self) -> pd.DataFrame:
+        return self.store.regions().set_index("code")
+
+    @memoized
+    def _source_tables(self) -> dict[str, str]:
+        src = self.store.sources()
+        return dict(zip(src["id"], src["table_id"], strict=True))
+
+    @memoized
+    def _inputs_all(self, niveau: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Wide (values, status, source table) frames for one CBS level, all years; rows keyed 'code|year'."""
+        obs = self.store.observations(level=niveau)
+        if obs.empty:
+            e = pd.DataFrame(index=pd.Index([], dtype=str))
+            return e, e, e
+        obs = obs.assign(value=obs["value"].where(obs["status"].eq("ok")),
+                         bron=obs["source_id"].map(self._source_tables()).fillna(obs["source_id"]),
+                         key=obs["region_code"] + SEP + obs["period"].astype(str))
+        values = obs.pivot(index="key", columns="variable", values="value").astype("float64")
+        status = status_frame(obs.pivot(index="key", columns="variable", values="status"))
+        bron = obs.pivot(index="key", columns="variable", values="bron")
+        for f in (values, status, bron):
+            f.index.name = None
+            f.columns.name = None
+        return values, status, bron
+
+    @memoized
+    def _level_keys(self, niveau: str) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and years of the rows of :meth:`_inputs_all` (the three frames share one index)."""
+        return _split(self._inputs_all(niveau)[0].index)
+
+    @memoized
+    def _level_years(self, niveau: str) -> tuple[int, ...]:
+        return tuple(sorted(set(self._level_keys(niveau)[1].tolist())))
+
+    @memoized
+    def inputs(self, niveau: str, jaar: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Wide (values, status, source table) frames for one CBS level and year; rows = areas with data."""
+        out = []
+        for f in self._inputs_all(niveau):
+            if f.empty:
+                out.append(f)
+                continue
+            codes, yrs = self._level_keys(niveau)
+            sub = f[yrs == int(jaar)].dropna(axis=1, how="all")
+            sub.index = pd.Index(codes[yrs == int(jaar)])
+            out.append(sub)
+        return out[0], status_frame(out[1].reindex(columns=out[0].columns)), out[2]
+
+    def level_frames(self, niveau: str, jaar: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Wide values and statuses of the base level (buurten for villages) in ``jaar``, all variables."""
+        base = "buurt" if niveau == "dorp" else niveau
+        values, status, _ = self.inputs(base, jaar)
+        return _full_columns(values, status)
+
+    @memoized
+    def _current_codes(self, niveau: str) -> tuple[str, ...]:
+        """Codes of the current division: areas with data in the latest year of the level."""
+        periods = self.store.periods(level=niveau)
+        if not periods:
+            return ()
+        values, _, _ = self.inputs(niveau, max(periods))
+        return tuple(sorted(values.index))
+
+    @memoized
+    def _villages(self) -> tuple[vl.Village, ...]:
+        """Default villages for the current buurten, overridden by the TOML file."""
+        regs = self._regions().reset_index()
+        cur = set(self._current_codes("buurt"))
+        buurten = regs[(regs["level"] == "buurt") & regs["code"].isin(cur)]
+        wijken = regs[regs["level"] == "wijk"]
+        wp_path = get_settings().snapshot_dir / vl.WOONPLAATSEN_FILE
+        woonplaatsen = vl.read_woonplaatsen(wp_path) if wp_path.exists() else pd.DataFrame(
+            columns=["naam", "gemeente_code"])
+        years = self.store.periods("inwoners", "buurt")
+        inwoners = (self.inputs("buurt", max(years))[0].get("inwoners", pd.Series(dtype=float)).to_dict()
+                    if years else {})
+        defaults = vl.default_villages(buurten, wijken, woonplaatsen, inwoners)
+        known = dict(zip(buurten["code"], buurten["gemeente_code"], strict=True))
+        config = vl.read_config(self.villages_config) if self.villages_config.exists() else {}
+        # A database with only some gemeenten (a partial refresh) skips the villages of the others, instead of
+        # failing the whole load on their buurt codes.
+        loaded = set(known.values())
+        if config.get("dorp") and loaded:
+            config = {**config, "dorp": [d for d in config["dorp"] if not isinstance(d, dict)
+                                         or str(d.get("gemeente", "")).upper() in loaded]}
+        return tuple(vl.apply_config(defaults, config, known))
+
+    def villages(self) -> list[vl.Village]:
+        """The villages in use: CBS-name defaults overridden by the villages config."""
+        return list(self._villages())
+
+    def _names(self, codes: pd.Index, niveau: str) -> tuple[pd.Series, pd.Series]:
+        if niveau == "dorp":
+            vs = {v.code: v for v in self.villages()}
+            return (pd.Series([vs[c].naam for c in codes], index=codes, dtype=object),
+                    pd.Series([vs[c].gemeente_code for c in codes], index=codes, dtype=object))
+        regs = self._regions()
+        return (regs["name"].reindex(codes).fillna(pd.Series(codes, index=codes)).astype(object),
+                regs["gemeente_code"].reindex(codes).astype(object))
+
+    @memoized
+    def _table_all(self, niveau: str) -> pd.DataFrame:
+        """Every indicator for every year of one level, in one pass over 'code|year' rows."""
+        base = "buurt" if niveau == "dorp" else niveau
+        values, status, _ = self._inputs_all(base)
+        values, status = _full_columns(values, status)
+        if niveau == "dorp":
+            vgroups = vl.groups(self.villages())
+            groups = {f"{v}{SEP}{y}": [f"{b}{SEP}{y}" for b in members]
+                      for y in self._level_years("buurt") for v, members in vgroups.items()}
+            index = pd.Index(list(groups))
+        else:
+            index = values.index
+        if len(index) == 0:
+            return pd.DataFrame(columns=[*_TABLE_COLUMNS, "jaar"])
+        codes, yrs = _split(index)
+        naam, gm = self._names(pd.Index(codes), niveau)
+        parts = []
+        members = membership(groups, values.index) if niveau == "dorp" else None
+        for ind in REGISTRY.values():
+            if niveau == "dorp":
+                res = aggregate(ind, values, status, groups, members)
+            else:
+                res = evaluate(ind, values, status)
+                res["dekking"] = np.nan
+            res = res.reindex(index)
+            res.insert(0, "indicator", ind.id)
+            res.insert(0, "gemeente_code", gm.to_numpy())
+            res.insert(0, "naam", naam.to_numpy())
+            res.insert(0, "code", codes)
+            res["jaar"] = yrs
+            res["rank_in_gemeente"] = _rank(res, niveau)
+            parts.append(res.reset_index(drop=True))
+        return pd.concat(parts, ignore_index=True)
+
+    @memoized
+    def _table(self, niveau: str, jaar: int) -> pd.DataFrame:
+        """Every indicator for one (niveau, jaar): long frame, unrounded, with ranks."""
+        t = self._table_all(niveau)
+        return t[t["jaar"].to_numpy() == int(jaar)].drop(columns="jaar").reset_index(drop=True)
+
+    @memoized
+    def _by_indicator(self, niveau: str, jaar: int) -> dict[str, pd.DataFrame]:
+        """The :meth:`values` frames of one (niveau, jaar), per indicator, ready to filter."""
+        t = self._table(niveau, jaar)
+        out = {}
+        for ind_id, f in t.groupby("indicator", sort=False):
+            ind = REGISTRY[ind_id]
+            f = f[VALUE_COLUMNS[:3] + ["waarde", "status", "rank_in_gemeente", "note", "dekking"]]
+            out[ind_id] = f.assign(waarde=f["waarde"].round(ind.decimals)).reset_index(drop=True)
+        return out
+
+    # -- public API -----------------------------------------------------------------
+
+    def compute(self, niveau: str, jaar: int, indicator_ids: list[str] | None = None,
+                gemeente: str | None = None) -> pd.DataFrame:
+        """Tidy indicator values for every area of ``niveau`` in ``jaar``.
+
+        Columns: code, naam, niveau, jaar, indicator, waarde (rounded to the
+        indicator's decimals), eenheid, status ('ok', 'geheim', 'ontbreekt',
+        'onbetrouwbaar'), note, dekking (0–1, aggregates only), gemeente_code,
+        rank_in_gemeente (1 = highest).
+        """
+        check_niveau(niveau)
+        check_gemeente(gemeente)
+        ids = list(indicator_ids) if indicator_ids else list(REGISTRY)
+        inds = [get(i) for i in ids]
+        per = self._by_indicator(niveau, int(jaar))
+        parts = []
+        for ind in inds:
+            f = per.get(ind.id)
+            if f is None:
+                continue
+            if gemeente:
+                f = f[f["gemeente_code"] == gemeente]
+            parts.append(f.assign(niveau=niveau, jaar=int(jaar), indicator=ind.id, eenheid=ind.unit,
+                                  dekking=f["dekking"].round(3)))
+        if not parts:
+            return pd.DataFrame(columns=COMPUTE_COLUMNS)
+        return pd.concat(parts, ignore_index=True)[COMPUTE_COLUMNS]
+
+    def values(self, indicator_id: str, niveau: str, jaar: int, gemeente: str | None = None) -> pd.DataFrame:
+        """One indicator for every area (map colouring).
+
+        Columns: code, naam, gemeente_code, waarde, status, rank_in_gemeente
+        (1 = highest within the gemeente; for gemeenten among all 13), note, dekking.
+        """
+        get(indicator_id)
+        check_niveau(niveau)
+        f = self._by_indicator(niveau, int(jaar)).get(indicator_id)
+        if f is None:
+            return pd.DataFrame(columns=VALUE_COLUMNS)
+        if gemeente:
+            f = f[f["gemeente_code"].to_numpy() == gemeente]
+        return f.copy()
+
+    @memoized
+    def _years(self, indicator_id: str, niveau: str) -> tuple[int, ...]:
+        get(indicator_id)
+        t = self._table_all(niveau)
+        hit = t[(t["indicator"].to_numpy() == indicator_id) & t["status"].isin(["ok", "onbetrouwbaar"]).to_numpy()]
+        return tuple(sorted(int(y) for y in hit["jaar"].unique()))
+
+    def years(self, indicator_id: str, niveau: str) -> list[int]:
+        """Years in which at least one area of ``niveau`` has a value for the indicator."""
+        check_niveau(niveau)
+        return list(self._years(indicator_id, niveau))
+
+    @memoized
+    def _breaks(self) -> dict[str, tuple[int, ...]]:
+        """Per area, the years whose division changed (indelingswijziging 2 = code, 3 = boundary)."""
+        obs = self.store.observations(["indelingswijziging"])
+        obs = obs[obs["status"].eq("ok") & obs["value"].isin([2, 3])]
+        return {c: tuple(sorted(g["period"].astype(int))) for c, g in obs.groupby("region_code")}
+
+    def _members(self, code: str) -> list[str]:
+        if code.startswith("DP"):
+            for v in self.villages():
+                if v.code == code:
+                    return list(v.buurten)
+            raise ValueError(f"Onbekend dorp '{code}'")
+        return [code]
+
+    def trend(self, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+        """The indicator over all years with data, per area.
+
+        Columns: code, naam, jaar, waarde, status, bron (source table ids, comma-separated),
+        breuk (True where the area's division changed since the previous point: CBS
+        indelingswijziging 3 = boundary or 2 = code changed; for a village, any of its buurten).
+        """
+        ind = get(indicator_id)
+        rows = []
+        br = self._breaks()
+        for code in codes:
+            niveau = level_of_code(code)
+            members = self._members(code)
+            changes = sorted({y for m in members for y in br.get(m, ())})
+            prev = None
+            for y in self.years(ind.id, niveau):
+                f = self._by_indicator(niveau, y)[ind.id]
+                hit = f[f["code"] == code]
+                if hit.empty:
+                    continue
+                r = hit.iloc[0]
+                bron = self._bron(niveau, y, members, ind, r["note"])
+                breuk = prev is not None and any(prev < c <= y for c in changes)
+                rows.append({"code": code, "naam": r["naam"], "jaar": y, "waarde": r["waarde"],
+                             "status": r["status"], "bron": bron, "breuk": bool(breuk), "note": r["note"]})
+                if r["status"] in ("ok", "onbetrouwbaar"):
+                    prev = y
+        return pd.DataFrame(rows, columns=TREND_COLUMNS)
+
+    def _bron(self, niveau: str, jaar: int, members: list[str], ind: Indicator, note: str) -> str:
+        base = "buurt" if niveau == "dorp" else niveau
+        _, _, bron = self.inputs(base, jaar)
+        way = ind.fallback.variables if ind.fallback and ind.fallback.note in (note or "") else ind.inputs
+        sub = bron.reindex(index=members, columns=list(way))
+        return ", ".join(sorted({str(b) for b in sub.to_numpy().ravel() if isinstance(b, str)}))
+
+    @memoized
+    def _source_tables_for(self, indicator_id: str, niveau: str, jaar: int) -> tuple[str, ...]:
+        ind = get(indicator_id)
+        base = "buurt" if niveau == "dorp" else niveau
+        _, _, bron = self.inputs(base, int(jaar))
+        ways = [ind.inputs, *([ind.fallback.variables] if ind.fallback else [])]
+        cols = [c for way in ways for c in way if c in bron.columns]
+        return tuple(sorted({str(b) for b in bron[cols].to_numpy().ravel() if isinstance(b, str)}))
+
+    def source_tables(self, indicator_id: str, niveau: str, jaar: int) -> list[str]:
+        """CBS table ids the indicator's inputs actually came from at this level and year."""
+        check_niveau(niveau)
+        return list(self._source_tables_for(indicator_id, niveau, int(jaar)))
+
+    def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
+        """Drenthe ('PV22') or the monitor total ('MONITOR') per year: jaar, waarde (rounded), status, note, dekking."""
+        ind = get(indicator_id)
+        b = self._benchmark_all()
+        sub = b[(b["indicator"].to_numpy() == ind.id) & (b["code"].to_numpy() == code)]
+        sub = sub[["jaar", "waarde", "status", "note", "dekking"]].sort_values("jaar").reset_index(drop=True)
+        return sub.assign(waarde=sub["waarde"].round(ind.decimals))
+
+    @memoized
+    def _benchmark_all(self) -> pd.DataFrame:
+        """Drenthe (12 gemeenten) and the monitor total (13) for every indicator and year, from gemeente rows."""
+        values, status, _ = self._inputs_all("gemeente")
+        values, status = _full_columns(values, status)
+        if values.empty:
+            return pd.DataFrame(columns=["code", "jaar", "indicator", "waarde", "status", "note", "dekking"])
+        groups = {}
+        for y in self._level_years("gemeente"):
+            groups[f"{DRENTHE_CODE}{SEP}{y}"] = [f"{g}{SEP}{y}" for g in DRENTHE]
+            groups[f"{MONITOR_CODE}{SEP}{y}"] = [f"{g}{SEP}{y}" for g in GEMEENTEN]
+        parts = []
+        members = membership(groups, values.index)
+        for ind in REGISTRY.values():
+            res = aggregate(ind, values, status, groups, members)
+            res["indicator"] = ind.id
+            parts.append(res.rename_axis("key").reset_index())
+        out = pd.concat(parts, ignore_index=True)
+        codes, yrs = _split(pd.Index(out.pop("key")))
+        return out.assign(code=codes, jaar=yrs)
+
+    @memoized
+    def _benchmark_rows(self, jaar: int) -> pd.DataFrame:
+        """Drenthe and monitor-total rows of one year."""
+        b = self._benchmark_all()
+        return b[b["jaar"].to_numpy() == int(jaar)].reset_index(drop=True)
+
+    @memoized
+    def _klasse(self, niveau: str) -> dict[str, int]:
+        """Stedelijkheid class per area (latest year with a class; villages: the class of most residents)."""
+        base = "buurt" if niveau == "dorp" else niveau
+        out: dict[str, int] = {}
+        for y in self.store.periods("stedelijkheid", base):
+            v, _, _ = self.inputs(base, y)
+            out.update({c: int(k) for c, k in v["stedelijkheid"].dropna().items()})
+        if niveau != "dorp":
+            return out
+        inw = {}
+        for y in self.store.periods("inwoners", "buurt"):
+            inw.update(self.inputs("buurt", y)[0]["inwoners"].dropna().to_dict())
+        res = {}
+        for v in self.villages():
+            votes: dict[int, float] = {}
+            for b in v.buurten:
+                if b in out:
+                    votes[out[b]] = votes.get(out[b], 0.0) + inw.get(b, 0.0) + 1e-6
+            if votes:
+                res[v.code] = max(votes, key=votes.get)
+        return res
+
+    def benchmarks(self, indicator_id: str, code: str, jaar: int) -> Benchmark:
+        """The value of one area with its gemeente, Drenthe (12), monitor total (13), rank and comparable areas.
+
+        Drenthe and the monitor total are aggregated from gemeente figures by the indicator's rule.
+        """
+        ind = get(indicator_id)
+        niveau = level_of_code(code)
+        jaar = int(jaar)
+        dec = ind.decimals
+        f = self._by_indicator(niveau, jaar).get(ind.id)
+        own = f[f["code"] == code] if f is not None else pd.DataFrame()
+        r = own.iloc[0] if len(own) else None
+        gm_code = r["gemeente_code"] if r is not None else (gemeente_of(code) if niveau != "dorp" else None)
+        g = self._by_indicator("gemeente", jaar).get(ind.id)
+        grow = g[g["code"] == gm_code] if g is not None else pd.DataFrame()
+        gemeente = _reference(gm_code, GEMEENTEN.get(gm_code or ""), grow.iloc[0] if len(grow) else None)
+        b = self._benchmark_rows(jaar)
+        refs = {}
+        for bcode in (DRENTHE_CODE, MONITOR_CODE):
+            hit = b[(b["indicator"] == ind.id) & (b["code"] == bcode)] if len(b) else pd.DataFrame()
+            refs[bcode] = _reference(bcode, None, hit.iloc[0] if len(hit) else None, dec)
+        if f is not None and r is not None:
+            peers = f if niveau == "gemeente" else f[f["gemeente_code"] == gm_code]
+            rank = None if pd.isna(r["rank_in_gemeente"]) else int(r["rank_in_gemeente"])
+            count = int(peers["status"].eq("ok").sum())
+        else:
+            rank, count = None, 0
+        return Benchmark(
+            indicator=ind.id, code=code, naam=r["naam"] if r is not None else None, niveau=niveau, jaar=jaar,
+            eenheid=ind.unit, waarde=_num(r["waarde"]) if r is not None else None,
+            status=r["status"] if r is not None else MISSING, note=r["note"] if r is not None else "",
+            gemeente=gemeente, drenthe=refs[DRENTHE_CODE], monitor=refs[MONITOR_CODE],
+            rank_in_gemeente=rank, count_in_gemeente=count,
+            comparable=self._comparable(ind, niveau, jaar, code),
+        )
+
+    def _comparable(self, ind: Indicator, niveau: str, jaar: int, code: str) -> Comparable:
+        """Areas of the same level with the same stedelijkheid class: their aggregate and median."""
+        klasse = self._klasse(niveau)
+        k = klasse.get(code)
+        empty = Comparable(niveau=niveau, stedelijkheid=k, label=STEDELIJKHEID_LABELS.get(k))
+        f = self._by_indicator(niveau, jaar).get(ind.id)
+        if k is None or f is None:
+            return empty
+        peers = [c for c, kk in klasse.items() if kk == k]
+        pf = f[f["code"].isin(peers) & f["status"].eq("ok")]
+        values, status = self.level_frames(niveau, jaar)
+        if niveau == "dorp":
+            vmap = vl.groups(self.villages())
+            members = [b for c in peers for b in vmap.get(c, [])]
+        else:
+            members = peers
+        agg = aggregate(ind, values, status, {"VERGELIJK": members}).iloc[0]
+        return Comparable(
+            niveau=niveau, stedelijkheid=k, label=STEDELIJKHEID_LABELS.get(k), aantal=int(len(pf)),
+            waarde=None if pd.isna(agg["waarde"]) else round(float(agg["waarde"]), ind.decimals),
+            status=agg["status"], note=agg["note"],
+            mediaan=None if pf.empty else round(float(pf["waarde"].median()), ind.decimals))
+
+    def areas(self) -> pd.DataFrame:
+        """All selectable areas: code, naam, niveau ('gemeente','wijk','buurt','dorp'), gemeente_code, gemeente_naam."""
+        return self._areas().copy()
+
+    @memoized
+    def _areas(self) -> pd.DataFrame:
+        regs = self._regions()
+        parts = []
+        for niveau in ("gemeente", "wijk", "buurt"):
+            codes = list(self._current_codes(niveau))
+            sub = regs.reindex(codes)
+            parts.append(pd.DataFrame({"code": codes, "naam": sub["name"].to_numpy(), "niveau": niveau,
+                                       "gemeente_code": sub["gemeente_code"].to_numpy()}))
+        vs = self.villages()
+        parts.append(pd.DataFrame({"code": [v.code for v in vs], "naam": [v.naam for v in vs], "niveau": "dorp",
+                                   "gemeente_code": [v.gemeente_code for v in vs]}))
+        out = pd.concat(parts, ignore_index=True)
+        out["gemeente_naam"] = out["gemeente_code"].map(GEMEENTEN)
+        return out
+
+
+def _reference(code: str | None, naam: str | None, row: pd.Series | None, decimals: int | None = None) -> Reference:
+    if row is None:
+        return Reference(code=code, naam=naam, waarde=None)
+    waarde = _num(row["waarde"])
+    if waarde is not None and decimals is not None:
+        waarde = round(waarde, decimals)
+    return Reference(code=code, naam=naam, waarde=waarde, status=row["status"], note=row["note"],
+                     dekking=_num(row.get("dekking")))

@@ -1,0 +1,347 @@
+"""The indicator cube: every indicator × area × year, computed once per load and then only read.
+
+:func:`build` runs :class:`~indicators.compute.Computation` over the whole
+database and adds what used to be computed per request: benchmark columns
+(gemeente, Drenthe, monitor), rank and count within the gemeente, the
+comparable-areas value (once per level × year × stedelijkheid class instead of
+once per area), the source tables of each value, the series-break flag and the
+spread of the level. :func:`after_swap` is the hook the CLI hands to
+``etl load-snapshot`` / ``etl refresh``: it computes from the swapped, not yet
+committed rows and writes the cube in the same transaction.
+:func:`recompute` does the same on its own (``dorpenmonitor etl recompute``,
+after editing config/dorpen.toml).
+
+Areas in the cube: the CBS levels (buurt, wijk, gemeente, old codes included),
+villages ('dorp'), Drenthe ('drenthe', code PV22) and the monitor total
+('monitor', code MONITOR).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
+from dorpenmonitor.store import Store, now
+from indicators import villages as vl
+from indicators.aggregate import aggregate, membership
+from indicators.compute import SEP, Computation, _full_columns, _split
+from indicators.registry import REGISTRY
+from indicators.results import MISSING, NIVEAUS
+
+#: The cube's level names for the two benchmark areas.
+BENCHMARK_LEVELS: dict[str, str] = {DRENTHE_CODE: "drenthe", MONITOR_CODE: "monitor"}
+BENCHMARK_NAMES: dict[str, str] = {DRENTHE_CODE: "Drenthe (12 gemeenten)", MONITOR_CODE: "13 gemeenten (monitor)"}
+USABLE = ("ok", "onbetrouwbaar")
+
+
+def _rounded(t: pd.DataFrame) -> np.ndarray:
+    """``waarde`` rounded to each row's indicator's decimals (as the old per-request frames did)."""
+    dec = t["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
+    w = pd.to_numeric(t["waarde"], errors="coerce").to_numpy(dtype=float)
+    out = w.copy()
+    for d in np.unique(dec):
+        m = dec == d
+        out[m] = np.round(w[m], int(d))
+    return out
+
+
+class _Tables:
+    """Which CBS tables each 'code|year' row's variables came from, as bit masks (few tables, many rows)."""
+
+    def __init__(self, bron: pd.DataFrame, regroup: Mapping[str, Sequence[str]] | None = None):
+        arr = bron.to_numpy(dtype=object)
+        ri, ci = np.nonzero(~pd.isna(arr)) if arr.size else (np.array([], int), np.array([], int))
+        tables = arr[ri, ci].astype(str)
+        self.names = sorted(set(tables.tolist()))
+        bit = {t: 1 << i for i, t in enumerate(self.names)}
+        long = pd.DataFrame({"key": bron.index.to_numpy()[ri], "var": bron.columns.to_numpy()[ci],
+                             "bit": pd.Series(tables).map(bit).to_numpy(dtype=np.int64)})
+        codes, yrs = _split(pd.Index(long["key"]))
+        long["jaar"] = yrs
+        if regroup is not None:
+            # A village's row draws on all its buurten: 'BU…|2024' → 'DP…|2024' (a buurt may be in several).
+            members = pd.DataFrame([(b, v) for v, bs in regroup.items() for b in bs], columns=["lid", "groep"])
+            long = long.assign(lid=codes).merge(members, on="lid")
+            long = long.assign(key=long["groep"] + SEP + long["jaar"].astype(str))
+        self.by_var = {v: g[["key", "jaar", "bit"]] for v, g in long.groupby("var", sort=False)}
+        self._words: dict[int, str] = {}
+
+    def masks(self, variables: Sequence[str]) -> pd.Series:
+        """key → OR of the table bits of ``variables``."""
+        parts = [self.by_var[v] for v in dict.fromkeys(variables) if v in self.by_var]
+        if not parts:
+            return pd.Series(dtype=np.int64)
+        sub = pd.concat(parts, ignore_index=True)[["key", "bit"]].drop_duplicates()
+        return sub.groupby("key", sort=False)["bit"].sum()  # unique bits per key: the sum is the OR
+
+    def year_masks(self, variables: Sequence[str]) -> pd.Series:
+        """year → OR of the table bits of ``variables`` over all rows of that year."""
+        parts = [self.by_var[v] for v in dict.fromkeys(variables) if v in self.by_var]
+        if not parts:
+            return pd.Series(dtype=np.int64)
+        sub = pd.concat(parts, ignore_index=True)[["jaar", "bit"]].drop_duplicates()
+        return sub.groupby("jaar")["bit"].sum()
+
+    def words(self, masks: pd.Series) -> pd.Series:
+        """Bit masks → 'tableA, tableB' (sorted, as the per-request code joined them)."""
+        out = []
+        for m in masks.to_numpy():
+            m = int(m)
+            w = self._words.get(m)
+            if w is None:
+                w = self._words[m] = ", ".join(n for i, n in enumerate(self.names) if m >> i & 1)
+            out.append(w)
+        return pd.Series(out, index=masks.index, dtype=object)
+
+
+def _source_columns(t: pd.DataFrame, tables: _Tables) -> tuple[pd.Series, dict[tuple[str, int], str]]:
+    """Per row the tables of the way actually used (fallback or not); per (indicator, year) all tables."""
+    bron = pd.Series("", index=t.index, dtype=object)
+    per_year: dict[tuple[str, int], str] = {}
+    keys = t["code"].astype(str) + SEP + t["jaar"].astype(str)
+    for ind_id, rows in t.groupby("indicator", sort=False).groups.items():
+        ind = REGISTRY[ind_id]
+        main = tables.masks(ind.inputs)
+        mask = keys.loc[rows].map(main).fillna(0).astype(np.int64)
+        if ind.fallback is not None:
+            fb = tables.masks(ind.fallback.variables)
+            use_fb = t.loc[rows, "note"].fillna("").str.contains(ind.fallback.note, regex=False)
+            mask = mask.where(~use_fb, keys.loc[rows].map(fb).fillna(0).astype(np.int64))
+        bron.loc[rows] = tables.words(mask).to_numpy()
+        every = tables.year_masks([*ind.inputs, *(ind.fallback.variables if ind.fallback else ())])
+        for y, w in tables.words(every).items():
+            per_year[(ind_id, int(y))] = w
+    return bron, per_year
+
+
+def _breaks(t: pd.DataFrame, changes: Mapping[str, Sequence[int]]) -> np.ndarray:
+    """True where the area's division changed since its previous usable point (CBS indelingswijziging 2/3)."""
+    out = np.zeros(len(t), dtype=bool)
+    chg = pd.DataFrame([(c, y) for c, ys in changes.items() for y in ys], columns=["code", "wijziging"])
+    if chg.empty:
+        return out
+    sub = t[t["code"].isin(set(chg["code"]))][["indicator", "code", "jaar", "status"]]
+    if sub.empty:
+        return out
+    sub = sub.assign(pos=np.flatnonzero(t["code"].isin(set(chg["code"])).to_numpy()))
+    sub = sub.sort_values(["indicator", "code", "jaar"])
+    usable_year = sub["jaar"].where(sub["status"].isin(USABLE)).astype(float)
+    grp = [sub["indicator"], sub["code"]]
+    prev = usable_year.groupby(grp).shift(1)
+    prev = prev.groupby(grp).ffill()
+    cand = sub.assign(prev=prev).merge(chg, on="code")
+    hit = cand[(cand["prev"] < cand["wijziging"]) & (cand["wijziging"] <= cand["jaar"])]
+    out[hit["pos"].unique()] = True
+    return out
+
+
+def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
+           bench: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Cube rows, comparable-areas rows and year rows of one level."""
+    t = comp._table_all(niveau).copy()
+    if t.empty:
+        return t, pd.DataFrame(), pd.DataFrame()
+    t["waarde"] = _rounded(t)
+    t["niveau"] = niveau
+    ok = t["status"].eq("ok")
+    gk = pd.Series("alle", index=t.index) if niveau == "gemeente" else t["gemeente_code"]
+    t["count_in_gemeente"] = ok.groupby([t["indicator"], t["jaar"], gk]).transform("sum").fillna(0).astype(int)
+
+    # Benchmarks of the same indicator and year.
+    gem = t if gemeente_rows is None else gemeente_rows
+    gmap = gem.set_index(["indicator", "jaar", "code"])["waarde"]
+    t["gemeente_waarde"] = gmap.reindex(pd.MultiIndex.from_arrays(
+        [t["indicator"], t["jaar"], t["gemeente_code"]])).to_numpy()
+    for code, col in ((DRENTHE_CODE, "drenthe_waarde"), (MONITOR_CODE, "monitor_waarde")):
+        b = bench[bench["code"] == code].set_index(["indicator", "jaar"])["waarde"]
+        t[col] = b.reindex(pd.MultiIndex.from_arrays([t["indicator"], t["jaar"]])).to_numpy()
+    num = t["waarde"].where(ok)
+    grp = [t["indicator"], t["jaar"]]
+    spread = num.groupby(grp).transform("std")
+    t["spreiding"] = spread.where(num.groupby(grp).transform("count") > 2)
+
+    # Source tables and series breaks.
+    base = "buurt" if niveau == "dorp" else niveau
+    vgroups = vl.groups(comp.villages()) if niveau == "dorp" else None
+    tables = _Tables(comp._inputs_all(base)[2], vgroups)
+    t["bron"], per_year = _source_columns(t, tables)
+    br = comp._breaks()
+    changes = ({v: sorted({y for b in bs for y in br.get(b, ())}) for v, bs in vgroups.items()}
+               if vgroups is not None else br)
+    t["breuk"] = _breaks(t, changes)
+
+    comps = _comparables(comp, niveau, t)
+    t["stedelijkheid"] = t["code"].map(comp._klasse(niveau)).astype("Int64")
+    if len(comps):
+        cmap = comps.set_index(["indicator", "jaar", "stedelijkheid"])
+        idx = pd.MultiIndex.from_arrays([t["indicator"], t["jaar"], t["stedelijkheid"]])
+        t["vergelijkbaar_waarde"] = cmap["waarde"].reindex(idx).to_numpy()
+        t["vergelijkbaar_mediaan"] = cmap["mediaan"].reindex(idx).to_numpy()
+    else:
+        t["vergelijkbaar_waarde"] = t["vergelijkbaar_mediaan"] = np.nan
+
+    years_in_table = sorted(t["jaar"].unique().tolist())
+    usable = set(zip(t.loc[t["status"].isin(USABLE), "indicator"], t.loc[t["status"].isin(USABLE), "jaar"],
+                     strict=True))
+    yrows = pd.DataFrame([
+        {"indicator": i, "niveau": niveau, "jaar": int(y), "heeft_waarde": (i, y) in usable,
+         "bronnen": per_year.get((i, int(y)), "")}
+        for i in REGISTRY for y in years_in_table
+    ])
+    return t, comps.assign(niveau=niveau) if len(comps) else comps, yrows
+
+
+def _comparables(comp: Computation, niveau: str, t: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, year and stedelijkheid class: the aggregate of those areas, their count and median.
+
+    The aggregate reads the same per-year frames as the per-request code did:
+    a variable without any value in a year counts as 'ontbreekt' that year.
+    """
+    klasse = comp._klasse(niveau)
+    if not klasse:
+        return pd.DataFrame()
+    base = "buurt" if niveau == "dorp" else niveau
+    values, status, _ = comp._inputs_all(base)
+    values, status = _full_columns(values, status)
+    _, yrs = comp._level_keys(base)
+    has = values.notna().groupby(yrs).any()
+    status = status.where(has.reindex(yrs).to_numpy(), MISSING)
+    vmap = vl.groups(comp.villages()) if niveau == "dorp" else None
+    by_class: dict[int, list[str]] = {}
+    for c, k in klasse.items():
+        by_class.setdefault(k, []).append(c)
+    groups = {}
+    for y in sorted(t["jaar"].unique().tolist()):
+        for k, peers in sorted(by_class.items()):
+            members = [b for c in peers for b in vmap.get(c, [])] if vmap is not None else peers
+            groups[f"{k}{SEP}{y}"] = [f"{m}{SEP}{y}" for m in members]
+    parts = []
+    members = membership(groups, values.index)
+    for ind in REGISTRY.values():
+        res = aggregate(ind, values, status, groups, members)
+        ks, ys = _split(res.index)
+        w = [round(float(x), ind.decimals) if not np.isnan(x) else np.nan for x in res["waarde"].astype(float)]
+        parts.append(pd.DataFrame({"indicator": ind.id, "jaar": ys, "stedelijkheid": ks.astype(int),
+                                   "waarde": w, "status": res["status"].to_numpy(),
+                                   "note": res["note"].fillna("").to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    kl = t["code"].map(klasse)
+    okrows = t[t["status"].eq("ok") & kl.notna()].assign(stedelijkheid=kl.dropna().astype(int))
+    grouped = okrows.groupby(["indicator", "jaar", "stedelijkheid"])["waarde"]
+    # Series.median per group, not groupby's own median: the two differ in the last bit, which decides how
+    # 23.15 rounds (the per-request code took Series.median).
+    stats = pd.DataFrame({"size": grouped.size(), "median": grouped.agg(lambda s: s.median())})
+    stats = stats.reindex(pd.MultiIndex.from_frame(out[["indicator", "jaar", "stedelijkheid"]]))
+    dec = out["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()})
+    med = stats["median"].to_numpy(dtype=float)
+    # Python's round on a Python float, as the per-request code did: numpy's round differs at ties (23.15 → 23.2).
+    out["mediaan"] = [round(float(m), int(d)) if not np.isnan(m) else np.nan for m, d in zip(med, dec, strict=True)]
+    out["aantal"] = stats["size"].fillna(0).astype(int).to_numpy()
+    return out
+
+
+def _benchmark_rows(comp: Computation, gemeente_years: pd.DataFrame) -> pd.DataFrame:
+    """Drenthe (PV22) and the monitor total (MONITOR) per indicator and year, as cube rows."""
+    b = comp._benchmark_all().copy()
+    if b.empty:
+        return b
+    # Unrounded here (the one exception in the cube): the benchmark series rounds like a frame (numpy), a
+    # benchmark card like a number (Python); the two differ at ties, and both must stay as they were.
+    b["niveau"] = b["code"].map(BENCHMARK_LEVELS)
+    b["naam"] = b["code"].map(BENCHMARK_NAMES)
+    b["gemeente_code"] = None
+    b["count_in_gemeente"] = pd.NA
+    b["rank_in_gemeente"] = pd.NA
+    # Drenthe is made of that year's gemeente figures: it names their tables.
+    src = gemeente_years.set_index(["indicator", "jaar"])["bronnen"] if len(gemeente_years) else pd.Series()
+    b["bron"] = src.reindex(pd.MultiIndex.from_arrays([b["indicator"], b["jaar"]])).fillna("").to_numpy()
+    b["breuk"] = False
+    return b
+
+
+def _areas(comp: Computation) -> pd.DataFrame:
+    """Selectable areas in display order, villages with their buurten, plus any other code with a class."""
+    a = comp._areas()
+    a = a.assign(volgorde=np.arange(len(a)), huidig=True)
+    a["stedelijkheid"] = pd.Series(pd.NA, index=a.index, dtype="Int64")
+    for niveau in NIVEAUS:
+        m = a["niveau"] == niveau
+        a.loc[m, "stedelijkheid"] = a.loc[m, "code"].map(comp._klasse(niveau)).astype("Int64")
+    vs = {v.code: v for v in comp.villages()}
+    a["dorp"] = [json.dumps({"buurten": list(vs[c].buurten), "bron": vs[c].bron, "regels": list(vs[c].regels)},
+                            ensure_ascii=False) if c in vs else "" for c in a["code"]]
+    extra = []
+    regs = comp._regions()
+    known = set(a["code"])
+    for niveau in ("gemeente", "wijk", "buurt"):
+        for c, k in comp._klasse(niveau).items():
+            if c not in known:
+                naam = regs["name"].get(c, c) if c in regs.index else c
+                gm = regs["gemeente_code"].get(c) if c in regs.index else None
+                extra.append({"code": c, "naam": naam, "niveau": niveau, "gemeente_code": gm, "stedelijkheid": k,
+                              "huidig": False, "dorp": ""})
+    if extra:
+        e = pd.DataFrame(extra)
+        e["volgorde"] = np.arange(len(a), len(a) + len(e))
+        a = pd.concat([a, e], ignore_index=True)
+    return a
+
+
+def build(store: Store, villages_config: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every cube table as a frame (table name → rows), computed from ``store``'s current data."""
+    comp = Computation(store, villages_config)
+    bench = _bench_for_levels(comp)
+    values, comparables, years = [], [], []
+    gem = None
+    for niveau in ("gemeente", "wijk", "buurt", "dorp"):
+        t, c, y = _level(comp, niveau, gem, bench)
+        gem = t if niveau == "gemeente" else gem
+        values.append(t)
+        comparables.append(c)
+        years.append(y)
+    values.append(_benchmark_rows(comp, years[0]))
+    cube = pd.concat([v for v in values if len(v)], ignore_index=True)
+    return {
+        "indicator_values": cube.assign(volgorde=np.arange(len(cube))),
+        "indicator_comparables": pd.concat([c for c in comparables if len(c)], ignore_index=True)
+        if any(len(c) for c in comparables) else pd.DataFrame(),
+        "indicator_years": pd.concat([y for y in years if len(y)], ignore_index=True),
+        "indicator_areas": _areas(comp),
+    }
+
+
+def _bench_for_levels(comp: Computation) -> pd.DataFrame:
+    """Drenthe and monitor rows with values rounded, for the benchmark columns of every level."""
+    b = comp._benchmark_all()
+    if b.empty:
+        return pd.DataFrame(columns=["code", "indicator", "jaar", "waarde"])
+    dec = b["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()})
+    w = [round(float(x), int(d)) if not np.isnan(x) else np.nan
+         for x, d in zip(pd.to_numeric(b["waarde"], errors="coerce"), dec, strict=True)]
+    return b.assign(waarde=w)[["code", "indicator", "jaar", "waarde"]]
+
+
+def write(store: Store, conn: sa.Connection, villages_config: str | Path | None = None) -> int:
+    """Compute the cube from what ``conn`` sees and write it inside ``conn``'s transaction; rows written."""
+    return Store.write_cube(conn, build(store.bound(conn), villages_config), stamp=now())
+
+
+def after_swap(store: Store, villages_config: str | Path | None = None) -> Callable[[sa.Connection], None]:
+    """The hook for ``Store.swap``: the cube of the swapped data, in the swap's own transaction."""
+
+    def hook(conn: sa.Connection) -> None:
+        write(store, conn, villages_config)
+
+    return hook
+
+
+def recompute(store: Store, villages_config: str | Path | None = None) -> int:
+    """Recompute only the cube (e.g. after editing config/dorpen.toml), in one transaction; rows written."""
+    with store.transaction() as conn:
+        return write(store, conn, villages_config)

@@ -1,0 +1,290 @@
+"""What the dashboard and the CLI call: indicator values, trends and benchmarks, read from the cube.
+
+:class:`IndicatorService` owns its :class:`~dorpenmonitor.store.Store` and
+only reads the indicator cube that :mod:`indicators.cube` wrote at load time:
+each call is one indexed query (a level and year, or a few codes), never a
+computation over all areas. The two small tables every page needs (years per
+indicator and level, the selectable areas) are read once per instance. A
+reloaded database means a new instance; nothing needs to be cleared by hand.
+
+Levels (``niveau``): 'gemeente', 'wijk', 'buurt' as CBS publishes them, and
+'dorp' (villages: groups of buurten, see :mod:`indicators.villages`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
+from dorpenmonitor.settings import GEMEENTEN
+from dorpenmonitor.store import Store
+from indicators.registry import REGISTRY, get
+from indicators.results import (
+    COMPUTE_COLUMNS,
+    MISSING,
+    NIVEAUS,
+    RANK_NOTE,
+    STEDELIJKHEID_LABELS,
+    TREND_COLUMNS,
+    VALUE_COLUMNS,
+    Benchmark,
+    Comparable,
+    Reference,
+    check_gemeente,
+    check_niveau,
+)
+from indicators.villages import Village
+
+__all__ = ["NIVEAUS", "RANK_NOTE", "Benchmark", "Comparable", "CubeMissingError", "IndicatorService", "Reference"]
+
+#: Columns of the area profile (:meth:`IndicatorService.area_rows`).
+AREA_COLUMNS = ["indicator", "jaar", "naam", "gemeente_code", "waarde", "status", "note", "dekking",
+                "rank_in_gemeente", "count_in_gemeente", "bron", "breuk", "gemeente_waarde", "drenthe_waarde",
+                "monitor_waarde", "spreiding"]
+
+
+class CubeMissingError(RuntimeError):
+    """The database has data but no indicator cube (loaded by an older version, or a load without the CLI)."""
+
+    def __init__(self) -> None:
+        super().__init__("De indicatoren zijn nog niet berekend voor deze database. Draai "
+                         "'dorpenmonitor etl recompute' (of laad de snapshot opnieuw).")
+
+
+def _num(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def _int(x) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def _text(x) -> str:
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(x)
+
+
+class IndicatorService:
+    """Indicator values, trends and benchmarks of one loaded database, read from its cube."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # -- the two small tables, read once per instance -----------------------------
+
+    @cached_property
+    def _years(self) -> dict[tuple[str, str], tuple[tuple[int, ...], dict[int, str]]]:
+        """(indicator, niveau) → (years with a value, {year: source tables})."""
+        y = self.store.cube_years() if self.store.has_cube() else pd.DataFrame()
+        if y.empty:
+            if not self.store.is_empty():
+                raise CubeMissingError()
+            return {}
+        years: dict[tuple[str, str], list[int]] = {}
+        tables: dict[tuple[str, str], dict[int, str]] = {}
+        y = y.sort_values(["indicator", "niveau", "jaar"])
+        for ind, niveau, jaar, has, words in zip(y["indicator"], y["niveau"], y["jaar"].astype(int),
+                                                 y["heeft_waarde"].astype(bool), y["bronnen"].fillna(""),
+                                                 strict=True):
+            key = (ind, niveau)
+            tables.setdefault(key, {})[int(jaar)] = words
+            years.setdefault(key, [])
+            if has:
+                years[key].append(int(jaar))
+        return {key: (tuple(years[key]), tables[key]) for key in tables}
+
+    @cached_property
+    def _areas(self) -> pd.DataFrame:
+        self._years  # noqa: B018 - raises CubeMissingError first, with its message
+        return self.store.cube_areas()
+
+    # -- public API ------------------------------------------------------------------
+
+    def years(self, indicator_id: str, niveau: str) -> list[int]:
+        """Years in which at least one area of ``niveau`` has a value for the indicator."""
+        check_niveau(niveau)
+        get(indicator_id)
+        return list(self._years.get((indicator_id, niveau), ((), {}))[0])
+
+    def source_tables(self, indicator_id: str, niveau: str, jaar: int) -> list[str]:
+        """CBS table ids the indicator's inputs actually came from at this level and year."""
+        check_niveau(niveau)
+        get(indicator_id)
+        words = self._years.get((indicator_id, niveau), ((), {}))[1].get(int(jaar), "")
+        return words.split(", ") if words else []
+
+    def values(self, indicator_id: str, niveau: str, jaar: int, gemeente: str | None = None) -> pd.DataFrame:
+        """One indicator for every area of a level and year (map colouring): one indexed query.
+
+        Columns: code, naam, gemeente_code, waarde, status, rank_in_gemeente
+        (1 = highest within the gemeente; for gemeenten among all 13), note, dekking.
+        """
+        get(indicator_id)
+        check_niveau(niveau)
+        f = self.store.cube_values(niveau, int(jaar), [indicator_id], gemeente, columns=VALUE_COLUMNS)
+        return _typed(f)[VALUE_COLUMNS]
+
+    def compute(self, niveau: str, jaar: int, indicator_ids: list[str] | None = None,
+                gemeente: str | None = None) -> pd.DataFrame:
+        """Tidy indicator values for every area of ``niveau`` in ``jaar`` (the export): one indexed query.
+
+        Columns: code, naam, niveau, jaar, indicator, waarde (rounded to the
+        indicator's decimals), eenheid, status ('ok', 'geheim', 'ontbreekt',
+        'onbetrouwbaar'), note, dekking (0–1, aggregates only), gemeente_code,
+        rank_in_gemeente (1 = highest). Rows in registry order, then area code.
+        """
+        check_niveau(niveau)
+        check_gemeente(gemeente)
+        ids = list(indicator_ids) if indicator_ids else list(REGISTRY)
+        for i in ids:
+            get(i)
+        f = self.store.cube_values(niveau, int(jaar), None if not indicator_ids else ids, gemeente,
+                                   columns=["indicator", *VALUE_COLUMNS])
+        if f.empty:
+            return pd.DataFrame(columns=COMPUTE_COLUMNS)
+        f = _typed(f)
+        order = {i: n for n, i in enumerate(ids)}
+        f = f[f["indicator"].isin(order)]
+        f = f.assign(_o=f["indicator"].map(order)).sort_values(["_o", "code"], kind="stable")
+        f = f.assign(niveau=niveau, jaar=int(jaar), eenheid=f["indicator"].map(lambda i: REGISTRY[i].unit),
+                     dekking=f["dekking"].round(3))
+        return f[COMPUTE_COLUMNS].reset_index(drop=True)
+
+    def trend(self, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+        """The indicator over all years with data, per area: one indexed query.
+
+        Columns: code, naam, jaar, waarde, status, bron (source table ids, comma-separated),
+        breuk (True where the area's division changed since the previous point: CBS
+        indelingswijziging 3 = boundary or 2 = code changed; for a village, any of its buurten).
+        """
+        ind = get(indicator_id)
+        codes = list(codes)
+        if not codes:
+            return pd.DataFrame(columns=TREND_COLUMNS)
+        niveaus = {c: level_of_code(c) for c in codes}
+        for c in codes:
+            if c.startswith("DP") and c not in self._village_map:
+                raise ValueError(f"Onbekend dorp '{c}'")
+        rows = self.store.cube_rows(codes, ind.id, columns=["code", *TREND_COLUMNS[1:]])
+        if rows.empty:
+            return pd.DataFrame(columns=TREND_COLUMNS)
+        rows = _typed(rows)
+        keep = [int(j) in set(self.years(ind.id, niveaus[c])) for c, j in zip(rows["code"], rows["jaar"],
+                                                                              strict=True)]
+        rows = rows[keep]
+        pos = {c: i for i, c in enumerate(dict.fromkeys(codes))}
+        rows = rows.assign(_o=rows["code"].map(pos)).sort_values(["_o", "jaar"], kind="stable")
+        return rows.assign(breuk=rows["breuk"].astype(bool))[TREND_COLUMNS].reset_index(drop=True)
+
+    def area_rows(self, code: str) -> pd.DataFrame:
+        """Every indicator and year of one area with its benchmarks (a profile in one indexed query)."""
+        return _typed(self.store.cube_rows([code], columns=AREA_COLUMNS))
+
+    def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
+        """Drenthe ('PV22') or the monitor total ('MONITOR') per year: jaar, waarde (rounded), status, note, dekking."""
+        ind = get(indicator_id)
+        f = self.store.cube_rows([code], ind.id, columns=["jaar", "waarde", "status", "note", "dekking"])
+        f = _typed(f).sort_values("jaar").reset_index(drop=True)
+        return f.assign(waarde=f["waarde"].round(ind.decimals))  # stored unrounded, see indicators.cube
+
+    def benchmarks(self, indicator_id: str, code: str, jaar: int) -> Benchmark:
+        """The value of one area with its gemeente, Drenthe (12), monitor total (13), rank and comparable areas.
+
+        One indexed query for the area, its gemeente and the two benchmark rows.
+        """
+        ind = get(indicator_id)
+        niveau = level_of_code(code)
+        jaar = int(jaar)
+        gm_guess = gemeente_of(code)
+        rows = _typed(self.store.cube_rows(list(dict.fromkeys([code, gm_guess, DRENTHE_CODE, MONITOR_CODE])),
+                                           ind.id, jaar))
+        by_code = {c: r for c, r in zip(rows["code"], rows.itertuples(index=False), strict=True)}
+        r = by_code.get(code)
+        if r is not None:
+            gm_code = r.gemeente_code if isinstance(r.gemeente_code, str) else None
+        else:
+            gm_code = gm_guess if niveau != "dorp" else None
+        if gm_code is not None and gm_code not in by_code and gm_code != gm_guess:
+            extra = _typed(self.store.cube_rows([gm_code], ind.id, jaar))
+            by_code.update({c: x for c, x in zip(extra["code"], extra.itertuples(index=False), strict=True)})
+        gemeente = _reference(gm_code, GEMEENTEN.get(gm_code or ""), by_code.get(gm_code) if gm_code else None)
+        return Benchmark(
+            indicator=ind.id, code=code, naam=_text(r.naam) if r is not None else None, niveau=niveau, jaar=jaar,
+            eenheid=ind.unit, waarde=_num(r.waarde) if r is not None else None,
+            status=r.status if r is not None else MISSING, note=_text(r.note) if r is not None else "",
+            gemeente=gemeente, drenthe=_reference(DRENTHE_CODE, None, by_code.get(DRENTHE_CODE), ind.decimals),
+            monitor=_reference(MONITOR_CODE, None, by_code.get(MONITOR_CODE), ind.decimals),
+            rank_in_gemeente=_int(r.rank_in_gemeente) if r is not None else None,
+            count_in_gemeente=(_int(r.count_in_gemeente) or 0) if r is not None else 0,
+            comparable=self._comparable(ind.id, niveau, jaar, code),
+        )
+
+    def _comparable(self, indicator_id: str, niveau: str, jaar: int, code: str) -> Comparable:
+        k = self._klasse.get(code)
+        empty = Comparable(niveau=niveau, stedelijkheid=k, label=STEDELIJKHEID_LABELS.get(k))
+        if k is None:
+            return empty
+        row = self.store.cube_comparable(niveau, indicator_id, jaar, k)
+        if row is None:
+            return empty
+        return Comparable(niveau=niveau, stedelijkheid=k, label=STEDELIJKHEID_LABELS.get(k), aantal=int(row["aantal"]),
+                          waarde=_num(row["waarde"]), mediaan=_num(row["mediaan"]), status=row["status"],
+                          note=_text(row["note"]))
+
+    @cached_property
+    def _klasse(self) -> dict[str, int]:
+        a = self._areas
+        a = a[a["stedelijkheid"].notna()]
+        return dict(zip(a["code"], a["stedelijkheid"].astype(int), strict=True))
+
+    def areas(self) -> pd.DataFrame:
+        """All selectable areas: code, naam, niveau ('gemeente','wijk','buurt','dorp'), gemeente_code, gemeente_naam."""
+        a = self._areas
+        a = a[a["huidig"].astype(bool)]
+        out = a[["code", "naam", "niveau", "gemeente_code"]].reset_index(drop=True)
+        return out.assign(gemeente_naam=out["gemeente_code"].map(GEMEENTEN))
+
+    @cached_property
+    def _village_map(self) -> dict[str, Village]:
+        a = self._areas
+        out = {}
+        for row in a[a["niveau"].eq("dorp") & a["huidig"].astype(bool)].itertuples(index=False):
+            d = json.loads(row.dorp)
+            out[row.code] = Village(code=row.code, naam=row.naam, gemeente_code=row.gemeente_code,
+                                    buurten=tuple(d["buurten"]), bron=d["bron"], regels=tuple(d["regels"]))
+        return out
+
+    def villages(self) -> list[Village]:
+        """The villages in use (as computed at load time: CBS-name defaults overridden by config/dorpen.toml)."""
+        return list(self._village_map.values())
+
+
+def _typed(f: pd.DataFrame) -> pd.DataFrame:
+    """Database rows with the dtypes the pages expect (float values, nullable-int ranks, text notes)."""
+    out = f.copy() if len(f) else f
+    for col in ("waarde", "dekking", "gemeente_waarde", "drenthe_waarde", "monitor_waarde", "spreiding"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    for col in ("rank_in_gemeente", "count_in_gemeente"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    for col in ("note", "bron"):
+        if col in out:
+            out[col] = out[col].fillna("").astype(object)
+    if "jaar" in out:
+        out["jaar"] = out["jaar"].astype("int64")
+    return out
+
+
+def _reference(code: str | None, naam: str | None, row, decimals: int | None = None) -> Reference:
+    """A benchmark value from a cube row; ``decimals``: round here (Drenthe and monitor rows are stored unrounded)."""
+    if row is None:
+        return Reference(code=code, naam=naam, waarde=None)
+    waarde = _num(row.waarde)
+    if waarde is not None and decimals is not None:
+        waarde = round(waarde, decimals)
+    return Reference(code=code, naam=naam, waarde=waarde, status=row.status, note=_text(row.note),
+                     dekking=_num(row.dekking))
