@@ -17,6 +17,7 @@ import pytest
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
 from dorpenmonitor.store import CUBE_STAMP, Store
+from geodata.snapshot import snapshot_boundaries
 from indicators import cube
 from indicators.registry import REGISTRY
 from indicators.results import NIVEAUS
@@ -121,7 +122,7 @@ def test_a_failing_cube_leaves_data_and_cube_as_they_were(store, tmp_path, snaps
         raise RuntimeError("kapot")  # … and then the hook fails: the whole load must roll back
 
     with pytest.raises(RuntimeError, match="kapot"):
-        snapshot.load(copy, snapshot_dir, after_swap=broken)
+        snapshot.load(copy, snapshot_dir, boundaries=snapshot_boundaries, after_swap=broken)
     assert copy.meta() == before and copy.has_cube()
     assert copy.load_runs(1)["status"].iloc[0] == "failed"
     assert IndicatorService(copy).years("inwoners", "gemeente")
@@ -131,7 +132,8 @@ def test_without_the_hook_no_cube_then_recompute_with_an_edited_villages_file(st
     from etl import snapshot
 
     copy = _copy(store, tmp_path)
-    snapshot.load(copy, snapshot_dir)  # e.g. an old script: better no cube than a cube of other data
+    # e.g. an old script: better no cube than a cube of other data
+    snapshot.load(copy, snapshot_dir, boundaries=snapshot_boundaries)
     assert not copy.has_cube() and CUBE_STAMP not in copy.meta()
     with pytest.raises(CubeMissingError, match="dorpenmonitor etl recompute"):
         IndicatorService(copy).years("inwoners", "gemeente")
@@ -151,9 +153,10 @@ def test_without_the_hook_no_cube_then_recompute_with_an_edited_villages_file(st
 def test_a_profile_from_one_query_equals_the_profile_from_the_per_call_loaders(store):
     """briefing.profile reads the area's cube rows once; the old path asked values/benchmarks/trend per indicator."""
     import pandas as pd
-    from dashboard.briefing import to_float
 
-    from dashboard import briefing, data
+    from dashboard import data
+    from dashboard.formatting import to_float
+    from pages.profiel import briefing
 
     def old_figure(ind, code: str, niveau: str):
         yrs = data.years(ind.id, niveau)
@@ -183,8 +186,12 @@ def test_a_profile_from_one_query_equals_the_profile_from_the_per_call_loaders(s
                                                                          strict=True))
             hit_t = t[t["jaar"] == chosen]
             bron = str(hit_t["bron"].iloc[0]) if len(hit_t) else ""
-        return (int(chosen), to_float(row["waarde"]), str(row["status"]), str(row.get("note") or ""),
-                bench.gemeente.waarde, bench.drenthe.waarde, bench.monitor.waarde,
+        def r(v):
+            return briefing.round_to_input(ind.id, to_float(v))
+
+        trend = tuple((j, float(r(w)), b) for j, w, b in trend)
+        return (int(chosen), r(row["waarde"]), str(row["status"]), str(row.get("note") or ""),
+                r(bench.gemeente.waarde), r(bench.drenthe.waarde), r(bench.monitor.waarde),
                 float(ok.std()) if len(ok) > 2 else None, trend, bron or ind.sources[0], bench.rank_in_gemeente,
                 bench.count_in_gemeente)
 

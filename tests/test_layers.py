@@ -33,10 +33,7 @@ NOT_LAYERED = {"tests", "bench", "data", "docs", "assets", "config", ".venv", "b
 #: Known violations in other helpers' areas (issue 7), as ``(file, imported module, function-local?)``
 #: (no line numbers, so unrelated edits do not break it). The owners empty this list; an entry that no
 #: longer occurs fails ``test_allow_list_has_no_stale_entries``, so it cannot go stale.
-ALLOWED: set[tuple[str, str, bool]] = {
-    # -- `indicators` helper (service object, metadata by name): the dashboard reaches the indicators lazily.
-    ("dashboard/data.py", "indicators", True),
-}
+ALLOWED: set[tuple[str, str, bool]] = set()
 
 
 def project_modules() -> list[Path]:

@@ -232,7 +232,7 @@ def map_values(
 ) -> MapValues:
     """Values, ranks, colours and the geheim/onbetrouwbaar lists for the areas in ``locations`` (geometry order).
 
-    ``values`` is the frame of ``indicators.api.values`` (code, naam,
+    ``values`` is the frame of ``IndicatorService.values`` (code, naam,
     gemeente_code, waarde, status, rank_in_gemeente, note). Areas without a row
     are 'geen gegevens'. Vectorised: at national scale (~15,000 areas) this runs
     on every switch.
