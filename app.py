@@ -85,6 +85,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.server.before_request(lambda: _notice_reload(static))
     app.server.before_request(lambda: _check_router_inputs(app, prefix))
     app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
+    app.server.after_request(lambda response: _not_found_status(response, prefix))
     app.server.add_url_rule(prefix + "geo/<name>.geojson", "geojson", serve_geojson)
     app.server.add_url_rule(prefix + "healthz", "healthz",
                             lambda: wsgi.health_response(data.store()))
@@ -168,6 +169,30 @@ def _checked_router(route, prefix: str):
 
     checked.checked = True  # type: ignore[attr-defined]
     return checked
+
+
+#: Paths Dash answers with its HTML shell that are not pages (callbacks, assets, the map layers).
+NOT_PAGES = ("_dash-", "_reload-hash", "_favicon", "assets/", "geo/")
+#: The address of the 'niet gevonden' page (pages/niet_gevonden): it is the 404 page, so it answers 404 too.
+NOT_FOUND_PATH = "/niet-gevonden"
+
+
+def _not_found_status(response: flask.Response, prefix: str = "/") -> flask.Response:
+    """HTTP 404 for the HTML shell of a path that is no page (Dash answers every path with 200 and its shell).
+
+    The browser still gets the shell, in which Dash Pages renders the Dutch 'niet gevonden' page.
+    """
+    path = flask.request.path
+    if response.status_code != 200 or response.mimetype != "text/html" or not path.startswith(prefix):
+        return response
+    rel = path[len(prefix):]
+    if rel.startswith(NOT_PAGES):
+        return response
+    rel = "/" + rel.strip("/")
+    known = {p["path"] for p in dash.page_registry.values()} - {NOT_FOUND_PATH}
+    if rel not in known:
+        response.status_code = 404
+    return response
 
 
 #: Static files that never depend on the data: no look at the database for these (behind the URL prefix).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 
 import pytest
@@ -215,3 +216,21 @@ def test_main_runs_gunicorn_by_default(monkeypatch):
     app_module.main()
     app_module.main(workers=5)
     assert [c[3] for c in calls] == [3, 5] and calls[0][0] is app_module.wsgi_app
+
+
+@pytest.mark.parametrize("path", ["/bestaatniet", "/kaart/oud", "/niet-gevonden"])
+def test_unknown_page_is_http_404_with_the_dutch_page(app, path):
+    """Issue 10: an unknown address answered 200 with Dash's English '404 - Page not found'."""
+    import dash
+
+    niet_gevonden = importlib.import_module("pages.niet_gevonden.not_found_404")
+    resp = app.server.test_client().get(path)
+    assert resp.status_code == 404 and resp.mimetype == "text/html"
+    assert any(m.split(".")[-1] == "not_found_404" for m in dash.page_registry)
+    text = json.dumps(niet_gevonden.layout().to_plotly_json(), default=lambda c: c.to_plotly_json())
+    assert "Deze pagina bestaat niet" in text and "Page not found" not in text
+
+
+@pytest.mark.parametrize("path", ["/", "/trends", "/vergelijken", "/profiel", "/over", "/over/"])
+def test_known_pages_stay_http_200(app, path):
+    assert app.server.test_client().get(path).status_code == 200

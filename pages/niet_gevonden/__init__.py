@@ -1,0 +1,1 @@
+"""The Dutch page for an unknown address (HTTP 404)."""
