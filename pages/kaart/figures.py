@@ -147,6 +147,18 @@ class MapValues:
     onbetrouwbaar: list[int]
     legend: list[LegendItem] = field(default_factory=list)
     edges: list[float] = field(default_factory=list)
+    #: Per location (geometry order), for legend counts of a part of the map: class index (-1: none),
+    #: kind (klasse | geheim | ontbreekt) and whether the value is onbetrouwbaar. Never sent to the browser.
+    classes: Any = None
+    kinds: Any = None
+    unreliable: Any = None
+    meta: Any = None
+
+    def legend_for(self, mask: Sequence[bool] | np.ndarray) -> list[LegendItem]:
+        """The legend counted over the locations where ``mask`` is true (same classes and colours)."""
+        m = np.asarray(mask, dtype=bool)
+        colors = [item.color for item in self.legend if item.kind == "klasse"]
+        return legend_items(self.classes[m], self.kinds[m], self.unreliable[m], self.edges, colors, self.meta)
 
     @staticmethod
     def paths_template() -> tuple[tuple[int, str], ...]:
@@ -247,11 +259,14 @@ def map_values(
     geheim = (status == "geheim") & ~has_value
     onbetrouwbaar = has_value & (status == "onbetrouwbaar")
 
-    edges = classify(waarde[has_value], method, k)
+    # Unreliable values (small numbers: '100,0 %' of 5 inwoners) do not set the class breaks; they are painted in
+    # the class they fall in (beyond the ends: the end class) and outlined as onbetrouwbaar.
+    reliable = has_value & ~onbetrouwbaar
+    edges = classify(waarde[reliable], method, k)
     n_classes = max(edges.size - 1, 0)
     colors = palette(meta.direction, n_classes)
     cls = class_of(np.where(has_value, waarde, np.nan), edges)
-    scale, zmin, zmax = stepped_colorscale(waarde[has_value], cls[has_value], edges, colors)
+    scale, zmin, zmax = stepped_colorscale(waarde[reliable], cls[reliable], edges, colors)
 
     # Plain Python numbers (ints when there are no decimals: '1234' not '1234.0'); None becomes JSON null.
     as_num = int if decimals == 0 else float
@@ -260,13 +275,8 @@ def map_values(
     ranked = np.isfinite(rank) & has_value
     customdata = [int(r) if ok else None for r, ok in zip(rank.tolist(), ranked.tolist(), strict=True)]
 
-    legend = [LegendItem(_class_label(edges, i, meta), colors[i], int((cls == i).sum())) for i in range(n_classes)]
-    legend += [
-        LegendItem(status_word("onbetrouwbaar"), "transparent", int(onbetrouwbaar.sum()), "onbetrouwbaar"),
-        LegendItem(status_word("geheim"), MISSING_COLORS["geheim"], int(geheim.sum()), "geheim"),
-        LegendItem(status_word("ontbreekt"), MISSING_COLORS["ontbreekt"],
-                   int((~has_value & ~geheim).sum()), "ontbreekt"),
-    ]
+    kinds = np.where(geheim, "geheim", np.where(has_value, "klasse", "ontbreekt"))
+    legend = legend_items(cls, kinds, onbetrouwbaar, edges, colors, meta)
     return MapValues(
         z=z,
         customdata=customdata,
@@ -278,7 +288,29 @@ def map_values(
         onbetrouwbaar=np.flatnonzero(onbetrouwbaar).tolist(),
         legend=legend,
         edges=[float(e) for e in edges],
+        classes=cls,
+        kinds=kinds,
+        unreliable=onbetrouwbaar,
+        meta=meta,
     )
+
+
+def legend_items(
+    cls: np.ndarray, kinds: np.ndarray, onbetrouwbaar: np.ndarray, edges: Sequence[float] | np.ndarray,
+    colors: Sequence[str], meta: IndicatorMeta,
+) -> list[LegendItem]:
+    """Legend rows: one per class with its count, then onbetrouwbaar, geheim and ontbreekt (counts of the areas
+    given, so a gemeente filter passes only its own areas)."""
+    edges = np.asarray(edges, dtype="float64")
+    n_classes = max(edges.size - 1, 0)
+    legend = [LegendItem(_class_label(edges, i, meta), colors[i], int((cls == i).sum())) for i in range(n_classes)]
+    legend += [
+        LegendItem(status_word("onbetrouwbaar"), "transparent", int(onbetrouwbaar.sum()), "onbetrouwbaar"),
+        LegendItem(status_word("geheim"), MISSING_COLORS["geheim"], int((kinds == "geheim").sum()), "geheim"),
+        LegendItem(status_word("ontbreekt"), MISSING_COLORS["ontbreekt"], int((kinds == "ontbreekt").sum()),
+                   "ontbreekt"),
+    ]
+    return legend
 
 
 def _class_label(edges: np.ndarray, i: int, meta: IndicatorMeta) -> str:

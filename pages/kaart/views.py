@@ -166,13 +166,20 @@ def legend_spec(mv: MapValues | None, state: KaartState) -> LegendSpec | None:
     if mv is None:
         return None
     meta = data.indicator(state.indicator)
+    legend = mv.legend
+    if state.gemeente and mv.classes is not None:
+        # Count only the gemeente's own areas (the classes stay those of the whole map).
+        locations = data.geometry(*geo_key(state).split("|"))["locations"]
+        legend = mv.legend_for([gemeente_of(c) == state.gemeente for c in locations])
     return {
         "eenheid": meta.unit,
         "hint": DIRECTION_HINT.get(meta.direction, ""),
         "items": [[item.label, item.color, item.count, item.kind]
-                  for item in mv.legend if item.kind == "klasse" or item.count],
-        "uitleg": f"Indeling: {METHOD_WORD.get(state.klassen, state.klassen)}. "
-                  f"Rechts: aantal {level_word(state.niveau, plural=True)}.",
+                  for item in legend if item.kind == "klasse" or item.count],
+        "uitleg": f"Indeling: {METHOD_WORD.get(state.klassen, state.klassen)}"
+                  f"{', zonder onbetrouwbare waarden' if mv.onbetrouwbaar else ''}. "
+                  f"Rechts: aantal {level_word(state.niveau, plural=True)}"
+                  f"{' in ' + data.region_names().get(state.gemeente, state.gemeente) if state.gemeente else ''}.",
     }
 
 
@@ -241,6 +248,11 @@ def area_card(code: str | None, state: KaartState) -> list:
         value_text = fmt_value(waarde, meta) if waarde is not None else (
             status_word("geheim" if status == "geheim" else "ontbreekt"))
         rows += [html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text))]
+        if status == "onbetrouwbaar" and waarde is not None:
+            # Small numbers: the value stands, but never without the warning and its reason.
+            why = f" ({b['note']})" if b.get("note") else ""
+            rows += [html.Dd(f"Let op: onbetrouwbaar, kleine aantallen{why}. Niet meegeteld in de klassen.",
+                             className="waarschuwing onbetrouwbaar", id="kaart-profiel-onbetrouwbaar")]
         if code.startswith("GM"):
             # A gemeente is ranked among all 13 and is its own gemeente: compare with the monitor total instead.
             rang = f"{b.rank_in_gemeente} van {b.count_in_gemeente}" if b.rank_in_gemeente else "–"
