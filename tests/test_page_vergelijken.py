@@ -175,3 +175,28 @@ def test_every_page_writes_the_same_dutch_csv(app):
         assert "True" not in text and "False" not in text
         assert any("," in cell and cell.replace(",", "").isdigit() for cell in first_row.split(";")), first_row
     assert ";nee;" in text_t or text_t.rstrip().endswith(";nee")
+
+
+def test_count_indicators_get_no_reference_lines_but_keep_references_in_the_table(app):
+    """Issue 10: woningvoorraad and huishoudens got Drenthe/monitor totals as lines (axis to 250.000)."""
+    from dashboard import data
+    from pages.vergelijken import compare
+    from pages.vergelijken import page as vergelijken
+
+    codes = ["DP1680_annen", "DP0114_nieuw-amsterdam"]
+    inds = ["huishoudens", "woningvoorraad", "aandeel_65plus"]
+    tidy = compare.compare_frame(codes, inds)
+    fig = compare.small_multiples(tidy, {i: data.indicator(i) for i in inds})
+    by_axis: dict[str, list] = {}
+    for trace in fig.data:
+        by_axis.setdefault(trace.xaxis, []).append(trace)
+    counts = [ax for ax, traces in by_axis.items() if not any(t.type == "scatter" for t in traces)]
+    assert len(counts) == 2  # both count panels have bars only
+    pct = [t for traces in by_axis.values() for t in traces if t.type == "scatter"]
+    assert {t.name for t in pct} >= {"Drenthe (12 gemeenten)"}  # a share keeps its reference lines
+    for ax in counts:
+        bars = [t for t in by_axis[ax] if t.type == "bar"][0]
+        layout_axis = fig.layout["xaxis" + ax[1:]]
+        assert layout_axis.range is None or layout_axis.range[1] < 10 * max(bars.x)
+    text = "".join(_text(c) for c in vergelijken.update(codes, inds)[0])
+    assert "Drenthe (12 gemeenten)" in text and "referenties in de tabel" in text

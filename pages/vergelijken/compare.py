@@ -189,7 +189,11 @@ def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
 
 def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
     """One horizontal bar panel per indicator; Drenthe and the 13 gemeenten as vertical reference lines,
-    each area's own gemeente as a black tick on its bar (areas may lie in different gemeenten)."""
+    each area's own gemeente as a black tick on its bar (areas may lie in different gemeenten).
+
+    Count indicators (aggregation 'sum') get no reference lines or ticks: totals are on another scale than the
+    areas compared; the table beside the chart lists them.
+    """
     inds = [i for i in dict.fromkeys(tidy["indicator"]) if i in metas]
     n = len(inds)
     if n == 0:
@@ -197,7 +201,8 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
     ncols = 1 if n == 1 else 2
     nrows = math.ceil(n / ncols)
     names = list(dict.fromkeys(tidy["naam"]))
-    titles = [f"{metas[i].title} ({metas[i].unit})" if metas[i].unit not in ("", "aantal") else metas[i].title
+    titles = [(f"{metas[i].title} ({metas[i].unit})" if metas[i].unit not in ("", "aantal") else metas[i].title)
+              + (" · referenties in de tabel" if getattr(metas[i], "aggregation", "") == "sum" else "")
               for i in inds]
     fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=titles,
                         horizontal_spacing=0.16, vertical_spacing=min(0.5 / max(nrows, 1), 0.14))
@@ -214,8 +219,11 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
             text=[fmt_value(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
             hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>", showlegend=False, cliponaxis=False,
         ), row=row, col=col)
+        # A count (woningvoorraad, huishoudens) of the gemeente or of Drenthe is on another scale than a village's:
+        # as a line it squeezes the village bars into slivers (axis to 250.000). Its references stay in the table.
+        is_count = getattr(meta, "aggregation", "") == "sum"
         gm = pd.to_numeric(sub["gemeente_waarde"], errors="coerce")
-        if gm.notna().any():
+        if gm.notna().any() and not is_count:
             fig.add_trace(go.Scatter(
                 x=gm, y=labels, mode="markers", name="Eigen gemeente", legendgroup="gemeente",
                 showlegend="gemeente" not in shown,
@@ -226,7 +234,7 @@ def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
             shown.add("gemeente")
         for key, label in (("drenthe", "Drenthe (12 gemeenten)"), ("monitor", "Monitor (13 gemeenten)")):
             ref = pd.to_numeric(sub[f"{key}_waarde"], errors="coerce").dropna()
-            if ref.empty:
+            if ref.empty or is_count:
                 continue
             v = float(ref.iloc[-1])
             style = REF_STYLE[key]
