@@ -64,3 +64,70 @@ def test_legend_counts_follow_the_gemeente_filter(app):
     assert count(all_spec) == 753 and 0 < count(emmen) < 200
     assert [i[0] for i in emmen["items"] if i[3] == "klasse"] == [i[0] for i in all_spec["items"] if i[3] == "klasse"]
     assert "in Emmen" in emmen["uitleg"]
+
+
+def test_indicators_without_data_at_the_level_are_offered_disabled_with_the_reason(app):
+    from pages.kaart import views
+
+    opts = views.indicator_options("energie", "buurt")
+    stads = [o for o in opts if o["value"] == "aandeel_stadsverwarming"][0]
+    assert stads["disabled"] and "geen gegevens op buurtniveau" in stads["label"]
+    assert opts[-1]["disabled"] and not opts[0].get("disabled")  # usable ones first
+    across = views.indicator_options("demografie", "buurt", across=True)
+    assert any(o["value"] == "woz_gemiddeld" and "wonen" in o["label"] for o in across)
+    cat = views.indicator_catalogue()
+    woz = [c for c in cat if c[1] == "woz_gemiddeld"][0]
+    assert woz[2] == "wonen" and "buurt" in woz[3]
+    assert [c for c in cat if c[1] == "aandeel_stadsverwarming"][0][3] == []
+
+
+def _update(ctx_id, **kw):
+    from tests.test_page_kaart import _update as update
+
+    return update(ctx_id, **kw)
+
+
+def _said(out) -> str:
+    return _dump(out["melding"])
+
+
+def test_theme_switch_that_replaces_the_indicator_says_so(app):
+    out = _update("kaart-thema", thema="wonen", indicator="aandeel_65plus")
+    assert out["indicator"] not in (no_update_value(), "aandeel_65plus")
+    assert "Aandeel 65-plussers" in _said(out) and "hoort niet bij thema 'wonen'" in _said(out)
+    kept = _update("kaart-thema", thema="demografie", indicator="aandeel_65plus")
+    assert kept["indicator"] is no_update_value() and "Let op" not in _said(kept)
+
+
+def test_level_switch_to_a_level_without_the_indicator_changes_the_dropdown_and_says_so(app):
+    """Issue 10: the dropdown stayed on the indicator while the map silently showed Bevolkingsdichtheid."""
+    from dashboard import data
+
+    ind = next(i for i in data.catalog().titles if data.years(i, "buurt") and not data.years(i, "wijk"))
+    out = _update("kaart-niveau", niveau="wijk", indicator=ind)
+    assert out["indicator"] not in (no_update_value(), ind)  # the dropdown shows what the map shows
+    assert out["indicator"] in out["title"] or data.indicator(out["indicator"]).title in out["title"]
+    assert "geen gegevens op wijkniveau" in _said(out)
+    assert any(o.get("disabled") and o["value"] == ind for o in out["ind_options"])
+
+
+def test_indicator_found_in_another_theme_moves_the_theme_along(app):
+    out = _update("kaart-indicator", thema="demografie", indicator="woz_gemiddeld")
+    assert out["thema"] == "wonen"
+    assert "woz_gemiddeld" in [o["value"] for o in out["ind_options"]]
+    assert "WOZ" in out["title"]
+
+
+def test_indicator_search_runs_in_the_browser_over_all_themes(app):
+    client = app.server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    search = [d for d in deps if any(i["property"] == "search_value" and i["id"] == "kaart-indicator"
+                                     for i in d["inputs"])]
+    assert len(search) == 1 and search[0]["clientside_function"] is not None
+
+
+def no_update_value():
+    from dash import no_update
+
+    return no_update

@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard import data, links
-from dashboard.layout import alert, control, dropdown, indicator_options
+from dashboard.layout import alert, control, dropdown
 from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
@@ -55,8 +55,9 @@ def _controls(state: KaartState) -> html.Section:
             ], className="veld"),
             control("Thema", dropdown("kaart-thema", options=themes, value=state.thema or "", clearable=False,
                                       searchable=False), "kaart-thema"),
-            control("Indicator", dropdown("kaart-indicator", options=indicator_options(state.thema),
-                                          value=state.indicator, clearable=False), "kaart-indicator"),
+            control("Indicator", dropdown("kaart-indicator", options=views.indicator_options(state.thema, state.niveau),
+                                          value=state.indicator, clearable=False), "kaart-indicator",
+                    hint="Typ om in alle thema's te zoeken."),
             control("Jaar", dropdown("kaart-jaar", options=views.year_options(state.indicator, state.niveau),
                                      value=state.jaar, clearable=False, searchable=False), "kaart-jaar",
                     hint="Alleen jaren met gegevens voor deze indicator."),
@@ -112,8 +113,9 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id="kaart-legenda-data"),
             dcc.Store(id="kaart-waarden"),
             dcc.Store(id="kaart-geverfd"),
+            dcc.Store(id="kaart-indicatoren", data=views.indicator_catalogue()),
             html.H1("Kaart van Drenthe en Hardenberg", className="pagina-titel"),
-            alert(messages, "kaart-melding"),
+            html.Div(alert(messages, "kaart-melding"), id="kaart-meldingen"),
             html.Div(
                 [
                     _controls(state),
@@ -197,6 +199,8 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo)
     Output("kaart-bron", "children"),
     Output("kaart-profiel", "children"),
     Output("kaart-url", "search"),
+    Output("kaart-thema", "value"),
+    Output("kaart-meldingen", "children"),
     Input("kaart-thema", "value"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
@@ -224,10 +228,32 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     click = {"points": [{"location": loc}]} if loc is not None else None
     trigger = ctx.triggered_id
     out_ind_options = out_indicator = out_year_options = out_year = out_area_options = out_code = no_update
+    out_thema: Any = no_update
+    messages: list[str] = []
+    catalog = data.catalog()
     if trigger == "kaart-thema":
-        out_ind_options = indicator_options(thema or None)
-        if indicator not in [o["value"] for o in out_ind_options]:
-            indicator = out_indicator = data.catalog().default_indicator(niveau, thema or None)
+        out_ind_options = views.indicator_options(thema or None, niveau)
+        usable = [o["value"] for o in out_ind_options if not o.get("disabled")]
+        if indicator not in usable:
+            new = catalog.default_indicator(niveau, thema or None)
+            if new != indicator:
+                # Never change the selection silently.
+                messages.append(f"{catalog.label(indicator)} hoort niet bij thema '{thema}'"
+                                if indicator in catalog.titles and catalog.themes_of.get(indicator) != thema
+                                else f"{catalog.label(indicator)} heeft geen gegevens op {niveau}niveau")
+                messages[-1] += f"; we tonen {catalog.label(new)}."
+            indicator = out_indicator = new
+    elif trigger == "kaart-indicator" and indicator and thema and catalog.themes_of.get(indicator) != thema:
+        # Chosen through the search across themes: the theme follows the indicator.
+        thema = out_thema = catalog.themes_of.get(indicator, thema)
+        out_ind_options = views.indicator_options(thema, niveau)
+    elif trigger == "kaart-niveau":
+        out_ind_options = views.indicator_options(thema or None, niveau)
+        if indicator and not catalog.years(indicator, niveau):
+            new = catalog.default_indicator(niveau, thema or None) or catalog.default_indicator(niveau)
+            messages.append(f"Voor {catalog.label(indicator)} zijn geen gegevens op {niveau}niveau; "
+                            f"we tonen {catalog.label(new)}.")
+            indicator = out_indicator = new
     if trigger == "kaart-graph":
         clicked = views.clicked_area(click, geo)
         if not clicked or clicked == code:
@@ -251,8 +277,31 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     card = views.area_card(state.code, state) if trigger in ("kaart-gebied", "kaart-graph") or (
         out_code is not no_update) else no_update
     search = kaart_query(state) if trigger is not None else no_update
+    # A user action clears the message of the link the page opened with (or shows this action's own).
+    melding = alert(messages, "kaart-melding") if trigger is not None else no_update
     return (out_ind_options, out_indicator, out_year_options, out_year, out_area_options, out_code,
-            fig, info, restyle, legend, title, grens, bron, card, search)
+            fig, info, restyle, legend, title, grens, bron, card, search, out_thema, melding)
+
+
+#: Typing in the indicator box searches all themes (the catalogue is in the page: [label, id, theme, levels]);
+#: indicators without data at the level are offered disabled, with the reason. An empty search leaves the options.
+SEARCH_JS = """function(search, niveau, cat, value) {
+    var nu = window.dash_clientside.no_update;
+    if (!search || !cat) { return nu; }
+    var words = {gemeente: 'gemeente', wijk: 'wijk', buurt: 'buurt'};
+    var ok = [], off = [];
+    cat.forEach(function(c) {
+        var label = c[0] + ' \\u00b7 ' + c[2];
+        if (c[3].indexOf(niveau) >= 0 || c[1] === value) { ok.push({label: label, value: c[1]}); }
+        else { off.push({label: label + ' (geen gegevens op ' + words[niveau] + 'niveau)', value: c[1],
+                         disabled: true}); }
+    });
+    return ok.concat(off);
+}"""
+
+clientside_callback(SEARCH_JS, Output("kaart-indicator", "options", allow_duplicate=True),
+                    Input("kaart-indicator", "search_value"), State("kaart-niveau", "value"),
+                    State("kaart-indicatoren", "data"), State("kaart-indicator", "value"), prevent_initial_call=True)
 
 
 #: Draws the legend from views.legend_spec in the browser: the same markup the server used to send

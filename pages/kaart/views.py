@@ -318,6 +318,29 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
     return csv_text(out), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
 
 
+def indicator_options(thema: str | None, niveau: str, across: bool = False) -> list[dict[str, Any]]:
+    """The indicator dropdown: the theme's indicators (all themes with ``across``, labelled with their theme),
+    those without data at ``niveau`` last and disabled, their label saying why."""
+    word = level_word(niveau)
+    usable, without = [], []
+    for o in data.indicator_options():
+        if thema and not across and o["theme"] != thema:
+            continue
+        label = f"{o['label']} · {o['theme']}" if across else o["label"]
+        if data.years(o["value"], niveau):
+            usable.append({"label": label, "value": o["value"]})
+        else:
+            without.append({"label": f"{label} (geen gegevens op {word}niveau)", "value": o["value"],
+                            "disabled": True})
+    return usable + without
+
+
+def indicator_catalogue() -> list[list[Any]]:
+    """Every indicator for the cross-theme search in the browser: [label, id, theme, levels with data]."""
+    return [[o["label"], o["value"], o["theme"], [n for n in NIVEAUS if data.years(o["value"], n)]]
+            for o in data.indicator_options()]
+
+
 def year_options(indicator_id: str | None, niveau: str) -> list[dict[str, Any]]:
     return [{"label": str(y), "value": y} for y in (data.years(indicator_id, niveau) if indicator_id else ())]
 
