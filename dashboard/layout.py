@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from dashboard import data, links
+from dashboard import data, links, search
 from dashboard.validate import as_str
 
 APP_TITLE = "Dorpenmonitor Drenthe"
@@ -82,7 +82,7 @@ def navbar() -> html.Header:
                     [
                         html.Label("Zoek een gebied", htmlFor="zoek-gebied", className="visueel-verborgen"),
                         dropdown(
-                            "zoek-gebied", options=data.search_options(), placeholder="Zoek dorp, wijk of buurt…",
+                            "zoek-gebied", options=search.options(), placeholder="Zoek dorp, wijk, buurt of postcode…",
                             searchable=True, clearable=True, optionHeight=36, className="zoek",
                             maxHeight=360,
                         ),
@@ -157,3 +157,16 @@ def go_to_area(code: str | None):
     if not code:
         return no_update, no_update
     return links.profile_href(code), None
+
+
+@callback(
+    Output("zoek-gebied", "options"),
+    Input("zoek-gebied", "search_value"),
+    prevent_initial_call=True,
+)
+def search_areas(query: str | None):
+    """Typing searches on the server: typos ('Giten' → Gieten) and postcodes ('9401'); empty keeps the list."""
+    query = as_str(query, 100)
+    if not query or not query.strip():
+        return no_update
+    return search.search(query)

@@ -139,6 +139,8 @@ VARIABLES: tuple[Variable, ...] = (
        "IndelingswijzigingGemeenteWijkBuurt_4",
        stems=("IndelingswijzigingGemeenteWijkBuurt", "IndelingswijzigingWijkenEnBuurten"), kind="code",
        description="1 = ongewijzigd, 2 = code gewijzigd, 3 = grens gewijzigd (trendbreuk)."),
+    _v("postcode_meest", "Meest voorkomende postcode (4 cijfers)", "code", G, "MeestVoorkomendePostcode_125",
+       kind="code", description="Postcodegebied waarin de meeste adressen van de buurt liggen; voor de zoekfunctie."),
     _v("oppervlakte_totaal", "Oppervlakte totaal", "ha", G, "OppervlakteTotaal_122"),
     _v("oppervlakte_land", "Oppervlakte land", "ha", G, "OppervlakteLand_123"),
     _v("oppervlakte_water", "Oppervlakte water", "ha", G, "OppervlakteWater_124"),
