@@ -131,3 +131,31 @@ def no_update_value():
     from dash import no_update
 
     return no_update
+
+
+def test_ranked_table_answers_which_emmen_buurten_have_the_most_65_plussers(app):
+    from dashboard import data
+
+    out = _update("kaart-gemeente", gemeente="GM0114", indicator="aandeel_65plus")
+    spec = out["tabel"]
+    vals = data.values("aandeel_65plus", "buurt", 2024)
+    emmen = vals[vals["gemeente_code"] == "GM0114"]
+    assert len(spec["rows"]) == len(emmen) and spec["gemeente"] is False and "Emmen" in spec["titel"]
+    ranked = [r for r in spec["rows"] if r[4] is not None]
+    assert [r[4] for r in ranked] == sorted((r[4] for r in ranked), reverse=True)
+    top = emmen.loc[pd.to_numeric(emmen["waarde"]).idxmax()]
+    assert ranked[0][0] == top["code"] and ranked[0][3].endswith("%")
+    assert {r[5] for r in spec["rows"]} <= {"", "o", "g", "-"} and any(r[5] == "o" for r in spec["rows"])
+    assert "Aandeel 65-plussers" in spec["kop"] and spec["profiel"].endswith("/profiel")
+    everywhere = _update("kaart-indicator", indicator="woz_gemiddeld")["tabel"]
+    assert len(everywhere["rows"]) == 753 and everywhere["gemeente"] is True
+    assert everywhere["rows"][-1][4] is None  # geheim / missing last
+    assert len(json.dumps(everywhere, ensure_ascii=False)) < 80_000
+
+
+def test_ranked_table_is_drawn_and_sorted_in_the_browser(app):
+    client = app.server.test_client()
+    client.get("/")
+    deps = client.get("/_dash-dependencies").get_json()
+    table = [d for d in deps if "kaart-tabel-rijen.children" in d["output"]]
+    assert len(table) == 1 and table[0]["clientside_function"] is not None

@@ -278,7 +278,7 @@ def _update(ctx_id: str | None, **kw):
     finally:
         cc.context_value.reset(token)
     names = ("ind_options", "indicator", "year_options", "jaar", "area_options", "code", "figure", "geo", "waarden",
-             "legend", "title", "grens", "bron", "card", "search", "thema", "melding")
+             "legend", "title", "grens", "bron", "card", "search", "thema", "melding", "tabel")
     return dict(zip(names, out, strict=True))
 
 

@@ -82,6 +82,45 @@ def _controls(state: KaartState) -> html.Section:
     )
 
 
+def _ranking_table() -> html.Section:
+    """The ranked, sortable table of the areas on the map (drawn in the browser by RANKING_JS).
+
+    The accessible alternative to the map, and the answer to 'which Emmen buurten have the most 65-plussers'
+    without hovering. The header buttons sort; ``aria-sort`` says how.
+    """
+    def sort_button(label: str, id_: str) -> html.Button:
+        return html.Button([label, html.Span("", className="sorteer-pijl", **{"aria-hidden": "true"})], id=id_,
+                           n_clicks=0, className="sorteer-knop", type="button")
+
+    return html.Section(
+        [
+            html.H2("Ranglijst", id="kaart-tabel-titel", className="vak-titel"),
+            html.P(id="kaart-tabel-kop", className="klein"),
+            html.Div(
+                html.Table(
+                    [
+                        html.Caption("Gebieden gerangschikt naar de waarde op de kaart", className="visueel-verborgen"),
+                        html.Thead(html.Tr([
+                            html.Th("Nr.", scope="col"),
+                            html.Th(sort_button("Gebied", "kaart-tabel-sorteer-naam"), scope="col",
+                                    id="kaart-tabel-th-naam", **{"aria-sort": "none"}),
+                            html.Th("Gemeente", scope="col", id="kaart-tabel-th-gemeente"),
+                            html.Th(sort_button("Waarde", "kaart-tabel-sorteer-waarde"), scope="col",
+                                    id="kaart-tabel-th-waarde", className="getal", **{"aria-sort": "descending"}),
+                        ])),
+                        html.Tbody(id="kaart-tabel-rijen"),
+                    ],
+                    id="kaart-tabel", className="tabel rang-tabel",
+                ),
+                className="rang-scroll", tabIndex="0", role="region", **{"aria-labelledby": "kaart-tabel-titel"},
+            ),
+            dcc.Store(id="kaart-tabel-data"),
+            dcc.Store(id="kaart-tabel-sortering", data={"op": "waarde", "dalend": True}),
+        ],
+        className="rang-vak", **{"aria-labelledby": "kaart-tabel-titel"},
+    )
+
+
 #: Value of the toggle when the OpenStreetMap background is on.
 ONLINE = "osm"
 
@@ -141,6 +180,7 @@ def layout(**query: Any) -> html.Div:
                             html.Div(id="kaart-legenda", className="legenda-vak", **{"aria-live": "polite"}),
                             html.Div(views.area_card(state.code, state), id="kaart-profiel", className="profiel-vak",
                                      **{"aria-live": "polite"}),
+                            _ranking_table(),
                         ],
                         className="paneel zijvak", **{"aria-label": "Legenda en geselecteerd gebied"},
                     ),
@@ -201,6 +241,7 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo)
     Output("kaart-url", "search"),
     Output("kaart-thema", "value"),
     Output("kaart-meldingen", "children"),
+    Output("kaart-tabel-data", "data"),
     Input("kaart-thema", "value"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
@@ -280,7 +321,8 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     # A user action clears the message of the link the page opened with (or shows this action's own).
     melding = alert(messages, "kaart-melding") if trigger is not None else no_update
     return (out_ind_options, out_indicator, out_year_options, out_year, out_area_options, out_code,
-            fig, info, restyle, legend, title, grens, bron, card, search, out_thema, melding)
+            fig, info, restyle, legend, title, grens, bron, card, search, out_thema, melding,
+            views.ranking_data(state))
 
 
 #: Typing in the indicator box searches all themes (the catalogue is in the page: [label, id, theme, levels]);
@@ -302,6 +344,54 @@ SEARCH_JS = """function(search, niveau, cat, value) {
 clientside_callback(SEARCH_JS, Output("kaart-indicator", "options", allow_duplicate=True),
                     Input("kaart-indicator", "search_value"), State("kaart-niveau", "value"),
                     State("kaart-indicatoren", "data"), State("kaart-indicator", "value"), prevent_initial_call=True)
+
+
+#: Draws the ranked table from views.ranking_data and sorts it (header buttons: by value, by name; a second click
+#: turns the order round). 'Nr.' is the position in the current order; unreliable values carry a visible warning.
+RANKING_JS = """function(spec, nNaam, nWaarde, sort) {
+    var trig = (window.dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
+    sort = Object.assign({op: 'waarde', dalend: true}, sort || {});
+    if (trig.indexOf('kaart-tabel-sorteer-naam.n_clicks') >= 0) {
+        sort = {op: 'naam', dalend: sort.op === 'naam' ? !sort.dalend : false};
+    } else if (trig.indexOf('kaart-tabel-sorteer-waarde.n_clicks') >= 0) {
+        sort = {op: 'waarde', dalend: sort.op === 'waarde' ? !sort.dalend : true};
+    }
+    function h(type, props, children) {
+        if (children !== undefined) { props.children = children; }
+        return {namespace: 'dash_html_components', type: type, props: props};
+    }
+    var aria = function(op) { return sort.op !== op ? 'none' : (sort.dalend ? 'descending' : 'ascending'); };
+    if (!spec) { return [[], '', 'Ranglijst', sort, aria('naam'), aria('waarde'), true]; }
+    var rows = spec.rows.slice();
+    var byName = function(a, b) { return a[1].localeCompare(b[1], 'nl'); };
+    rows.sort(function(a, b) {
+        if (sort.op === 'naam') { return sort.dalend ? byName(b, a) : byName(a, b); }
+        if (a[4] === null && b[4] === null) { return byName(a, b); }
+        if (a[4] === null) { return 1; }
+        if (b[4] === null) { return -1; }
+        return sort.dalend ? b[4] - a[4] || byName(a, b) : a[4] - b[4] || byName(a, b);
+    });
+    var body = rows.map(function(r, i) {
+        var warn = h('Span', {className: 'rang-let-op', title: 'onbetrouwbaar: kleine aantallen'}, '(onbetrouwbaar)');
+        var value = r[5] === 'o' ? [r[3], ' ', warn] : r[3];
+        var cells = [h('Td', {}, String(i + 1)),
+                     h('Td', {}, h('A', {href: spec.profiel + '?code=' + encodeURIComponent(r[0])}, r[1]))];
+        if (spec.gemeente) { cells.push(h('Td', {}, r[2])); }
+        cells.push(h('Td', {className: 'getal' + (r[5] ? ' rang-' + (r[5] === '-' ? 'leeg' : r[5]) : '')}, value));
+        return h('Tr', {key: r[0]}, cells);
+    });
+    return [body, spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente];
+}"""
+
+clientside_callback(
+    RANKING_JS,
+    Output("kaart-tabel-rijen", "children"), Output("kaart-tabel-kop", "children"),
+    Output("kaart-tabel-titel", "children"), Output("kaart-tabel-sortering", "data"),
+    Output("kaart-tabel-th-naam", "aria-sort"), Output("kaart-tabel-th-waarde", "aria-sort"),
+    Output("kaart-tabel-th-gemeente", "hidden"),
+    Input("kaart-tabel-data", "data"), Input("kaart-tabel-sorteer-naam", "n_clicks"),
+    Input("kaart-tabel-sorteer-waarde", "n_clicks"), State("kaart-tabel-sortering", "data"),
+)
 
 
 #: Draws the legend from views.legend_spec in the browser: the same markup the server used to send

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch, html
@@ -295,6 +296,41 @@ def area_card(code: str | None, state: KaartState) -> list:
                    className="knop"),
         ], className="knoppen"),
     ]
+
+
+def ranking_data(state: KaartState) -> dict[str, Any] | None:
+    """The ranked table beside the map (the map's accessible alternative) as compact data for the browser.
+
+    ``{"kop", "gemeente", "profiel", "rows": [[code, naam, gemeente, text, value, flag], ...]}``, highest value
+    first, only the gemeente's areas when one is chosen (then the gemeente column is left out: ``gemeente``
+    False). ``flag``: '' (ok), 'o' (onbetrouwbaar), 'g' (geheim), '-' (no value); rows without a value last.
+    ``RANKING_JS`` in pages/kaart/page.py draws and sorts it.
+    """
+    if not state.indicator or state.jaar is None:
+        return None
+    meta = data.indicator(state.indicator)
+    vals = data.values(state.indicator, state.niveau, state.jaar)
+    if state.gemeente:
+        vals = vals[vals["gemeente_code"] == state.gemeente]
+    names = data.region_names()
+    waarde = pd.to_numeric(vals["waarde"], errors="coerce").round(max(int(meta.decimals), 0))
+    has = waarde.notna() & vals["status"].isin(["ok", "onbetrouwbaar"])
+    flag = np.where(has, np.where(vals["status"] == "onbetrouwbaar", "o", ""),
+                    np.where(vals["status"] == "geheim", "g", "-"))
+    frame = pd.DataFrame({"code": vals["code"].to_numpy(), "naam": vals["naam"].to_numpy(),
+                          "gm": vals["gemeente_code"].map(names).fillna("").to_numpy(),
+                          "v": waarde.where(has).to_numpy(), "f": flag})
+    frame = frame.sort_values(["v", "naam"], ascending=[False, True], na_position="last")
+    as_num = int if meta.decimals <= 0 else float
+    rows = [[c, n, "" if state.gemeente else g,
+             fmt_value(v, meta) if f in ("", "o") else status_word("geheim" if f == "g" else "ontbreekt"),
+             as_num(v) if f in ("", "o") else None, f]
+            for c, n, g, v, f in frame.itertuples(index=False, name=None)]
+    unit = f" ({meta.unit})" if meta.unit and meta.unit not in ("aantal",) else ""
+    where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
+    return {"kop": f"{meta.title}{unit}, {state.jaar}", "gemeente": not state.gemeente,
+            "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}",
+            "profiel": links.href("/profiel"), "rows": rows}
 
 
 def kaart_csv(state: KaartState) -> tuple[str, str]:
