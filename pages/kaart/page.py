@@ -33,6 +33,14 @@ GRAPH_CONFIG: dict[str, Any] = {
     # Plotly's geo subplot asks for a world topojson even with the basemap hidden; serve an empty one locally.
     "topojsonURL": "/assets/topojson/",  # behind the URL prefix: see graph_config()
     "locale": "nl",
+    # The vendored bundle's 'nl' locale lacks the geo buttons' texts; these take precedence over it per key.
+    "locales": {"nl": {"dictionary": {
+        "Pan": "Verschuiven", "Zoom in": "Inzoomen", "Zoom out": "Uitzoomen", "Reset": "Beginweergave",
+        "Show closest data on hover": "Dichtstbijzijnde gebied tonen bij aanwijzen",
+        "Download plot as a PNG": "Kaart downloaden als PNG", "Autoscale": "Automatisch schalen",
+        "Reset axes": "Assen herstellen", "Zoom": "Inzoomen",
+        "Double-click to zoom back out": "Dubbelklik om uit te zoomen",
+    }}},
 }
 
 
@@ -74,6 +82,11 @@ def _controls(state: KaartState) -> html.Section:
             _basemap_toggle(),
             html.Button("Download CSV", id="kaart-download-knop", className="knop", n_clicks=0,
                         **{"aria-describedby": "kaart-download-uitleg"}),
+            html.Button("Download kaart (PNG)", id="kaart-png-knop", className="knop knop-png", n_clicks=0,
+                        **{"aria-describedby": "kaart-png-uitleg"}),
+            html.Small("Kaart met titel, legenda en bron, zoals nu in beeld.", id="kaart-png-uitleg",
+                       className="veld-hint"),
+            dcc.Store(id="kaart-png"),
             html.Small("Waarden van de kaart; puntkomma-gescheiden (Excel NL).", id="kaart-download-uitleg",
                        className="veld-hint"),
             dcc.Download(id="kaart-download"),
@@ -114,8 +127,11 @@ def _ranking_table() -> html.Section:
                 ),
                 className="rang-scroll", tabIndex="0", role="region", **{"aria-labelledby": "kaart-tabel-titel"},
             ),
+            html.Button("Toon alle", id="kaart-tabel-alle", n_clicks=0, className="knop", type="button", hidden=True),
+            html.P("onbetr. = onbetrouwbaar (kleine aantallen); gebieden zonder waarde staan onderaan.",
+                   className="noot"),
             dcc.Store(id="kaart-tabel-data"),
-            dcc.Store(id="kaart-tabel-sortering", data={"op": "waarde", "dalend": True}),
+            dcc.Store(id="kaart-tabel-sortering", data={"op": "waarde", "dalend": True, "alle": False}),
         ],
         className="rang-vak", **{"aria-labelledby": "kaart-tabel-titel"},
     )
@@ -346,22 +362,26 @@ clientside_callback(SEARCH_JS, Output("kaart-indicator", "options", allow_duplic
                     State("kaart-indicatoren", "data"), State("kaart-indicator", "value"), prevent_initial_call=True)
 
 
+#: Rows the ranked table shows before 'Toon alle'.
+RANKING_FIRST = 50
+
 #: Draws the ranked table from views.ranking_data and sorts it (header buttons: by value, by name; a second click
 #: turns the order round). 'Nr.' is the position in the current order; unreliable values carry a visible warning.
-RANKING_JS = """function(spec, nNaam, nWaarde, sort) {
+RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
     var trig = (window.dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
-    sort = Object.assign({op: 'waarde', dalend: true}, sort || {});
+    sort = Object.assign({op: 'waarde', dalend: true, alle: false}, sort || {});
+    if (trig.indexOf('kaart-tabel-alle.n_clicks') >= 0) { sort.alle = !sort.alle; }
     if (trig.indexOf('kaart-tabel-sorteer-naam.n_clicks') >= 0) {
-        sort = {op: 'naam', dalend: sort.op === 'naam' ? !sort.dalend : false};
+        sort = {op: 'naam', dalend: sort.op === 'naam' ? !sort.dalend : false, alle: sort.alle};
     } else if (trig.indexOf('kaart-tabel-sorteer-waarde.n_clicks') >= 0) {
-        sort = {op: 'waarde', dalend: sort.op === 'waarde' ? !sort.dalend : true};
+        sort = {op: 'waarde', dalend: sort.op === 'waarde' ? !sort.dalend : true, alle: sort.alle};
     }
     function h(type, props, children) {
         if (children !== undefined) { props.children = children; }
         return {namespace: 'dash_html_components', type: type, props: props};
     }
     var aria = function(op) { return sort.op !== op ? 'none' : (sort.dalend ? 'descending' : 'ascending'); };
-    if (!spec) { return [[], '', 'Ranglijst', sort, aria('naam'), aria('waarde'), true]; }
+    if (!spec) { return [[], '', 'Ranglijst', sort, aria('naam'), aria('waarde'), true, '', true]; }
     var rows = spec.rows.slice();
     var byName = function(a, b) { return a[1].localeCompare(b[1], 'nl'); };
     rows.sort(function(a, b) {
@@ -371,8 +391,13 @@ RANKING_JS = """function(spec, nNaam, nWaarde, sort) {
         if (b[4] === null) { return -1; }
         return sort.dalend ? b[4] - a[4] || byName(a, b) : a[4] - b[4] || byName(a, b);
     });
+    // Hundreds of rows cost the browser a second to draw: the first __N__ until the user asks for all.
+    var total = rows.length;
+    if (!sort.alle) { rows = rows.slice(0, __N__); }
     var body = rows.map(function(r, i) {
-        var warn = h('Span', {className: 'rang-let-op', title: 'onbetrouwbaar: kleine aantallen'}, '(onbetrouwbaar)');
+        var warn = h('Span', {className: 'rang-let-op', title: 'onbetrouwbaar: kleine aantallen'},
+                     [h('Span', {'aria-hidden': 'true'}, 'onbetr.'), h('Span', {className: 'visueel-verborgen'},
+                                                                       'onbetrouwbaar, kleine aantallen')]);
         var value = r[5] === 'o' ? [r[3], ' ', warn] : r[3];
         var cells = [h('Td', {}, String(i + 1)),
                      h('Td', {}, h('A', {href: spec.profiel + '?code=' + encodeURIComponent(r[0])}, r[1]))];
@@ -380,17 +405,20 @@ RANKING_JS = """function(spec, nNaam, nWaarde, sort) {
         cells.push(h('Td', {className: 'getal' + (r[5] ? ' rang-' + (r[5] === '-' ? 'leeg' : r[5]) : '')}, value));
         return h('Tr', {key: r[0]}, cells);
     });
-    return [body, spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente];
-}"""
+    var knop = sort.alle ? 'Toon alleen de eerste __N__' : 'Toon alle ' + total;
+    return [body, spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente, knop, total <= __N__];
+}""".replace("__N__", str(RANKING_FIRST))
 
 clientside_callback(
     RANKING_JS,
     Output("kaart-tabel-rijen", "children"), Output("kaart-tabel-kop", "children"),
     Output("kaart-tabel-titel", "children"), Output("kaart-tabel-sortering", "data"),
     Output("kaart-tabel-th-naam", "aria-sort"), Output("kaart-tabel-th-waarde", "aria-sort"),
-    Output("kaart-tabel-th-gemeente", "hidden"),
+    Output("kaart-tabel-th-gemeente", "hidden"), Output("kaart-tabel-alle", "children"),
+    Output("kaart-tabel-alle", "hidden"),
     Input("kaart-tabel-data", "data"), Input("kaart-tabel-sorteer-naam", "n_clicks"),
-    Input("kaart-tabel-sorteer-waarde", "n_clicks"), State("kaart-tabel-sortering", "data"),
+    Input("kaart-tabel-sorteer-waarde", "n_clicks"), Input("kaart-tabel-alle", "n_clicks"),
+    State("kaart-tabel-sortering", "data"),
 )
 
 
@@ -456,3 +484,56 @@ VIEW_IDS = ("kaart-niveau", "kaart-indicator", "kaart-jaar", "kaart-klassen", "k
 def download(n_clicks, niveau, indicator, jaar, klassen, gemeente, code):
     text, name = views.kaart_csv(_state(niveau, indicator, jaar, klassen, gemeente, code))
     return {"content": "\ufeff" + text, "filename": name, "type": "text/csv"}
+
+
+#: The map as a PNG with title, legend and source line: plotly.js draws the figure as it is on screen (zoom
+#: included) into an image with the legend (the client-side HTML one, so rebuilt as shapes and annotations in a
+#: right margin), the title above and the source below. Records {n, bytes, titel} in kaart-png (the browser test
+#: reads window.kaartPng for the image itself).
+EXPORT_JS = """function(n, spec, title, bron) {
+    var nu = window.dash_clientside.no_update;
+    var gd = document.querySelector('#kaart-graph .js-plotly-plot');
+    if (!n || !gd || !gd.data) { return nu; }
+    var W = 1400, H = 1000, L = 20, R = 330, T = 80, B = 70;
+    var layout = JSON.parse(JSON.stringify(gd.layout));
+    layout.width = W; layout.height = H; layout.margin = {l: L, r: R, t: T, b: B};
+    layout.paper_bgcolor = '#ffffff';
+    layout.title = {text: '<b>' + (title || 'Dorpenmonitor') + '</b>', x: 0.015, xanchor: 'left', y: 0.97,
+                    font: {size: 22, color: '#1b1b1b'}};
+    var ann = (layout.annotations || []).slice(), shapes = (layout.shapes || []).slice();
+    var step = 30 / (H - T - B), x0 = 1.03, w = 0.035;
+    function text(t, x, y, size, anchor) {
+        ann.push({text: t, xref: 'paper', yref: 'paper', x: x, y: y, xanchor: anchor || 'left', yanchor: 'middle',
+                  showarrow: false, align: 'left', font: {size: size || 14, color: '#1b1b1b'}});
+    }
+    if (spec) {
+        text('<b>Legenda</b>  ' + spec.eenheid, x0, 1, 16);
+        text(spec.hint, x0, 1 - step, 12);
+        spec.items.forEach(function(it, i) {
+            var y = 1 - (i + 2.2) * step;
+            var unreliable = it[3] === 'onbetrouwbaar';
+            shapes.push({type: 'rect', xref: 'paper', yref: 'paper', x0: x0, x1: x0 + w, y0: y - step * 0.32,
+                         y1: y + step * 0.32, fillcolor: it[1] === 'transparent' ? 'rgba(0,0,0,0)' : it[1],
+                         line: {color: unreliable ? '#c51b7d' : 'rgba(0,0,0,0.35)', width: unreliable ? 2.5 : 1}});
+            text(it[0] + '   (' + it[2] + ')', x0 + w + 0.012, y, 14);
+        });
+        text(spec.uitleg, x0, 1 - (spec.items.length + 2.6) * step, 11);
+    }
+    ann.push({text: (bron || 'Bron: CBS') + '  \u00b7  Dorpenmonitor Drenthe (CBS, CC BY 4.0)', xref: 'paper',
+              yref: 'paper', x: 0, y: 0, yshift: -40, xanchor: 'left', yanchor: 'top', showarrow: false,
+              align: 'left', font: {size: 13, color: '#444444'}});
+    layout.annotations = ann; layout.shapes = shapes;
+    var name = 'dorpenmonitor_kaart_' + (title || 'kaart').toLowerCase().normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') + '.png';
+    return window.Plotly.toImage({data: gd.data, layout: layout, config: {locale: 'nl'}},
+                                 {format: 'png', width: W, height: H}).then(function(url) {
+        window.kaartPng = url;
+        var a = document.createElement('a');
+        a.href = url; a.download = name; document.body.appendChild(a); a.click(); a.remove();
+        return {n: n, bytes: Math.round(url.length * 3 / 4), titel: title, bestand: name};
+    });
+}"""
+
+clientside_callback(EXPORT_JS, Output("kaart-png", "data"), Input("kaart-png-knop", "n_clicks"),
+                    State("kaart-legenda-data", "data"), State("kaart-titel", "children"),
+                    State("kaart-bron", "children"), prevent_initial_call=True)

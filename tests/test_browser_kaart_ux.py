@@ -1,0 +1,97 @@
+"""Issue 10 on Kaart in the browser: the ranked table, the PNG export with title/legend/source, the Dutch modebar,
+the indicator search across themes and the typo-tolerant area search (headless Chromium)."""
+
+from __future__ import annotations
+
+import base64
+import struct
+
+import pytest
+
+from tests.browser_fixtures import console_errors, open_page, wait_for
+
+pytestmark = pytest.mark.browser
+
+SEARCH = ".dash-dropdown-search-container input"
+EMMEN_65 = "/?niveau=buurt&indicator=aandeel_65plus&jaar=2024&gemeente=GM0114"
+
+
+def _rows(driver) -> list[list[str]]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#kaart-tabel-rijen tr')).map(function(tr) {"
+        " return Array.from(tr.children).map(function(td) { return td.textContent; }); });")
+
+
+def test_ranked_table_beside_the_map_follows_the_gemeente_and_sorts(browser, live_app):
+    open_page(browser, live_app + EMMEN_65, "#kaart-graph")
+    wait_for(lambda: _rows(browser), 60, "ranked rows")
+    legend_total = sum(int(e.text) for e in browser.find_elements_by_css_selector(
+        "#kaart-legenda .legenda-item:not(.legenda-onbetrouwbaar) small"))
+    assert len(_rows(browser)) == min(50, legend_total)  # the first 50, then 'Toon alle'
+    more = browser.find_element_by_id("kaart-tabel-alle")
+    assert more.text == f"Toon alle {legend_total}"
+    more.click()
+    rows = wait_for(lambda: (lambda r: r if len(r) == legend_total else None)(_rows(browser)), what="all rows")
+    assert rows[0][0] == "1" and len(rows[0]) == 3  # Nr., Gebied, Waarde: no gemeente column within Emmen
+    values = [float(r[2].split("%")[0].replace(".", "").replace(",", ".")) for r in rows if "%" in r[2]]
+    assert values == sorted(values, reverse=True)
+    assert "Emmen" in browser.find_element_by_id("kaart-tabel-titel").text
+    assert legend_total < 753  # the legend counts Emmen's buurten, not all 753
+    th = browser.find_element_by_id("kaart-tabel-th-waarde")
+    assert th.get_attribute("aria-sort") == "descending"
+    browser.find_element_by_id("kaart-tabel-sorteer-waarde").click()
+    wait_for(lambda: th.get_attribute("aria-sort") == "ascending", what="ascending")
+    first = _rows(browser)[0][2]
+    assert float(first.split("%")[0].replace(",", ".")) == min(values)
+    browser.find_element_by_id("kaart-tabel-sorteer-naam").click()
+    wait_for(lambda: browser.find_element_by_id("kaart-tabel-th-naam").get_attribute("aria-sort") == "ascending",
+             what="by name")
+    names = [r[1] for r in _rows(browser)]
+    assert names[0] <= names[1]
+    assert console_errors(browser) == []
+
+
+def test_map_png_export_has_title_legend_and_source_and_the_modebar_is_dutch(browser, live_app):
+    open_page(browser, live_app + EMMEN_65, "#kaart-graph")
+    wait_for(lambda: browser.find_elements_by_css_selector("#kaart-graph path.choroplethlocation"), 60, "map")
+    titles = [e.get_attribute("data-title") for e in browser.find_elements_by_css_selector("#kaart-graph .modebar-btn")]
+    assert "Inzoomen" in titles and "Uitzoomen" in titles and "Beginweergave" in titles
+    assert not [t for t in titles if t in ("Zoom in", "Zoom out", "Reset", "Pan")]
+    wait_for(lambda: browser.find_elements_by_css_selector("#kaart-legenda .legenda-item"), what="legend")
+    browser.find_element_by_id("kaart-png-knop").click()
+    url = wait_for(lambda: browser.execute_script("return window.kaartPng || null;"), 60, "exported PNG")
+    png = base64.b64decode(url.split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1400, 1000) and len(png) > 50_000
+    layout_text = browser.execute_script(
+        "var gd = document.querySelector('#kaart-graph .js-plotly-plot'); return gd && gd.layout.title ? 'x' : '';")
+    assert layout_text == ""  # the page's map itself is unchanged
+    with open("/tmp/dorpenmonitor-kaart-export.png", "wb") as fh:  # for a human look; not asserted
+        fh.write(png)
+    assert console_errors(browser) == []
+
+
+def test_indicator_search_finds_woz_from_theme_demografie(browser, live_app):
+    open_page(browser, live_app + "/?niveau=buurt&indicator=aandeel_65plus&jaar=2024", "#kaart-indicator")
+    wait_for(lambda: browser.find_elements_by_css_selector("#kaart-graph path.choroplethlocation"), 60, "map")
+    browser.find_element_by_id("kaart-indicator").click()
+    search = wait_for(lambda: browser.find_elements_by_css_selector(SEARCH), what="search box")[0]
+    search.send_keys("WOZ")
+    option = wait_for(lambda: [o for o in browser.find_elements_by_css_selector(".dash-dropdown-option")
+                               if "WOZ" in o.text], what="WOZ option")[0]
+    assert "wonen" in option.text
+    option.click()
+    wait_for(lambda: "WOZ" in browser.find_element_by_id("kaart-titel").text, what="WOZ map")
+    assert "Wonen" in browser.find_element_by_id("kaart-thema").text
+
+
+def test_area_search_tolerates_typos(browser, live_app):
+    open_page(browser, live_app + "/over", "#zoek-gebied")
+    browser.find_element_by_id("zoek-gebied").click()
+    search = wait_for(lambda: browser.find_elements_by_css_selector(SEARCH), what="search box")[0]
+    search.send_keys("Giten")
+    option = wait_for(lambda: [o for o in browser.find_elements_by_css_selector(".dash-dropdown-option")
+                               if o.text.startswith("Gieten (dorp")], what="Gieten")[0]
+    option.click()
+    wait_for(lambda: "/profiel" in browser.current_url and "gieten" in browser.current_url.lower(), 60, "profile")
