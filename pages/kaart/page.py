@@ -494,7 +494,7 @@ EXPORT_JS = """function(n, spec, title, bron) {
     var nu = window.dash_clientside.no_update;
     var gd = document.querySelector('#kaart-graph .js-plotly-plot');
     if (!n || !gd || !gd.data) { return nu; }
-    var W = 1400, H = 1000, L = 20, R = 330, T = 80, B = 70;
+    var W = 1400, H = 1000, L = 20, R = 370, T = 80, B = 90;
     var layout = JSON.parse(JSON.stringify(gd.layout));
     layout.width = W; layout.height = H; layout.margin = {l: L, r: R, t: T, b: B};
     layout.paper_bgcolor = '#ffffff';
@@ -515,12 +515,14 @@ EXPORT_JS = """function(n, spec, title, bron) {
             shapes.push({type: 'rect', xref: 'paper', yref: 'paper', x0: x0, x1: x0 + w, y0: y - step * 0.32,
                          y1: y + step * 0.32, fillcolor: it[1] === 'transparent' ? 'rgba(0,0,0,0)' : it[1],
                          line: {color: unreliable ? '#c51b7d' : 'rgba(0,0,0,0.35)', width: unreliable ? 2.5 : 1}});
-            text(it[0] + '   (' + it[2] + ')', x0 + w + 0.012, y, 14);
+            text(it[0] + '  (' + it[2] + ')', x0 + w + 0.012, y, 13);
         });
-        text(spec.uitleg, x0, 1 - (spec.items.length + 2.6) * step, 11);
+        text(spec.uitleg.replace(/\\. /g, '.<br>'), x0, 1 - (spec.items.length + 2.8) * step, 11);
     }
-    ann.push({text: (bron || 'Bron: CBS') + '  \u00b7  Dorpenmonitor Drenthe (CBS, CC BY 4.0)', xref: 'paper',
-              yref: 'paper', x: 0, y: 0, yshift: -40, xanchor: 'left', yanchor: 'top', showarrow: false,
+    // One sentence per line: the source line with its caveat is longer than the image is wide.
+    ann.push({text: ((bron || 'Bron: CBS') + ' Dorpenmonitor Drenthe (CBS, CC BY 4.0)').replace(/\\. /g, '.<br>'),
+              xref: 'paper',
+              yref: 'paper', x: 0, y: 0, yshift: -10, xanchor: 'left', yanchor: 'top', showarrow: false,
               align: 'left', font: {size: 13, color: '#444444'}});
     layout.annotations = ann; layout.shapes = shapes;
     var name = 'dorpenmonitor_kaart_' + (title || 'kaart').toLowerCase().normalize('NFD')
