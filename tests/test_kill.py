@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from dorpenmonitor.store import Store
 
 DORPENMONITOR = str(Path(sys.executable).with_name("dorpenmonitor"))
-SNAPSHOT_ROWS = 74162  # what the bundled snapshot loads (observations + boundaries)
+SNAPSHOT_ROWS = 75146  # what the bundled snapshot loads (observations + boundaries; + postcode_meest, issue 10)
 
 
 def _counts(store: Store) -> dict[str, int]:
