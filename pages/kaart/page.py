@@ -95,7 +95,7 @@ def _controls(state: KaartState) -> html.Section:
     )
 
 
-def _ranking_table() -> html.Section:
+def _ranking_table() -> html.Div:
     """The ranked, sortable table of the areas on the map (drawn in the browser by RANKING_JS).
 
     The accessible alternative to the map, and the answer to 'which Emmen buurten have the most 65-plussers'
@@ -105,7 +105,7 @@ def _ranking_table() -> html.Section:
         return html.Button([label, html.Span("", className="sorteer-pijl", **{"aria-hidden": "true"})], id=id_,
                            n_clicks=0, className="sorteer-knop", type="button")
 
-    return html.Section(
+    return html.Div(
         [
             html.H2("Ranglijst", id="kaart-tabel-titel", className="vak-titel"),
             html.P(id="kaart-tabel-kop", className="klein"),
@@ -133,7 +133,8 @@ def _ranking_table() -> html.Section:
             dcc.Store(id="kaart-tabel-data"),
             dcc.Store(id="kaart-tabel-sortering", data={"op": "waarde", "dalend": True, "alle": False}),
         ],
-        className="rang-vak", **{"aria-labelledby": "kaart-tabel-titel"},
+        # Not a landmark itself: the scrolling table inside is the region named by the heading (landmark-unique).
+        className="rang-vak",
     )
 
 
