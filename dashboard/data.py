@@ -217,12 +217,6 @@ def area_index() -> dict[str, tuple[str, str]]:
 
 
 @loader(maxsize=1)
-def villages() -> list:
-    """The villages in use (``indicators.villages.Village``: code, naam, gemeente_code, buurten)."""
-    return _api().villages(store())
-
-
-@loader(maxsize=1)
 def region_names() -> dict[str, str]:
     """Name of every CBS region in the database (also old buurt codes), plus villages."""
     regs = store().regions()

@@ -251,7 +251,7 @@ def area_card(code: str | None, state: KaartState) -> list:
         rows += [html.Dt(f"{meta.title} ({state.jaar})"), html.Dd(html.Strong(value_text))]
         if status == "onbetrouwbaar" and waarde is not None:
             # Small numbers: the value stands, but never without the warning and its reason.
-            why = f" ({b['note']})" if b.get("note") else ""
+            why = f" ({b.note})" if b.note else ""
             rows += [html.Dd(f"Let op: onbetrouwbaar, kleine aantallen{why}. Niet meegeteld in de klassen.",
                              className="waarschuwing onbetrouwbaar", id="kaart-profiel-onbetrouwbaar")]
         if code.startswith("GM"):
