@@ -227,7 +227,11 @@ _SERVER: list[flask.Flask] = []
 def wsgi_app() -> flask.Flask:
     """The app's WSGI server object, built once per process (no warm-up: pages read the load-time indicator cube)."""
     if not _SERVER:
-        _SERVER.append(create_app().server)
+        server = create_app().server
+        # Dash registers its component bundles while rendering the index page: a gunicorn worker whose first request
+        # is for a bundle would answer 500 ("dash is not a registered library"). Render it once per worker.
+        server.test_client().get(get_settings().url_prefix)
+        _SERVER.append(server)
     return _SERVER[0]
 
 
