@@ -10,6 +10,7 @@ import pytest
 
 from pages.kaart import figures
 from pages.kaart.state import parse_kaart
+from tests.components import walk
 
 
 def test_app_has_title_pages_and_compression(app):
@@ -32,23 +33,8 @@ def test_every_callback_id_exists_in_a_page_layout(app):
     from dashboard.layout import app_layout
 
     def ids(component) -> set:
-        found = set()
-        stack = [component]
-        while stack:
-            c = stack.pop()
-            if isinstance(c, list | tuple):
-                stack.extend(c)
-                continue
-            if not hasattr(c, "_prop_names"):
-                continue
-            cid = getattr(c, "id", None)
-            if cid is not None:
-                found.add(json.dumps(cid, sort_keys=True) if isinstance(cid, dict) else cid)
-            for prop in c._prop_names:  # components may sit in any prop, not only children
-                value = getattr(c, prop, None)
-                if hasattr(value, "_prop_names") or isinstance(value, list | tuple):
-                    stack.append(value)
-        return found
+        return {json.dumps(c.id, sort_keys=True) if isinstance(c.id, dict) else c.id
+                for c in walk(component) if getattr(c, "id", None) is not None}
 
     known = ids(app_layout()) | {"_pages_location", "_pages_content", "_pages_store", "_pages_dummy"}
     for page in dash.page_registry.values():

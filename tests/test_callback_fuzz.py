@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.components import walk
+
 #: The type-confused values, by name (the name shows in a failure).
 GARBAGE: dict[str, Any] = {
     "none": None,
@@ -53,18 +55,10 @@ def _layout_values(app) -> dict[tuple[str, str], Any]:
         stack.append(layout() if callable(layout) else layout)
     # The profile page only has its store and buttons with a code.
     stack.append(dash.page_registry["pages.profiel.page"]["layout"](code="DP1680_annen"))
-    while stack:
-        c = stack.pop()
-        if isinstance(c, list | tuple):
-            stack.extend(c)
-            continue
-        if not hasattr(c, "_prop_names"):
-            continue
+    for c in walk(*stack):
         cid = getattr(c, "id", None)
         for prop in c._prop_names:
             value = getattr(c, prop, None)
-            if hasattr(value, "_prop_names") or isinstance(value, list | tuple):
-                stack.append(value)
             if isinstance(cid, str) and value is not None and not hasattr(value, "_prop_names"):
                 values[(cid, prop)] = value
     return values
