@@ -83,6 +83,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     prefix = settings.url_prefix
     static = tuple(prefix + p.lstrip("/") for p in STATIC_PREFIXES)
     app.server.before_request(lambda: _notice_reload(static))
+    app.server.teardown_request(_unpin)
     app.server.before_request(lambda: _check_router_inputs(app, prefix))
     app.server.after_request(lambda response: _buffer_assets(response, prefix + "assets/"))
     app.server.after_request(lambda response: _not_found_status(response, prefix))
@@ -200,13 +201,21 @@ STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 
 
 def _notice_reload(static: tuple[str, ...] = STATIC_PREFIXES) -> None:
-    """Before a request: empty the caches when the database was reloaded or refreshed (at most one look per 5 s).
+    """Before a request: swap in fresh data when the database was reloaded (one look per 2 s), then pin it.
 
     A ``load-snapshot`` or ``refresh`` in another process writes new load stamps into the meta table;
     ``data.check_data_version`` compares them, so the running app shows the new data without a restart.
+    The request then keeps the data manager it started with (``data.pin``): a reload while it runs does
+    not mix old and new data in one answer, and what it computed never lands in the new manager's caches.
     """
     if not flask.request.path.startswith(static):
         data.check_data_version()
+        flask.g.data_pin = data.pin()
+
+
+def _unpin(_exc: BaseException | None = None) -> None:
+    """After a request (also a failed one): drop its data pin, so a reused worker thread starts clean."""
+    data.unpin(flask.g.pop("data_pin", None))
 
 
 def _buffer_assets(response: flask.Response, assets: str = "/assets/") -> flask.Response:

@@ -6,7 +6,11 @@ lives in one :class:`DataManager`: its store, its
 :class:`~indicators.service.IndicatorService` and the loaders' caches. The app
 holds exactly one current manager; when the database's load stamp changes, a
 new manager replaces it in one assignment, so requests see either the old data
-or the new, never a mix, and nothing has to be cleared by hand.
+or the new, never a mix, and nothing has to be cleared by hand. A request pins
+the manager that was current when it started (:func:`pin`, called by the app
+before each request): every loader it calls, however late, reads and caches
+in that one instance, so a slow request that outlives a reload can never
+write what it read from the old data into the new manager's caches.
 
 :func:`configure` binds the store: ``create_app(store)`` calls it, so tests
 can point the whole app at a temporary database.
@@ -19,7 +23,9 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
@@ -56,7 +62,8 @@ APPROXIMATE_NOTE = (
 #: together they change with every reload, refresh or recompute.
 VERSION_KEYS: tuple[str, ...] = ("snapshot_loaded", "last_refresh", CUBE_STAMP)
 #: At most one look at the database per this many seconds (monotonic clock), however many requests come in.
-VERSION_CHECK_SECONDS = 5.0
+#: One small query and one ``stat`` per process: cheap enough that new data shows well within 5 s.
+VERSION_CHECK_SECONDS = 2.0
 
 
 def read_version(store: Store) -> tuple[str | None, ...] | None:
@@ -108,12 +115,46 @@ class _Current:
 
 
 _CURRENT = _Current()
+#: The manager the running request started with (None outside a request: then the current one is used).
+_PINNED: ContextVar[DataManager | None] = ContextVar("dorpenmonitor_data_manager", default=None)
+
+
+def current() -> DataManager:
+    """The current data manager, whatever a request pinned (built on the configured database at first use)."""
+    m = _CURRENT.manager
+    return m if m is not None else configure()
 
 
 def manager() -> DataManager:
-    """The current data manager (built on the configured database at first use)."""
-    m = _CURRENT.manager
-    return m if m is not None else configure()
+    """The manager loaders read from: the one this request pinned, else the current one."""
+    m = _PINNED.get()
+    return m if m is not None else current()
+
+
+def pin() -> Token[DataManager | None]:
+    """Pin the current manager for the rest of this request (context); hand the token to :func:`unpin`."""
+    return _PINNED.set(current())
+
+
+def unpin(token: Token[DataManager | None] | None = None) -> None:
+    """End the pin of :func:`pin` (without a token, or from another context: just drop any pin)."""
+    if token is not None:
+        try:
+            _PINNED.reset(token)
+            return
+        except ValueError:  # created in another context (a copied one): fall through
+            pass
+    _PINNED.set(None)
+
+
+@contextmanager
+def pinned() -> Iterator[DataManager]:
+    """``with pinned() as m:``: what a request does, for code outside a request (tests, scripts)."""
+    token = pin()
+    try:
+        yield manager()
+    finally:
+        unpin(token)
 
 
 def configure(store: Store | None = None, online_basemap: bool = False) -> DataManager:
@@ -139,36 +180,42 @@ def service() -> IndicatorService:
 
 def clear() -> None:
     """Forget every cached result: the current manager is replaced by a fresh one on the same store."""
-    _CURRENT.manager = manager().renewed()
+    _CURRENT.manager = current().renewed()
 
 
 # -- noticing a reload ----------------------------------------------------------
 
 def data_version() -> tuple[str | None, ...] | None:
     """The version the current manager was built on (load and refresh stamps; None when unreadable)."""
-    return manager().version
+    return current().version
 
 
 def check_data_version(now: float | None = None) -> bool:
-    """Swap in a fresh manager when the database was reloaded or refreshed since the last look; True when it did.
+    """Swap in a fresh manager when the database was reloaded, refreshed or its file replaced; True when it did.
 
     Looks at most once per :data:`VERSION_CHECK_SECONDS` (``now``: a
     ``time.monotonic()`` value, for tests); called by the app before each
     request, so a running server serves new data within seconds of a
     ``dorpenmonitor etl load-snapshot`` or refresh in another process.
     Concurrent requests do not queue: whoever holds the lock checks, the rest
-    go on with the current manager.
+    go on with the current manager. A SQLite file replaced under the running
+    app (a copy moved over it) counts as new data even when the copy carries
+    the same load stamps: the store reopens it and nothing read from the old
+    file is kept.
     """
     now = time.monotonic() if now is None else now
-    m = manager()
+    m = current()
     if now - m.checked_at < VERSION_CHECK_SECONDS or not m.check_lock.acquire(blocking=False):
         return False
     try:
         if now - m.checked_at < VERSION_CHECK_SECONDS:
             return False
         m.checked_at = now
+        if m.store.file_missing():
+            return False  # keep serving what is open; a query now could let SQLite create an empty file there
+        replaced = m.store.reopen_if_replaced()
         version = read_version(m.store)
-        if version is None or version == m.version:
+        if not replaced and (version is None or version == m.version):
             return False
         fresh = m.renewed()
         fresh.version, fresh.checked_at = version, now

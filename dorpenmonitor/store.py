@@ -253,6 +253,15 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" and not path.startswith(":memory:") else None
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``: which file it is, not what it holds (None when there is none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 @lru_cache(maxsize=8)
 def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
@@ -303,6 +312,9 @@ class Store:
         self.url = url
         self.engine = _engine(url)
         self._conn: sa.Connection | None = None
+        self._file = sqlite_path(url)
+        self._file_id = file_identity(self._file) if self._file else None
+        self._reopen_lock = threading.Lock()
 
     def bound(self, conn: sa.Connection) -> Store:
         """This store reading through ``conn`` (e.g. the swap's open transaction, to see its uncommitted rows)."""
@@ -323,6 +335,39 @@ class Store:
         """One write transaction (commit on success, rollback on error)."""
         with self.engine.begin() as c:
             yield c
+
+    # -- the database file ----------------------------------------------
+    def file_missing(self) -> bool:
+        """True when this is a SQLite file database and the file is gone (deleted or moved away)."""
+        return self._file is not None and file_identity(self._file) is None
+
+    def reopen_if_replaced(self) -> bool:
+        """Close every pooled connection when the SQLite file at the path is not the one opened; True when so.
+
+        An open SQLite connection keeps reading the file it opened, even after
+        that file was replaced (a copy moved over it) or deleted: the server
+        would go on serving the old data forever. Compares the path's device
+        and inode with what was seen last (one ``stat``); on a change,
+        :meth:`sqlalchemy.engine.Engine.dispose` drops the pool, so the next
+        query opens whatever is at the path now. Not the mtime: every write
+        and WAL checkpoint changes it, and writes into the same file are
+        seen by SQLite itself (its change counter), so only a new inode
+        counts. A deleted file is not a replacement: the open connections
+        go on reading it (better than an empty database SQLite would create
+        at the path) while ``/healthz`` says 503; a file put back later is.
+        No-op for other databases.
+        """
+        if self._file is None:
+            return False
+        now = file_identity(self._file)
+        with self._reopen_lock:
+            if now == self._file_id:
+                return False
+            self._file_id = now
+            if now is None:
+                return False
+            self.engine.dispose()
+        return True
 
     # -- schema ---------------------------------------------------------
     def create_schema(self) -> None:

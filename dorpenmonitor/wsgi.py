@@ -9,6 +9,8 @@ upward.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +61,30 @@ def content_security_policy(script_hashes: list[str], online_basemap: bool = Fal
         "frame-ancestors 'self'",
     ]
     return "; ".join(d.strip() for d in directives)
+
+
+class InFlight:
+    """How many requests this process is working on now (``/healthz`` reports it as ``bezig``).
+
+    Lets a load balancer or ``make loadtest`` see that a worker is still busy
+    with requests whose clients already gave up.
+    """
+
+    def __init__(self) -> None:
+        self._n = 0
+        self._lock = threading.Lock()
+
+    def add(self, delta: int) -> None:
+        with self._lock:
+            self._n += delta
+
+    @property
+    def value(self) -> int:
+        return self._n
+
+
+#: This process's requests in progress (counted by the hooks :func:`harden` adds).
+IN_FLIGHT = InFlight()
 
 
 def _bad_request(message: str) -> flask.Response:
@@ -132,15 +158,28 @@ def harden(
         response.headers.pop("Server", None)
         return response
 
+    def count_in() -> None:
+        IN_FLIGHT.add(1)
+
+    def count_out(_exc: BaseException | None = None) -> None:
+        IN_FLIGHT.add(-1)
+
+    # First before-request hook, so every request that is counted in is counted out by the teardown (which
+    # Flask runs for every request that got a request context, rejected ones included).
+    server.before_request_funcs.setdefault(None, []).insert(0, count_in)
     server.before_request(limit_and_check)
     server.after_request(add_headers)
+    server.teardown_request(count_out)
 
 
 def health(store: Store, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
     """``/healthz``: the load stamps and whether the database answers; HTTP 200, or 503 when it does not.
 
-    ``extra``: more fields from the app, if any.
+    ``extra``: more fields from the app, if any. A SQLite file that is gone is 503 without asking the
+    database (a query would let SQLite create an empty file at the path).
     """
+    if store.file_missing():
+        return {"status": "fout", "database": "bestand ontbreekt"}, 503
     try:
         meta = store.meta()
     except Exception as exc:  # noqa: BLE001 - any driver error means "not reachable" to a load balancer
@@ -157,7 +196,8 @@ def health(store: Store, extra: dict[str, Any] | None = None) -> tuple[dict[str,
 
 
 def health_response(store: Store, extra: dict[str, Any] | None = None) -> flask.Response:
-    body, status = health(store, extra)
+    """``/healthz`` as a response; ``bezig``: other requests this worker process (``werker``) is working on."""
+    body, status = health(store, {**(extra or {}), "werker": os.getpid(), "bezig": max(IN_FLIGHT.value - 1, 0)})
     resp = flask.Response(json.dumps(body), status=status, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -150,6 +150,21 @@ def test_requests_check_the_data_version_but_static_files_do_not(app, monkeypatc
     assert seen
 
 
+def test_a_request_keeps_the_data_manager_it_started_with(app, store, monkeypatch):
+    """The app pins the current manager before each request and drops the pin after it (issue 12: no stale reads)."""
+    from dashboard import data
+
+    first, second = data.DataManager(store), data.DataManager(store)
+    monkeypatch.setattr(data._CURRENT, "manager", first)
+    monkeypatch.setattr(data, "check_data_version", lambda: False)
+    with app.server.test_request_context("/_dash-layout"):
+        app.server.preprocess_request()
+        monkeypatch.setattr(data._CURRENT, "manager", second)  # a reload while the request runs
+        assert data.manager() is first and data.current() is second
+        app.server.do_teardown_request()
+        assert data.manager() is second  # the pin ends with the request
+
+
 def test_pages_are_registered(app):
     import dash
 
@@ -182,7 +197,7 @@ def test_a_reload_of_the_database_is_noticed_within_the_check_interval(store, tm
     with copy.engine.begin() as c:  # what a reload or refresh in another process writes
         c.execute(sa.delete(store_mod.meta).where(store_mod.meta.c.key == "last_refresh"))
         c.execute(sa.insert(store_mod.meta), [{"key": "last_refresh", "value": "2031-01-01T00:00:00+00:00"}])
-    assert not data.check_data_version(now=112.0) and data.manager() is manager  # within 5 s: no query
+    assert not data.check_data_version(now=111.0) and data.manager() is manager  # within 2 s: no query
     assert data.check_data_version(now=115.5)
     fresh = data.manager()
     assert fresh is not manager and fresh.store is copy

@@ -75,6 +75,16 @@ def test_healthz_reports_load_stamp_and_database(client, store):
     body = r.get_json()
     assert body["status"] == "ok" and body["database"] == "bereikbaar"
     assert body["snapshot_loaded"] == store.meta()["snapshot_loaded"]
+    assert body["bezig"] == 0 and body["werker"] == os.getpid()  # no other request in progress in this process
+
+
+def test_in_flight_counts_requests_in_and_out_also_rejected_ones(client):
+    before = wsgi.IN_FLIGHT.value
+    assert client.post(DISPATCH, data=b"{", content_type="application/json").status_code == 400
+    assert client.post(DISPATCH, data=b"x" * (wsgi.MAX_BODY_BYTES + 1),
+                       content_type="application/json").status_code == 413
+    assert client.get("/healthz").status_code == 200
+    assert wsgi.IN_FLIGHT.value == before
 
 
 def test_healthz_is_503_when_the_database_is_away(tmp_path):
@@ -202,3 +212,53 @@ def test_readme_postgres_roles_load_and_serve(pg_url, tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+# -- a SQLite file replaced or deleted under the running app -------------------------------------------------------
+
+def _copy_db(src: Path, dest: Path, marker: str) -> None:
+    """A complete copy of ``src`` (one file, no WAL) with the meta key ``test_marker`` set to ``marker``."""
+    import sqlite3
+
+    a, b = sqlite3.connect(src), sqlite3.connect(dest)
+    a.backup(b)
+    a.close()
+    b.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('test_marker', ?)", (marker,))
+    b.commit()
+    b.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    b.close()
+
+
+def test_a_replaced_or_deleted_sqlite_file_is_noticed(snapshot_db, tmp_path, monkeypatch):
+    """A copy moved over the served file (same load stamps!) is read after the next check; a deleted one is 503."""
+    from dashboard import data
+
+    path = tmp_path / "served.sqlite"
+    _copy_db(snapshot_db, path, "oud")
+    served = Store(f"sqlite:///{path}")
+    old = data.DataManager(served)
+    old.checked_at = 100.0
+    monkeypatch.setattr(data._CURRENT, "manager", old)  # the session's manager stays as it is
+    assert served.meta()["test_marker"] == "oud"  # a pooled connection now holds the file open
+
+    # What an administrator does to restore a copy: write it beside the file, then rename it over it (atomic).
+    _copy_db(snapshot_db, tmp_path / "nieuw.sqlite", "nieuw")
+    os.replace(tmp_path / "nieuw.sqlite", path)
+    assert served.meta()["test_marker"] == "oud"  # the open connection still reads the replaced file ...
+    assert data.check_data_version(now=110.0)  # ... until the next look: a fresh manager, the file reopened
+    new = data.current()
+    assert new is not old and served.meta()["test_marker"] == "nieuw"
+    assert new.version == old.version  # same stamps as before: only the file told
+    assert not data.check_data_version(now=120.0) and data.current() is new  # noticed once
+
+    path.unlink()
+    body, status = wsgi.health(served)
+    assert status == 503 and body["database"] == "bestand ontbreekt"
+    assert not path.exists()  # asking did not create an empty database at the path
+    # The app keeps what it has open (no empty database in its place) until a file is put back.
+    assert not data.check_data_version(now=130.0) and data.current() is new
+    _copy_db(snapshot_db, tmp_path / "terug.sqlite", "terug")
+    os.replace(tmp_path / "terug.sqlite", path)
+    assert data.check_data_version(now=140.0) and served.meta()["test_marker"] == "terug"
+    assert wsgi.health(served)[1] == 200
+    served.engine.dispose()
