@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run test test-fast test-browser lint bench bench-quick loadtest snapshot docs clean
+.PHONY: install run test test-fast test-browser lint bench bench-quick loadtest loadtest-quick snapshot docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,7 +46,13 @@ bench-quick: $(STAMP)
 
 ## Production server vs dev server under load on loopback (SQLite and PostgreSQL), reload under load; < 10 min.
 loadtest: $(STAMP)
+	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
 	$(BIN)/python bench/loadtest.py
+
+## A short loadtest (1 s per cell, 3 reloads): shows every part works; figures indicative only.
+loadtest-quick: $(STAMP)
+	$(BIN)/dorpenmonitor etl load-snapshot --if-needed
+	$(BIN)/python bench/loadtest.py --quick
 
 ## Rebuild data/snapshot from ../shared/data (only needed when the extracts change).
 snapshot: $(STAMP)
