@@ -141,6 +141,10 @@ def test_readme_production_server_serves_healthz_and_a_page(snapshot_db, tmp_pat
                 time.sleep(0.3)
         assert status == 200 and json.loads(body)["database"] == "bereikbaar"
         assert "Server" not in headers  # no server banner
+        # No warm-up (issue 12): right after the first 200 every answer is quick, whichever worker gives it.
+        for _ in range(4):
+            t = time.perf_counter()
+            assert _get(base + "/healthz", timeout=5)[0] == 200 and time.perf_counter() - t < 5
         status, headers, body = _get(base + "/trends")
         assert status == 200 and b"Dorpenmonitor" in body
         assert headers["X-Frame-Options"] == "SAMEORIGIN"
