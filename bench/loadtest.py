@@ -573,6 +573,7 @@ def verdict(row: dict | None, rps: float, p99: float) -> str:
 def print_targets(rows: list[dict], reload: tuple | None, lim: Limits, quick: bool) -> None:
     """The issue's target table with, per production server, gehaald (met) or tekort (gap)."""
     servers = [lbl for lbl in dict.fromkeys(r["server"] for r in rows) if "gunicorn" in lbl]
+    servers = servers or ["gunicorn -w 2 (SQLite)"]  # no table run (e.g. --scenarios matched none): "niet gemeten"
     print("\nDoelen (issue 12, bij 32 clients)" + (" — KORTE RUN (--quick): alleen indicatief" if quick else "") + ":")
     print("| scenario | doel | " + " | ".join(servers) + " |")
     print("|---|---|" + "---|" * len(servers))
