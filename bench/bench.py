@@ -61,24 +61,32 @@ SYNTH_TARGET = 15_000
 
 # -- the map callback as the browser posts it ----------------------------------------------------------------
 
-OUTPUTS = [("kaart-indicator", "options"), ("kaart-indicator", "value"), ("kaart-jaar", "options"),
-           ("kaart-jaar", "value"), ("kaart-gebied", "options"), ("kaart-gebied", "value"),
-           ("kaart-graph", "figure"), ("kaart-geo", "data"), ("kaart-waarden", "data"),
-           ("kaart-legenda-data", "data"), ("kaart-titel", "children"), ("kaart-noot-grens", "children"),
-           ("kaart-bron", "children"), ("kaart-profiel", "children"), ("kaart-url", "search")]
+#: The map callback's input values for a buurt map of ``JAAR`` (the indicator is set per request). Inputs the
+#: page gains later (another issue's option) are posted as None, as the browser does for an unset value.
+MAP_INPUTS = {"kaart-thema.value": "", "kaart-niveau.value": "buurt", "kaart-jaar.value": JAAR,
+              "kaart-klassen.value": "kwantielen", "kaart-gemeente.value": "", "kaart-achtergrond.value": [],
+              "kaart-gebied.value": None, "kaart-graph.clickData": None}
+#: The map callback's dependency as the app lists it (/_dash-dependencies): set by :func:`use_dependencies`, so a
+#: request always names the outputs and inputs the running code has (a 400 otherwise).
+MAP_DEP: dict = {}
+
+
+def use_dependencies(deps: list[dict]) -> None:
+    """Take the map callback (the one with ``kaart-graph.figure`` among its outputs) from ``deps``."""
+    MAP_DEP.clear()
+    MAP_DEP.update(next(d for d in deps if "kaart-graph.figure" in d["output"]))
 
 
 def map_request(indicator: str, geo: dict | None, changed: str | None = "kaart-indicator.value") -> dict:
-    inputs = [("kaart-thema", "value", ""), ("kaart-niveau", "value", "buurt"), ("kaart-indicator", "value", indicator),
-              ("kaart-jaar", "value", JAAR), ("kaart-klassen", "value", "kwantielen"),
-              ("kaart-gemeente", "value", ""), ("kaart-achtergrond", "value", []), ("kaart-gebied", "value", None),
-              ("kaart-graph", "clickData", None)]
+    """The body the browser posts for the map callback (an indicator switch, or the first load)."""
+    outputs = [o.rsplit(".", 1) for o in MAP_DEP["output"].strip(".").split("...")]
+    values = {**MAP_INPUTS, "kaart-indicator.value": indicator}
     return {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
-        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "output": MAP_DEP["output"],
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{**x, "value": values.get(f"{x['id']}.{x['property']}")} for x in MAP_DEP["inputs"]],
         "changedPropIds": [changed] if changed else [],
-        "state": [{"id": "kaart-geo", "property": "data", "value": geo}],
+        "state": [{**x, "value": geo if x["id"] == "kaart-geo" else None} for x in MAP_DEP["state"]],
     }
 
 

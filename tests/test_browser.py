@@ -143,6 +143,46 @@ def test_kaart_switch_indicator_updates_map_and_url(browser, live_app):
     assert console_errors(browser) == []
 
 
+#: Per flag/value trace: for every path whether it is drawn, its outline and its computed fill (what is seen).
+PAINTED_JS = """
+    var gd = document.querySelector('#kaart-graph .js-plotly-plot');
+    return Array.from(document.querySelectorAll('#kaart-graph .trace.choropleth')).filter(function(g) {
+        return ['geheim', 'waarden', 'onbetrouwbaar'].indexOf(g.__data__[0].trace.name) >= 0;
+    }).map(function(g) {
+        return [g.__data__[0].trace.name, Array.from(g.querySelectorAll('path.choroplethlocation')).map(function(p) {
+            var d = p.getAttribute('d');
+            return d ? [d, getComputedStyle(p).fill, getComputedStyle(p).stroke] : null;
+        })];
+    }).concat([['z', gd._fullData.slice(1, 4).map(function(t) { return t.z; })]]);
+"""
+
+
+def test_kaart_fast_repaint_equals_a_fresh_draw(browser, live_app):
+    """The switch repaint (assets/kaart_verf.js, no re-projection) shows exactly what plotly draws from scratch:
+    the same areas with the same outlines and colours in every trace, geheim and onbetrouwbaar included, and the
+    hover of the new indicator."""
+    base = f"{live_app}/?niveau=buurt&jaar=2024&indicator="
+    open_page(browser, base + "woz_gemiddeld", "#kaart-graph")
+    wait_for(lambda: map_ready(browser, 500), what="choropleth areas")
+    fresh = browser.execute_script(PAINTED_JS)
+    open_page(browser, base + "bevolkingsdichtheid", "#kaart-graph")
+    wait_for(lambda: map_ready(browser, 700), what="choropleth areas")
+    n0 = browser.execute_script("return (window.kaartGeverfd || {n: 0}).n")
+    browser.execute_script("window.dash_clientside.set_props('kaart-indicator', {value: 'woz_gemiddeld'});")
+    wait_for(lambda: browser.execute_script("return (window.kaartGeverfd || {n: 0}).n") > n0, what="repaint")
+    assert browser.execute_script("return window.kaartGeverfd.hoe") == "verf"  # the fast path, not a restyle
+    switched = browser.execute_script(PAINTED_JS)
+    assert [name for name, _ in switched] == ["geheim", "waarden", "onbetrouwbaar", "z"]
+    for (name, got), (_, want) in zip(switched, fresh, strict=True):
+        assert got == want, f"trace {name} differs from a fresh draw"
+    assert sum(p is not None for p in switched[0][1]) > 0  # woz_gemiddeld has geheim buurten
+    # Hover follows the new values (plotly's trace data was updated, not only the colours).
+    text = hover_text(browser, largest(trace_paths(browser)[:300]), "Gemiddelde WOZ-waarde: € ")
+    assert "Rang in gemeente (1 = hoogste): " in text
+    hover_text(browser, largest(trace_paths(browser, "geheim")), "Geheim (CBS)")
+    assert console_errors(browser) == []
+
+
 def test_kaart_unreliable_areas_are_outlined_and_clickable(browser, live_app):
     open_page(browser, f"{live_app}/?niveau=buurt&indicator=misdrijven_per_1000&jaar=2024&gemeente=GM0106",
               "#kaart-graph")

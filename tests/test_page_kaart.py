@@ -63,7 +63,7 @@ def _catalog() -> Catalog:
 
 SWITCH_PATHS = {("data", figures.TRACE_WAARDEN, k) for k in ("z", "customdata", "colorscale", "zmin", "zmax",
                                                               "hovertemplate")} | {
-    ("data", figures.TRACE_GEHEIM, "locations"), ("data", figures.TRACE_ONBETROUWBAAR, "locations")}
+    ("data", figures.TRACE_GEHEIM, "z"), ("data", figures.TRACE_ONBETROUWBAAR, "z")}
 
 
 @pytest.mark.parametrize("method", ["kwantielen", "gelijk", "jenks"])
@@ -95,6 +95,9 @@ def test_map_values_marks_secret_and_missing_and_ranks():
     assert mv.z == [1.0, 2.0, None, 3.0, None]  # rounded to the indicator's decimals; None shows the grey underlay
     assert mv.customdata == [2, 1, None, None, None]  # flat ranks, parallel to the locations
     assert mv.geheim == [2] and mv.onbetrouwbaar == [3]  # positions in the locations (properties.i)
+    paths = mv.paths()  # the flag traces hold every area; z marks the flagged ones
+    assert paths[(figures.TRACE_GEHEIM, "z")] == [None, None, 1, None, None]
+    assert paths[(figures.TRACE_ONBETROUWBAAR, "z")] == [None, None, None, 1, None]
     assert "%{z:,.1f}%" in mv.hovertemplate and "%{properties.naam}" in mv.hovertemplate
     assert "Rang in gemeente (1 = hoogste): %{customdata}" in mv.hovertemplate
     assert "CBS 85984NED, 2024" in mv.hovertemplate

@@ -165,7 +165,7 @@ class MapValues:
         """The (trace, attribute) pairs :meth:`paths` writes."""
         return ((TRACE_WAARDEN, "z"), (TRACE_WAARDEN, "customdata"), (TRACE_WAARDEN, "colorscale"),
                 (TRACE_WAARDEN, "zmin"), (TRACE_WAARDEN, "zmax"), (TRACE_WAARDEN, "hovertemplate"),
-                (TRACE_GEHEIM, "locations"), (TRACE_ONBETROUWBAAR, "locations"))
+                (TRACE_GEHEIM, "z"), (TRACE_ONBETROUWBAAR, "z"))
 
     def paths(self) -> dict[tuple[int, str], Any]:
         """(trace index, attribute) → new value: the complete contents of a switch Patch."""
@@ -176,9 +176,21 @@ class MapValues:
             (TRACE_WAARDEN, "zmin"): self.zmin,
             (TRACE_WAARDEN, "zmax"): self.zmax,
             (TRACE_WAARDEN, "hovertemplate"): self.hovertemplate,
-            (TRACE_GEHEIM, "locations"): self.geheim,
-            (TRACE_ONBETROUWBAAR, "locations"): self.onbetrouwbaar,
+            (TRACE_GEHEIM, "z"): flag_z(self.geheim, len(self.z)),
+            (TRACE_ONBETROUWBAAR, "z"): flag_z(self.onbetrouwbaar, len(self.z)),
         }
+
+
+def flag_z(positions: Sequence[int], n: int) -> list[int | None]:
+    """``z`` of a flag trace (geheim, onbetrouwbaar) over all ``n`` locations: 1 at ``positions``, else None.
+
+    The flag traces hold every area of the level, like the value trace, and show only those with a ``z``: so
+    plotly never drops them as empty, and the browser repaints all three alike (assets/kaart_verf.js).
+    """
+    z: list[int | None] = [None] * n
+    for i in positions:
+        z[i] = 1
+    return z
 
 
 def stepped_colorscale(
@@ -386,10 +398,12 @@ def base_map(
 
     The geometry is not in the figure: every trace names the same GeoJSON URL
     (a cached static file, see ``app.py``), which plotly.js fetches once and
-    shares; area names come from the features' ``properties.naam``. Traces
-    whose ``locations`` a Patch replaces (geheim, onbetrouwbaar, selectie) get
-    a constant ``z`` as long as the level: plotly draws min(len(locations),
-    len(z)) areas, so a switch only has to send the codes.
+    shares; area names come from the features' ``properties.naam``. The value
+    trace and the flag traces (geheim, onbetrouwbaar) hold every area and show
+    those with a ``z`` (:func:`flag_z`); the flag traces name areas by position
+    (``properties.i``), which keeps a full figure small. The selection trace
+    gets a constant ``z``: plotly draws min(len(locations), len(z)) areas, so a
+    selection only has to send the code.
 
     By default the map is a plain SVG projection without a basemap: nothing
     comes from the internet. ``online=True`` draws the same traces as
@@ -398,6 +412,7 @@ def base_map(
     """
     n = len(locations)
     pad = [0] * n
+    positions = list(range(n))
     trace_type = go.Choroplethmap if online else go.Choropleth
 
     def flat(color: str) -> list[list[Any]]:
@@ -415,7 +430,7 @@ def base_map(
         trace_type(**common, name=MAP_TRACES[TRACE_LEEG], locations=list(locations), z=pad,
                    colorscale=flat(MISSING_COLORS["ontbreekt"]), marker=underlay,
                    hovertemplate="<b>%{properties.naam}</b><br>Geen gegevens<extra></extra>"),
-        trace_type(**by_index, name=MAP_TRACES[TRACE_GEHEIM], locations=[], z=pad,
+        trace_type(**by_index, name=MAP_TRACES[TRACE_GEHEIM], locations=positions, z=[None] * n,
                    colorscale=flat(MISSING_COLORS["geheim"]), marker=fill,
                    hovertemplate="<b>%{properties.naam}</b><br>Geheim (CBS): niet gepubliceerd om de privacy "
                                  "te beschermen<extra></extra>"),
@@ -424,7 +439,7 @@ def base_map(
                    hovertemplate="<b>%{properties.naam}</b><extra></extra>"),
         # Outline only, drawn over the colours. Being on top it also gives the hover of these areas: the warning
         # matters more than the number, which the area card shows on a click (with the denominator).
-        trace_type(**by_index, name=MAP_TRACES[TRACE_ONBETROUWBAAR], locations=[], z=pad,
+        trace_type(**by_index, name=MAP_TRACES[TRACE_ONBETROUWBAAR], locations=positions, z=[None] * n,
                    colorscale=TRANSPARENT_SCALE, marker={"line": ONBETROUWBAAR_LINE},
                    hovertemplate=f"<b>%{{properties.naam}}</b><br>Waarde {ONBETROUWBAAR_LABEL}<br>"
                                  "<i>Klik voor de waarde en de toelichting</i><extra></extra>"),
