@@ -26,20 +26,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard import data as dashboard_data
 from dorpenmonitor.codes import CBS_LEVELS
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import ConcurrentLoadError, Store, sqlite_path
-from etl import snapshot
-from etl.resolve import check_table, resolution_status
-from etl.snapshot import SnapshotError
-from indicators import cube, export
-from pages.profiel import bulk as profiel_bulk
 
-# The dashboard app (``app``: dash, every page), the boundary readers (``geodata``: geopandas) and the live refresh
-# (``etl.refresh``: requests, cbsodata) are imported inside the commands that use them, so `export` and `etl status`
-# do not pay for them on every run. cli.py is the top layer: these function-local imports cannot be dodging a cycle
-# (tests/test_layers.py allows them here only).
+# Every command imports what it needs itself: the dashboard (dash, plotly, every page: ~1 s), the PDF writer, the
+# boundary readers (geopandas), the snapshot loader and the live refresh are only paid for by the commands that
+# use them, so `export --niveau gemeente --jaar 2024` starts in well under a second (issue 11). cli.py is the top
+# layer: these function-local imports cannot be dodging a cycle (tests/test_layers.py allows them here only).
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -51,6 +45,8 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def cmd_build_snapshot(args: argparse.Namespace) -> int:
+    from etl import snapshot
+
     out = Path(args.to) if args.to else get_settings().snapshot_dir
     manifest = snapshot.build(Path(getattr(args, "from")), out)
     total = sum(e["rows"] for e in manifest["sources"])
@@ -59,6 +55,9 @@ def cmd_build_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_load_snapshot(args: argparse.Namespace) -> int:
+    from etl import snapshot
+    from indicators import cube
+
     store = _store(args)
     store.create_schema()
     snapdir = Path(args.snapshot) if args.snapshot else get_settings().snapshot_dir
@@ -86,6 +85,8 @@ def cmd_load_snapshot(args: argparse.Namespace) -> int:
 
 
 def _recompute_after_refresh(store: Store, report: object) -> None:
+    from indicators import cube
+
     cube.recompute(store)
 
 
@@ -136,6 +137,8 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 
 def cmd_check_table(args: argparse.Namespace) -> int:
+    from etl.resolve import check_table
+
     code, out, err = check_table(Path(args.map), args.jaar, as_json=args.json)
     if out:
         print(out)
@@ -146,6 +149,8 @@ def cmd_check_table(args: argparse.Namespace) -> int:
 
 def status_dict(store: Store) -> dict:
     """Coverage and recent load runs, as plain data (the CLI prints it)."""
+    from etl.resolve import resolution_status
+
     regions = store.regions()
     obs_levels = {}
     cov = store.coverage()
@@ -230,19 +235,31 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     if store.is_empty():
         print("Database is leeg: laad eerst de snapshot met 'dorpenmonitor etl load-snapshot'.", file=sys.stderr)
         return 1
+    from indicators import cube
+
     rows = cube.recompute(store)
     print(f"Indicatoren opnieuw berekend: {rows} rijen.")
     return 0
 
 
 def cmd_export(argv: list[str]) -> int:
+    from indicators import export
+
     return export.main(argv)
 
 
 def cmd_profiel(args: argparse.Namespace) -> int:
+    """``profiel``: its options are parsed here, so only this command imports the dashboard and the PDF writer."""
+    from dashboard import data as dashboard_data
+    from pages.profiel import bulk as profiel_bulk
+
+    inner = argparse.ArgumentParser(prog="dorpenmonitor profiel", description=PROFIEL_HELP)
+    profiel_bulk.add_arguments(inner)
+    own = inner.parse_args(args.profiel_args)
+    own.database_url = args.database_url
     # The dashboard's loaders read the same database as the other commands.
-    dashboard_data.configure(_store(args))
-    return profiel_bulk.main(args)
+    dashboard_data.configure(_store(own))
+    return profiel_bulk.main(own)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -260,6 +277,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
     for name, doc in SETTINGS_DOC.items():
         print(f"DORPENMONITOR_{name.upper()} = {getattr(s, name)!s}\n    {doc}")
     return 0
+
+
+PROFIEL_HELP = "briefing (gebiedsprofiel) als PDF/Excel, ook per gemeente in bulk"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,8 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     rc.set_defaults(func=cmd_recompute)
 
     sub.add_parser("export", help="indicatoren als CSV (zie 'dorpenmonitor export --help')", add_help=False)
-    pr = sub.add_parser("profiel", help="briefing (gebiedsprofiel) als PDF/Excel, ook per gemeente in bulk")
-    profiel_bulk.add_arguments(pr)
+    # Options (and --help) are parsed by cmd_profiel, which alone imports the dashboard.
+    pr = sub.add_parser("profiel", help=PROFIEL_HELP, add_help=False)
     pr.set_defaults(func=cmd_profiel)
     sv = sub.add_parser("serve", help="start het dashboard (productieserver gunicorn; --dev voor Dash' testserver)")
     sv.add_argument("--workers", type=int, help="aantal werkprocessen (anders DORPENMONITOR_WORKERS; standaard "
@@ -325,7 +345,11 @@ def main(argv: list[str] | None = None) -> int:
         i = argv.index("export")
         return cmd_export(argv[i + 1 :])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "profiel":
+        args.profiel_args = rest
+    elif rest:
+        parser.error(f"onbekende argumenten: {' '.join(rest)}")
     if args.database_url:
         os.environ["DORPENMONITOR_DATABASE_URL"] = args.database_url
     try:
@@ -337,7 +361,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fout: {database_problem(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:
-        if isinstance(exc, (SnapshotError, FileNotFoundError, PermissionError, ValueError)):
+        snap = sys.modules.get("etl.snapshot")  # not imported: no SnapshotError can have been raised
+        if isinstance(exc, (FileNotFoundError, PermissionError, ValueError)) or (
+                snap is not None and isinstance(exc, snap.SnapshotError)):
             print(f"Fout: {exc}", file=sys.stderr)
             return 2
         raise

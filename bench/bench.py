@@ -130,6 +130,7 @@ def part_inproc(url: str, n: int, areas: list[str], budget: float) -> dict:
     from pages.profiel import page as profiel  # after the app: Dash pages register with an app
     client = app.server.test_client()
     client.get("/")
+    use_dependencies(client.get("/_dash-dependencies").get_json())
     gz_headers = {"Accept-Encoding": "gzip"}
     first = client.post("/_dash-update-component", json=map_request(SWITCH[0], None, None))
     geo = first.get_json()["response"]["kaart-geo"]["data"]
@@ -335,6 +336,8 @@ def serve_and_measure(url: str, tmp: Path, n: int, browser: bool, label: str, bu
         # The first 200 can come before Dash has registered the pages' callbacks (seen on main too): until then a
         # callback gets a 500 'Callback function not found'. Measured separately, and waited for.
         out["ready"] = srv.wait_ready()
+        with urllib.request.urlopen(srv.base + "/_dash-dependencies", timeout=30) as resp:
+            use_dependencies(json.loads(resp.read()))
         resp, ms = srv.post(map_request(SWITCH[0], None, None), timeout=max(5, t_end - time.monotonic()))
         out["first_map_after_launch"] = time.perf_counter() - srv.t0
         geo = resp["response"]["kaart-geo"]["data"]

@@ -70,9 +70,10 @@ def test_if_needed_never_overwrites_live_refreshed_data(snapshot_db, tmp_path, c
 
 def test_profiel_writes_pdf_and_xlsx_and_refuses_unknown_codes(app, store, tmp_path, capsys, monkeypatch):
     """Issue 10: `dorpenmonitor profiel CODE --pdf FILE --xlsx FILE`; an unknown code: Dutch message, exit 2."""
+    from dashboard import data as dashboard_data
     from pages.profiel import export
 
-    monkeypatch.setattr(cli.dashboard_data, "configure", lambda *a, **k: store)  # keep the session app's caches
+    monkeypatch.setattr(dashboard_data, "configure", lambda *a, **k: store)  # keep the session app's caches
     monkeypatch.setattr(export, "profile_map_png", lambda p, timeout=25.0: (None, False))  # speed: no kaleido
     monkeypatch.setattr(export, "profile_chart_png", lambda p, timeout=25.0: None)
     pdf, xlsx = tmp_path / "na.pdf", tmp_path / "na.xlsx"
@@ -85,9 +86,10 @@ def test_profiel_writes_pdf_and_xlsx_and_refuses_unknown_codes(app, store, tmp_p
 
 
 def test_profiel_bulk_writes_one_pdf_per_village_with_progress(app, store, tmp_path, capsys, monkeypatch):
+    from dashboard import data as dashboard_data
     from pages.profiel import bulk, export
 
-    monkeypatch.setattr(cli.dashboard_data, "configure", lambda *a, **k: store)
+    monkeypatch.setattr(dashboard_data, "configure", lambda *a, **k: store)
     monkeypatch.setattr(export, "profile_map_png", lambda p, timeout=25.0: (None, False))
     monkeypatch.setattr(export, "profile_chart_png", lambda p, timeout=25.0: None)
     codes = bulk.codes_in("GM1681", "dorp")[:3]
@@ -149,3 +151,21 @@ def test_read_only_database_says_so(snapshot_db, tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "alleen-lezen" in err and str(db) in err and "schrijfrechten" in err
     assert "Traceback" not in err
+
+
+def test_export_and_status_do_not_import_the_dashboard(store, tmp_path):
+    """Issue 11: a command pays only for what it uses; `export` never loads dash, plotly or the pages (~1 s)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, cli\n"
+            "cli.main(['etl', 'status', '--json'])\n"
+            f"cli.main(['export', '--niveau', 'gemeente', '--jaar', '2024', '-o', {str(tmp_path / 'x.csv')!r}])\n"
+            "print(sorted(m for m in ('dash', 'plotly', 'pages', 'geopandas', 'fpdf') if m in sys.modules))")
+    env = {**os.environ, "DORPENMONITOR_DATABASE_URL": str(store.engine.url)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(cli.__file__).parent, env=env)
+    assert out.returncode == 0, out.stderr[-800:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
