@@ -219,6 +219,35 @@ def test_main_runs_gunicorn_by_default(monkeypatch):
     assert [c[3] for c in calls] == [3, 5] and calls[0][0] is app_module.wsgi_app
 
 
+def test_a_fresh_workers_first_request_may_be_a_callback(store):
+    """Issue 11: the bench saw /_dash-dependencies list the pages' callbacks ~2 s after the first 200 on '/'.
+    A worker (``wsgi_app``, what gunicorn loads) has every callback registered before it answers anything, so a
+    browser whose first request to this worker is a callback (the map, a page) gets its answer, not a 500."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = """
+import json, app
+client = app.wsgi_app().test_client()
+page = {"output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/profiel"},
+                   {"id": "_pages_location", "property": "search", "value": "?code=GM0106"}],
+        "changedPropIds": ["_pages_location.pathname"]}
+first = client.post("/_dash-update-component", json=page)
+deps = client.get("/_dash-dependencies").get_json()
+print(json.dumps([first.status_code, len(deps), any("kaart-graph.figure" in d["output"] for d in deps)]))
+"""
+    env = {**os.environ, "DORPENMONITOR_DATABASE_URL": str(store.engine.url)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                         cwd=Path(__file__).resolve().parent.parent, env=env)
+    assert out.returncode == 0, out.stderr[-800:]
+    status, n_callbacks, has_map = json.loads(out.stdout.strip().splitlines()[-1])
+    assert status == 200 and n_callbacks >= 10 and has_map
+
+
 @pytest.mark.parametrize("path", ["/bestaatniet", "/kaart/oud", "/niet-gevonden"])
 def test_unknown_page_is_http_404_with_the_dutch_page(app, path):
     """Issue 10: an unknown address answered 200 with Dash's English '404 - Page not found'."""
