@@ -368,6 +368,7 @@ RANKING_FIRST = 50
 
 #: Draws the ranked table from views.ranking_data and sorts it (header buttons: by value, by name; a second click
 #: turns the order round). 'Nr.' is the position in the current order; unreliable values carry a visible warning.
+#: New data is drawn one frame late (after the map's repaint); see the Promise at the end.
 RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
     var trig = (window.dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
     sort = Object.assign({op: 'waarde', dalend: true, alle: false}, sort || {});
@@ -407,7 +408,13 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
         return h('Tr', {key: r[0]}, cells);
     });
     var knop = sort.alle ? 'Toon alleen de eerste __N__' : 'Toon alle ' + total;
-    return [body, spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente, knop, total <= __N__];
+    var out = [body, spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente, knop, total <= __N__];
+    if (trig.indexOf('kaart-tabel-data.data') < 0) { return out; }
+    // New data (a switch): drawn after the next paint, so the recoloured map shows first (issue 11) and the
+    // table follows a frame later; a sort click redraws at once.
+    return new Promise(function(resolve) {
+        requestAnimationFrame(function() { setTimeout(function() { resolve(out); }, 0); });
+    });
 }""".replace("__N__", str(RANKING_FIRST))
 
 clientside_callback(
