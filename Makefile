@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install run test test-fast test-browser lint bench bench-quick loadtest loadtest-quick snapshot docs clean
+.PHONY: install run test test-fast test-browser test-timing lint bench bench-quick loadtest loadtest-quick snapshot docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,11 @@ test-fast: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser -q
+
+## Issue 7: the non-browser suite of main as of 2026-11-25 (29db6ed, in a temporary worktree with its own venv)
+## and of this checkout, one after the other; prints both wall times and the ratio. BASE_DIR=... reuses a checkout.
+test-timing: $(STAMP)
+	$(BIN)/python bench/test_timing.py $(if $(BASE_DIR),--base-dir $(BASE_DIR))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -39,8 +39,9 @@ from dorpenmonitor.store import ConcurrentLoadError, Store, sqlite_path
 def _store(args: argparse.Namespace) -> Store:
     settings = get_settings()
     url = getattr(args, "database_url", None) or settings.database_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(url)  # not the raw URL text: 'sqlite:///file:/x.sqlite?mode=ro' would make a 'file:' folder
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return Store(url)
 
 

@@ -21,11 +21,10 @@ import pytest
 
 from dorpenmonitor.settings import PROJECT_ROOT
 from dorpenmonitor.store import Store
-from etl import snapshot
-from geodata.snapshot import snapshot_boundaries
 from indicators import cube
 from indicators.compute import Computation
 from indicators.service import IndicatorService
+from tests import cube_memo, shared_db
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
 #: Fake CBS/PDOK servers for the live ETL; one Chromium and one app server for every browser test file.
@@ -45,19 +44,59 @@ def snapshot_dir() -> Path:
     return SNAPSHOT
 
 
+#: The background snapshot build this process started, if any.
+_BUILDER = pytest.StashKey[subprocess.Popen]()
+
+
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by every xdist worker of this run (a worker's basetemp is ``<run basetemp>/popen-gwN``)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "snapshot-db"
+
+
+def _needs_db(item: pytest.Item) -> bool:
+    return "snapshot_db" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files that need no snapshot database first: the workers run them while the shared one is built.
+
+    Whole files move (stable order inside and between them), so module fixtures are still set up once.
+    """
+    uses_db = {item.module.__name__ for item in items if _needs_db(item) and getattr(item, "module", None)}
+    items.sort(key=lambda item: getattr(getattr(item, "module", None), "__name__", "") in uses_db)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the one shared snapshot build as soon as we know some test needs it (tests/shared_db.py)."""
+    if any(_needs_db(item) for item in session.items):
+        proc = shared_db.start_background(_shared_dir(session.config._tmp_path_factory), SNAPSHOT)
+        if proc is not None:
+            session.config.stash[_BUILDER] = proc
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    proc = config.stash.get(_BUILDER, None)
+    if proc is not None and proc.poll() is None:  # the run ended (e.g. -x) before anyone needed the database
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="session")
 def snapshot_db(tmp_path_factory, snapshot_dir) -> Path:
-    """The bundled snapshot loaded ONCE per (xdist worker) session into a SQLite file.
+    """The bundled snapshot with its indicator cube, loaded ONCE per test run into a SQLite file.
 
-    Read-only: ``store`` opens it; tests that write copy the file (see test_refresh's ``snap_store``).
+    Shared by all xdist workers (tests/shared_db.py). Read-only: ``store`` opens it; tests that write copy
+    the file (see test_refresh's ``snap_store``).
     """
-    path = tmp_path_factory.mktemp("db") / "snapshot.sqlite"
-    s = Store(f"sqlite:///{path}")
-    snapshot.load(s, snapshot_dir, boundaries=snapshot_boundaries, after_swap=cube.after_swap(s))
-    with s.engine.begin() as c:  # everything in the main file, so a plain copy is complete
-        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    s.engine.dispose()
-    return path
+    return shared_db.ensure(_shared_dir(tmp_path_factory), snapshot_dir)
+
+
+@pytest.fixture(autouse=True)
+def _cube_memo(tmp_path_factory, monkeypatch) -> None:
+    """Loads and refreshes replay a cube already computed from the same inputs in this run (tests/cube_memo.py)."""
+    memo = shared_db.memo_dir(_shared_dir(tmp_path_factory))
+    monkeypatch.setattr(cube, "build", cube_memo.memoized(cube.build, memo))
 
 
 @pytest.fixture(scope="session")

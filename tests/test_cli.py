@@ -145,12 +145,14 @@ def test_truncated_sources_json_names_the_file(snapshot_dir, tmp_path, capsys, m
 def test_read_only_database_says_so(snapshot_db, tmp_path, capsys, monkeypatch):
     db = tmp_path / "ro.sqlite"
     shutil.copyfile(snapshot_db, db)
+    monkeypatch.chdir(tmp_path)  # a stray relative folder (it used to be 'file:') would land here, not in the repo
     # Root ignores file modes, so the read-only case is made by opening the file read-only.
     monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", f"sqlite:///file:{db}?mode=ro&uri=true")
     assert cli.main(["etl", "load-snapshot"]) == 2
     err = capsys.readouterr().err
     assert "alleen-lezen" in err and str(db) in err and "schrijfrechten" in err
     assert "Traceback" not in err
+    assert not any(p.name.startswith("file") for p in tmp_path.iterdir())  # the URI's 'file:' is no folder name
 
 
 def test_export_and_status_do_not_import_the_dashboard(store, tmp_path):

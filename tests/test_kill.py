@@ -5,6 +5,10 @@ is visibly under way (a 'running' load run, staged rows), kills it with SIGKILL
 and runs the next load. The dead run holds no lock (a process that is gone
 holds no ``flock`` and no PostgreSQL session), so the next load starts at once,
 marks the dead run failed and clears its staging rows.
+
+The next load runs the same CLI entry point in this process (``cli.main``): only the killed load needs a
+process of its own, and in-process the run's cube memo (tests/cube_memo.py) spares recomputing a cube
+already computed from the same data.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+import cli
 from dorpenmonitor.store import Store
 
 DORPENMONITOR = str(Path(sys.executable).with_name("dorpenmonitor"))
@@ -77,17 +82,25 @@ def db_url(request, tmp_path) -> str:
     return url
 
 
-def test_kill_during_snapshot_load_then_next_load_succeeds(db_url):
+def _cli(monkeypatch, capsys, args: list[str]) -> tuple[int, str, str]:
+    """``dorpenmonitor ARGS`` in this process: exit code, stdout, stderr."""
+    monkeypatch.delenv("DORPENMONITOR_DATABASE_URL", raising=False)  # --database-url sets it; undone after the test
+    capsys.readouterr()
+    rc = cli.main(args)
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def test_kill_during_snapshot_load_then_next_load_succeeds(db_url, monkeypatch, capsys):
     store = Store(db_url)
     proc = _start(["--database-url", db_url, "etl", "load-snapshot"])
     seen = _kill_when(proc, store, lambda c: c["staged"] > 0)
     assert seen["running"] == 1 and proc.returncode == -signal.SIGKILL
     assert _counts(store)["staged"] > 0  # the dead run left its staging rows behind
-    done = subprocess.run([DORPENMONITOR, "--database-url", db_url, "etl", "load-snapshot"], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    rc, out, err = _cli(monkeypatch, capsys, ["--database-url", db_url, "etl", "load-snapshot"])
+    assert rc == 0, err
     # Row counts are right on PostgreSQL too (it used to say "-2 rijen").
-    assert f": {SNAPSHOT_ROWS} rijen." in done.stdout
+    assert f": {SNAPSHOT_ROWS} rijen." in out
     _assert_recovered(store)
     assert not store.is_empty()
 
@@ -115,20 +128,21 @@ def _refresh_env(settings) -> dict[str, str]:
     }
 
 
-def test_kill_during_refresh_then_next_refresh_succeeds(db_url, live_settings, snapshot_db, tmp_path):
+def test_kill_during_refresh_then_next_refresh_succeeds(db_url, live_settings, snapshot_db, tmp_path, monkeypatch,
+                                                        capsys):
     if db_url.startswith("sqlite"):
         shutil.copyfile(snapshot_db, db_url.removeprefix("sqlite:///"))
     else:
-        load = subprocess.run([DORPENMONITOR, "--database-url", db_url, "etl", "load-snapshot"], capture_output=True,
-                              text=True, timeout=300)
-        assert load.returncode == 0, load.stderr
+        rc, _, err = _cli(monkeypatch, capsys, ["--database-url", db_url, "etl", "load-snapshot"])
+        assert rc == 0, err
     store = Store(db_url)
     args = ["--database-url", db_url, "etl", "refresh", "--jaren", "2024", "--gemeenten", "GM1680,GM0109"]
     env = _refresh_env(live_settings)
     proc = _start(args, env)
     _kill_when(proc, store, lambda c: c["running"] == 1)
     assert _counts(store)["running"] == 1  # the dead run still says 'running'
-    done = subprocess.run([DORPENMONITOR, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **env})
-    assert done.returncode == 0, done.stdout + done.stderr
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    rc, out, err = _cli(monkeypatch, capsys, args)
+    assert rc == 0, out + err
     _assert_recovered(store)

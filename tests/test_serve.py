@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+import cli
 from dorpenmonitor import wsgi
 from dorpenmonitor.settings import setting_names
 from dorpenmonitor.store import Store
@@ -161,7 +162,7 @@ def _readme_section() -> str:
 
 
 @pytest.mark.postgres
-def test_readme_postgres_roles_load_and_serve(pg_url, tmp_path):
+def test_readme_postgres_roles_load_and_serve(pg_url, tmp_path, monkeypatch, capsys):
     """The README's PostgreSQL recipe, step by step: roles, load with the ETL role, serve with the read-only role."""
     section = _readme_section()
     cluster, database_sql = re.findall(r"```sql\n(.*?)```", section, re.S)
@@ -182,13 +183,16 @@ def test_readme_postgres_roles_load_and_serve(pg_url, tmp_path):
     etl_url = f"postgresql+psycopg://dorpenmonitor_etl@{host}/dorpenmonitor"
     app_url = f"postgresql+psycopg://dorpenmonitor_app@{host}/dorpenmonitor"
     exe = str(Path(sys.executable).with_name("dorpenmonitor"))
-    load = subprocess.run([exe, "--database-url", etl_url, "etl", "load-snapshot"], capture_output=True, text=True,
-                          timeout=300)
-    assert load.returncode == 0, load.stderr
+    # The loads run the CLI in this process (the server below is the separate process that matters); that way
+    # the load replays the run's cube of the same snapshot (tests/cube_memo.py) instead of computing it again.
+    monkeypatch.delenv("DORPENMONITOR_DATABASE_URL", raising=False)  # --database-url sets it; undone after the test
+    capsys.readouterr()
+    assert cli.main(["--database-url", etl_url, "etl", "load-snapshot"]) == 0, capsys.readouterr().err
     # The app's role can read but not write.
-    denied = subprocess.run([exe, "--database-url", app_url, "etl", "load-snapshot"], capture_output=True,
-                            text=True, timeout=300)
-    assert denied.returncode == 2 and "alleen-lezen" in denied.stderr and "Traceback" not in denied.stderr
+    capsys.readouterr()
+    assert cli.main(["--database-url", app_url, "etl", "load-snapshot"]) == 2
+    err = capsys.readouterr().err
+    assert "alleen-lezen" in err and "Traceback" not in err
 
     prefix = re.search(r"DORPENMONITOR_URL_PREFIX=(\S+)", section).group(1)
     port = _free_port()

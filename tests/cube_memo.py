@@ -1,0 +1,75 @@
+"""A per-run memo of the indicator cube, keyed by everything the cube is computed from.
+
+Many tests load or refresh data as the set-up or the subject of an ETL test (kill -9 recovery, ``--if-empty``,
+the README's PostgreSQL roles, refresh exit codes, ...). Each such load ends with the indicator cube, which
+costs far more than the load itself, and most of them compute it from exactly the same data (the bundled
+snapshot, or the same refresh on SQLite and on PostgreSQL). The cube is a pure function of the database's
+data tables and the villages file, so within one test run a second computation from the same inputs may
+replay the first one's frames: the load, the swap, the cube's write, its stamp and its transaction all still
+run for real; only ``indicators.cube.build`` returns a stored result.
+
+The key is safe by default: every table of ``dorpenmonitor.store.metadata`` counts, except the ones listed in
+``NOT_INPUTS`` (bookkeeping and the cube's own tables), plus the villages file's path and content. A table added
+to the store later is part of the key without anyone remembering this file. Order-independent row hashes make
+the same data on SQLite and PostgreSQL one key. The memo lives in the run's temporary folder and dies with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from dorpenmonitor import store as store_mod
+from dorpenmonitor.settings import get_settings
+
+#: Tables the cube is not computed from: load bookkeeping (times, run ids), staging, and the cube itself.
+NOT_INPUTS = ("meta", "load_runs")
+NOT_INPUT_PREFIXES = ("stg_", "indicator_")
+#: Columns that record when, not what (a refresh stamps each source with its retrieval time).
+NOT_INPUT_COLUMNS = {"sources": ("retrieved",)}
+
+
+def input_tables() -> list[sa.Table]:
+    return [t for name, t in sorted(store_mod.metadata.tables.items())
+            if name not in NOT_INPUTS and not name.startswith(NOT_INPUT_PREFIXES)]
+
+
+def key(store: store_mod.Store, villages_config: str | Path | None) -> str:
+    """Fingerprint of the cube's inputs as ``store`` sees them (through a bound connection: uncommitted rows)."""
+    h = hashlib.sha256()
+    with store._connect() as conn:
+        for table in input_tables():
+            cols = [c for c in table.c if c.name not in NOT_INPUT_COLUMNS.get(table.name, ())]
+            df = pd.DataFrame(conn.execute(sa.select(*cols)).fetchall(), columns=[c.name for c in cols])
+            rows = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
+            h.update(f"{table.name}:{len(df)}:".encode())
+            h.update(np.sort(rows).tobytes())  # row order differs between databases; the set of rows does not
+    path = Path(villages_config or get_settings().dorpen_config)
+    h.update(str(path).encode())
+    h.update(path.read_bytes() if path.exists() else b"<none>")
+    return h.hexdigest()
+
+
+def memoized(build: Callable, folder: Path) -> Callable:
+    """``build`` (indicators.cube.build) answering from ``folder`` when it has the inputs' result."""
+
+    def cached_build(store: store_mod.Store, villages_config: str | Path | None = None):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{key(store, villages_config)}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        frames = build(store, villages_config)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(frames, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)  # atomic: another worker reads a whole file or none
+        return frames
+
+    cached_build.__wrapped__ = build
+    return cached_build
