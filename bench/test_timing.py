@@ -12,6 +12,7 @@ for the next. The load average before and after each run is printed: a busy mach
 not necessarily by the same factor.
 
 Usage: python bench/test_timing.py [--base 29db6ed] [--base-dir DIR] [--jobs 2] [--rounds 1] [--keep]
+       [--pytest-arg ARG ...]
 Exit code: 0 when every suite run passed, 1 otherwise (the timings are printed either way).
 """
 
@@ -61,8 +62,9 @@ def prepare_base(commit: str, workdir: Path) -> Path:
     return tree
 
 
-def run_suite(label: str, tree: Path, jobs: int, log: Path) -> Run:
-    cmd = [str(tree / ".venv" / "bin" / "pytest"), "-m", "not browser", "-n", str(jobs), "-q", "-p", "no:cacheprovider"]
+def run_suite(label: str, tree: Path, jobs: int, log: Path, extra: list[str]) -> Run:
+    cmd = [str(tree / ".venv" / "bin" / "pytest"), "-m", "not browser", "-n", str(jobs), "-q", "-p", "no:cacheprovider",
+           *extra]
     before = _load()
     print(f"[{label}] {' '.join(cmd)}  (in {tree}) ...", flush=True)
     start = time.monotonic()
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="pytest -n (default: %(default)s, as in issue 7)")
     ap.add_argument("--rounds", type=int, default=1, help="old, new alternated this many times")
     ap.add_argument("--keep", action="store_true", help="keep the temporary worktree and logs")
+    ap.add_argument("--pytest-arg", action="append", default=[], help="extra pytest argument for both suites "
+                    "(a smoke run of this script: --pytest-arg=-k --pytest-arg=transform)")
     args = ap.parse_args(argv)
 
     if not (ROOT / ".venv" / "bin" / "pytest").exists():
@@ -105,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         new_label = f"nu ({_git('rev-parse', '--short', 'HEAD')})"
         runs: list[Run] = []
         for r in range(1, args.rounds + 1):
-            runs.append(run_suite(f"oud ({args.base})", base_tree, args.jobs, work / f"oud-{r}.log"))
-            runs.append(run_suite(new_label, ROOT, args.jobs, work / f"nu-{r}.log"))
+            runs.append(run_suite(f"oud ({args.base})", base_tree, args.jobs, work / f"oud-{r}.log", args.pytest_arg))
+            runs.append(run_suite(new_label, ROOT, args.jobs, work / f"nu-{r}.log", args.pytest_arg))
 
         print()
         stamp = time.strftime("%Y-%m-%d %H:%M")
