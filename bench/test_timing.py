@@ -58,7 +58,10 @@ def prepare_base(commit: str, workdir: Path) -> Path:
     tree = workdir / "base"
     _git("worktree", "add", "--detach", str(tree), commit)
     print(f"Venv voor {commit} installeren in {tree} ...", flush=True)
-    subprocess.run(["make", "install"], cwd=tree, check=True, stdout=subprocess.DEVNULL)
+    log = workdir / "install.log"
+    with log.open("w") as out:
+        if subprocess.run(["make", "install"], cwd=tree, stdout=out, stderr=subprocess.STDOUT).returncode:
+            sys.exit(f"make install in {tree} mislukt:\n" + "\n".join(log.read_text().splitlines()[-20:]))
     return tree
 
 
