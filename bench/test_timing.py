@@ -133,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Bewaard: {work}")
         else:
             if base_tree is not None and not args.base_dir:
-                subprocess.run(["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT, check=False)
+                subprocess.run(["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT, check=False,
+                               capture_output=True)
             shutil.rmtree(work, ignore_errors=True)
+            subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)  # if remove left its record
 
 
 if __name__ == "__main__":
