@@ -21,14 +21,22 @@ LEVEL_BY_PREFIX: dict[str, str] = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"
 
 #: Statuses of a stored observation (``geheim``: suppressed by CBS; ``ontbreekt``: not published / not loaded).
 OBS_STATUSES: tuple[str, ...] = ("ok", "geheim", "ontbreekt")
-#: Statuses of a computed indicator value (``onbetrouwbaar``: denominator below the indicator's minimum).
-VALUE_STATUSES: tuple[str, ...] = ("ok", "geheim", "ontbreekt", "onbetrouwbaar")
+#: Statuses of a computed indicator value (``onbetrouwbaar``: denominator below the indicator's minimum;
+#: ``onvolledig``: an aggregate over only part of its member areas — labelled apart, never drawn as the total).
+VALUE_STATUSES: tuple[str, ...] = ("ok", "geheim", "ontbreekt", "onbetrouwbaar", "onvolledig")
 #: What a user reads for each non-ok status (map legend, cards, tables, CSV).
 STATUS_WORDS: dict[str, str] = {
     "ok": "",
     "geheim": "geheim (CBS)",
     "ontbreekt": "geen gegevens",
     "onbetrouwbaar": "onbetrouwbaar (kleine aantallen)",
+    "onvolledig": "onvolledig (niet alle gebieden)",
+}
+#: How a value relates to the current division (``omrekening`` in trends and exports).
+OMREKENING: dict[str, str] = {
+    "gepubliceerd": "zoals gepubliceerd voor dit gebied",
+    "identiek": "gebied ongewijzigd sinds dat jaar; cijfer zoals gepubliceerd",
+    "omgerekend": "omgerekend naar de huidige indeling (naar oppervlakte)",
 }
 #: Load-run states as users read them (Over de data, etl status).
 RUN_WORDS: dict[str, str] = {"ok": "gelukt", "failed": "mislukt", "running": "bezig"}

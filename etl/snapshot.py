@@ -77,17 +77,25 @@ FVW_NEW = {  # 60039fvw and 81880NED share these keys
 }
 GEMEENTE_SERIES = {
     "85383NED@dertje": ("Regiocode_73", {"InwonersTotaal_1": "inwoners",
-                                         "Eenpersoonshuishoudens_19": "eenpersoonshuishoudens"}),
-    "60039fvw@dertje": ("Regiocode_76", {**FVW_NEW, "Woningvoorraad_56": "woningvoorraad"}),
+                                         "Eenpersoonshuishoudens_19": "eenpersoonshuishoudens",
+                                         "WoningTotaal_36": "woningvoorraad"}),
+    # Woningvoorraad_56 is filled 2007-2012, WoningTotaal_60 2015-2022: never both in one year.
+    "60039fvw@dertje": ("Regiocode_76", {**FVW_NEW, "Woningvoorraad_56": "woningvoorraad",
+                                         "WoningTotaal_60": "woningvoorraad"}),
     "81880NED@dertje": ("Regiocode_65", {**FVW_NEW, "Woningvoorraad_52": "woningvoorraad"}),
     "80860ned@dertje": ("RegiocodeKoppelvariabele_1", {
         "TotaleBevolking_2": "inwoners", "Mannen_3": "mannen", "Vrouwen_4": "vrouwen",
         "k_0Tot15Jaar_5": "leeftijd_0_14", "k_15Tot25Jaar_6": "leeftijd_15_24", "k_25Tot45Jaar_7": "leeftijd_25_44",
         "k_45Tot65Jaar_8": "leeftijd_45_64", "k_65JaarEnOuder_9": "leeftijd_65plus"}),
 }
+#: Years a gemeente series may supply a variable (absent: every year it fills). 85383NED's
+#: WoningTotaal 2024 equals KWB 2024 and 2025 is provisional only, so it serves 2023.
+GEMEENTE_SERIES_YEARS: dict[tuple[str, str], tuple[int, ...]] = {("85383NED@dertje", "woningvoorraad"): (2023,)}
 SES = {"ParticuliereHuishoudens_2": "particuliere_huishoudens", "GemiddeldeScore_29": "ses_woa_score"}
+# 2017 publishes electricity *consumption*; the KWB's elektriciteit_gemiddeld is net *delivery* (from 2021),
+# a different measure: consumption goes to its own variable, never into the delivery series.
 ENERGY_2017 = {"GemiddeldAardgasverbruik_4": "gas_gemiddeld", "GemiddeldElektriciteitsverbruik_5":
-               "elektriciteit_gemiddeld", "IndelingswijzigingWijkenEnBuurten_7": "indelingswijziging"}
+               "elektriciteit_verbruik", "IndelingswijzigingWijkenEnBuurten_7": "indelingswijziging"}
 
 
 def sha256(path: Path) -> str:
@@ -251,6 +259,9 @@ def _manifest_entry(src: Source, inp: Path, out: Path, snapshot_dir: Path, rows:
         "input": inp.name,
         "input_sha256": sha256(inp),
         "sha256": sha256(out),
+        # The load-time choices for this source, so the manifest says what the load does with the file.
+        **({"lege_cel_is_nul": list(src.empty_is_zero)} if src.empty_is_zero else {}),
+        **({"enige_release_voor": list(src.release_of_choice)} if src.release_of_choice else {}),
     }
 
 
@@ -332,7 +343,7 @@ def _snapshot_observations(snapshot_dir: Path, read_source: Callable[[str], pd.D
     obs_parts.append(obs)
     region_parts.append(regs)
     for sid in ("85984NED@niquedegraaff", "85984NED@woonikveilig"):
-        part = read_source(sid)
+        part = zeros_proven(read_source(sid), BY_ID[sid])
         cols = [k for k in part.columns if k in keys and k not in ("Codering_3", "WijkenEnBuurten")]
         _, o, _ = kwb_observations(part.reindex(columns=list(dict.fromkeys(["Codering_3", *keys]))), "85984NED",
                                    2024, keys, sid, strict=True)
@@ -364,6 +375,9 @@ def _snapshot_observations(snapshot_dir: Path, read_source: Callable[[str], pd.D
         else:
             o = melt_observations(df, cols, "Perioden", sid, code_column=code_col, strict=True)
             o = o[o["status"] == "ok"]
+        for (ysid, var), yrs in GEMEENTE_SERIES_YEARS.items():
+            if ysid == sid:
+                o = o[(o["variable"] != var) | o["period"].isin(yrs)]
         obs_parts.append(o)
 
     for sid, var in (("47022NED@woonikveilig", "misdrijven"), ("50150NED@woonikveilig", "goed_ervaren_gezondheid")):
@@ -389,6 +403,7 @@ def _snapshot_observations(snapshot_dir: Path, read_source: Callable[[str], pd.D
 
     obs = pd.concat(obs_parts, ignore_index=True)
     obs = obs[obs["region_code"].map(in_scope)]
+    obs = one_release(obs)
     prio = {s.id: s.priority for s in SOURCES}
     # A published figure beats an empty cell from a higher-priority source: the
     # earlier republished dump predates CBS's later fill-in of the same table.
@@ -400,6 +415,33 @@ def _snapshot_observations(snapshot_dir: Path, read_source: Callable[[str], pd.D
     regions = pd.concat(region_parts, ignore_index=True).drop_duplicates("code")
     obs = _add_missing_2024(obs, regions)
     return obs[OBS_COLUMNS].reset_index(drop=True), regions[REGION_COLUMNS].sort_values("code")
+
+
+def zeros_proven(part: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """Empty cells of the source's ``empty_is_zero`` columns as "0" (returns a copy).
+
+    Only for columns where the overlap with a complete CBS dump proved that the
+    republisher wrote CBS's zeros as empty cells (see ``Source.empty_is_zero``).
+    """
+    out = part.copy()
+    for col in source.empty_is_zero:
+        if col in out.columns:
+            out[col] = out[col].where(out[col].str.strip() != "", "0")
+    return out
+
+
+def one_release(obs: pd.DataFrame) -> pd.DataFrame:
+    """Keep one release per table and variable: a source's ``release_of_choice`` drops the others.
+
+    Two republications of one CBS table id can be two versions of it (CBS
+    revises a table after its first release); a year must not mix them.
+    """
+    table = obs["source_id"].map({s.id: s.table_id for s in SOURCES})
+    drop = pd.Series(False, index=obs.index)
+    for src in SOURCES:
+        for var in src.release_of_choice:
+            drop |= (obs["variable"] == var) & (table == src.table_id) & (obs["source_id"] != src.id)
+    return obs[~drop]
 
 
 def _crosswalk_2024() -> dict[str, str]:

@@ -30,6 +30,14 @@ class Source:
     priority: int
     notes: str = ""
     url: str = ""
+    #: Source columns (CBS keys) whose empty cells are proven CBS zeros: where this
+    #: republication overlaps a complete CBS dump, every empty cell of these columns
+    #: is a 0 there (checked by tests/test_snapshot.py), so the load reads them as 0.
+    empty_is_zero: tuple[str, ...] = ()
+    #: Harmonised variables for which this republication is the one release of its
+    #: table we use: other republications of the same table (an older release) are
+    #: dropped for them, so one year never mixes two versions of a table.
+    release_of_choice: tuple[str, ...] = ()
 
     def row(self) -> dict:
         d = asdict(self)
@@ -74,8 +82,17 @@ SOURCES: tuple[Source, ...] = (
         "loukanton/woonikveilig", f"{_WOONIK} data/gemeente/GMxxxx.json @ 1fc8a40b", "2024", CC_BY,
         "kwb/woonikveilig_kwb2024_crime_health_13gm.csv", "kwb_2024_85984NED_woonikveilig.csv", 30,
         "Ongeveer 20 KWB-variabelen voor alle 13 gemeenten, door de herpublicist hernoemd; hier terugvertaald "
-        "naar de CBS-sleutels. Vult De Wolden, Meppel, Midden-Drenthe, Noordenveld, Tynaarlo en Westerveld aan.",
+        "naar de CBS-sleutels. Vult De Wolden, Meppel, Midden-Drenthe, Noordenveld, Tynaarlo en Westerveld aan. "
+        "Lege cellen zijn hier zowel CBS-nullen als geheime waarden: waar deze herpublicatie de volledige "
+        "CBS-dump (dertje, 7 gemeenten) overlapt, is elke lege cel bij inwoners (10 van 10), 0-14 jaar (38/38), "
+        "65+ (25/25) en huishoudens (18/18) een CBS-0; die vier kolommen lezen we daarom als 0. Bij andere "
+        "kolommen (bv. koopwoningen: 3 nullen, 70 geheim) is dat niet bewezen en blijft leeg 'geheim'. "
+        "WOZ 2024: dit is de latere release van 85984NED (peildatum 19-07-2026; nabije voorzieningen en "
+        "inkomen zijn hier al ingevuld, in de dertje-dump nog niet). De twee releases verschillen in 164 van "
+        "635 overlappende WOZ-waarden; we gebruiken voor WOZ 2024 alleen deze release, voor alle gebieden.",
         "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/85984NED/table",
+        empty_is_zero=("AantalInwoners_5", "k_0Tot15Jaar_8", "k_65JaarOfOuder_12", "HuishoudensTotaal_29"),
+        release_of_choice=("woz_waarde",),
     ),
     Source(
         "85318NED@tmap", "85318NED", "Kerncijfers wijken en buurten 2022 (wijken en gemeenten)", "CBS",
@@ -87,13 +104,18 @@ SOURCES: tuple[Source, ...] = (
         "85383NED@dertje", "85383NED", "Verdeelmaatstaven gemeentefonds 2023-2025 (Financiële-verhoudingswet)",
         "CBS (dataderden, voor BZK)", "dertje/cbs_datasets", f"{_DERTJE} 85383NED.csv @ fda64267", "2023-2025",
         "open data van derden via CBS; bronvermelding CBS", "gemeente/dataderden_85383NED_gemeenten_2023_2025.csv",
-        "gemeente_2023_2025_85383NED.csv", 40, "Definitieve cijfers gaan voor voorlopige.",
+        "gemeente_2023_2025_85383NED.csv", 40,
+        "Definitieve cijfers gaan voor voorlopige. Woningvoorraad (WoningTotaal) alleen voor 2023: 2024 komt "
+        "uit KWB 2024 (gelijk aan deze tabel), 2025 is alleen voorlopig.",
     ),
     Source(
         "60039fvw@dertje", "60039fvw", "Verdeelmaatstaven gemeentefonds 2007-2023 (Financiële-verhoudingswet)",
         "CBS (dataderden, voor BZK)", "dertje/cbs_datasets", f"{_DERTJE} 60039fvw.csv @ ef80a472", "2007-2023",
         "open data van derden via CBS; bronvermelding CBS", "gemeente/dataderden_60039fvw_gemeenten_2007_2023.csv",
-        "gemeente_2007_2023_60039fvw.csv", 50, "Bevolkingskolommen zijn na 2017 leeg.",
+        "gemeente_2007_2023_60039fvw.csv", 50,
+        "Bevolkingskolommen zijn na 2017 leeg. Woningvoorraad: 2007-2012 uit Woningvoorraad, 2015-2022 uit "
+        "WoningTotaal (2013-2014 leeg); WoningTotaal 2022 en 2024 (85383NED) zijn gelijk aan KWB-woningvoorraad "
+        "(op 2 gemeenten na, verschil < 60 woningen): daarom dezelfde variabele, met een bronwissel als breuk.",
     ),
     Source(
         "81880NED@dertje", "81880NED", "Verdeelmaatstaven gemeentefonds 1997-2006 (Financiële-verhoudingswet)",
@@ -132,7 +154,8 @@ SOURCES: tuple[Source, ...] = (
         "84314NED@dertje", "84314NED", "Energieverbruik particuliere woningen; woningtype, wijken en buurten, 2017",
         "CBS", "dertje/cbs_datasets", f"{_DERTJE} 84314NED.csv @ 19ce4e16", "2017", CC_BY,
         "energy/energieverbruik_woningen_2017_84314NED_partial.csv", "energie_2017_84314NED_dertje.csv", 10,
-        "Totaal woningen; 8 gemeenten (afkapping). In 2017 elektriciteitsverbruik, vanaf 2023 levering.",
+        "Totaal woningen; 8 gemeenten (afkapping). Dit is elektriciteitsverbruik (variabele elektriciteit_verbruik), "
+        "niet de netto levering die de KWB vanaf 2021 geeft (elektriciteit_gemiddeld): twee maten, twee reeksen.",
     ),
     Source(
         "86097NED@dertje", "86097NED", "Woonplaatsen in Nederland 2025", "CBS", "dertje/cbs_datasets",

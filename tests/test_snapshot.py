@@ -12,6 +12,7 @@ import pytest
 from dorpenmonitor.settings import GEMEENTEN
 from etl import snapshot
 from etl.snapshot import WOONIK_TO_CBS, SnapshotError
+from etl.sources import BY_ID
 
 
 def test_manifest_checksums_hold(snapshot_dir):
@@ -115,3 +116,62 @@ def test_build_is_reproducible(tmp_path, snapshot_dir):
     snapshot.build(snapshot.PROJECT_SHARED, tmp_path)
     for e in snapshot.read_manifest(snapshot_dir)["sources"]:
         assert (tmp_path / e["file"]).read_bytes() == (snapshot_dir / e["file"]).read_bytes(), e["file"]
+
+
+def test_empty_is_zero_is_proven_on_the_overlap(snapshot_dir):
+    """woonikveilig writes CBS zeros as empty cells: exactly the listed columns are proven zeros.
+
+    Where the republication overlaps the complete CBS dump (7 gemeenten), every
+    empty cell of a listed column is a 0 in the dump; every column not listed
+    has an empty cell that is not a CBS 0 (suppressed), so it must stay 'geheim'.
+    """
+    full = pd.read_csv(snapshot_dir / "kwb_2024_85984NED_dertje.csv", dtype=str, keep_default_na=False)
+    sub = pd.read_csv(snapshot_dir / "kwb_2024_85984NED_woonikveilig.csv", dtype=str, keep_default_na=False)
+    both = full.merge(sub, on="Codering_3", suffixes=("", "_r"))
+    listed = set(BY_ID["85984NED@woonikveilig"].empty_is_zero)
+    proven = set()
+    for key in WOONIK_TO_CBS.values():
+        empty = both[f"{key}_r"].str.strip() == ""
+        cbs = pd.to_numeric(both.loc[empty, key], errors="coerce")
+        if empty.any() and (cbs == 0).all():
+            proven.add(key)
+    assert listed == proven
+    assert {"AantalInwoners_5", "k_0Tot15Jaar_8", "k_65JaarOfOuder_12", "HuishoudensTotaal_29"} == listed
+
+
+def test_proven_zeros_load_as_zero_in_the_woonik_only_gemeenten(store):
+    """Zuidlaren's share 0-14 no longer drops buurten with 0 children as 'geheim' (17.1% → 16.3%)."""
+    obs = store.observations(["inwoners", "leeftijd_0_14", "leeftijd_65plus", "huishoudens"], level="buurt",
+                             periods=[2024])
+    assert obs["status"].eq("ok").all()
+    assert (obs["value"] == 0).sum() > 0
+    z = obs[obs["region_code"].str.startswith("BU1730")]
+    assert z.loc[z["variable"] == "leeftijd_0_14", "value"].eq(0).any()
+
+
+def test_gemeente_woningvoorraad_has_every_year_from_2015(store):
+    obs = store.observations(["woningvoorraad"], level="gemeente")
+    ok = obs[obs["status"].eq("ok")]
+    years = ok.groupby("period")["region_code"].nunique()
+    for y in range(2015, 2025):
+        assert years.get(y) == 13, y
+    # The Fvw table's WoningTotaal is the KWB woningvoorraad: 2023 from 85383NED, continuous with 2024 (KWB).
+    src = ok.groupby("period")["source_id"].agg(set)
+    assert src[2016] == {"60039fvw@dertje"} and src[2023] == {"85383NED@dertje"}
+    assert ok.loc[(ok["period"] == 2025)].empty  # provisional only: not loaded
+    emmen = ok[ok["region_code"] == "GM0114"].set_index("period")["value"]
+    assert emmen[2023] == 50332 and emmen[2024] == 50563
+
+
+def test_woz_2024_comes_from_one_release(store):
+    obs = store.observations(["woz_waarde"], periods=[2024])
+    assert set(obs["source_id"]) == {"85984NED@woonikveilig"}
+    assert "164 van 635" in BY_ID["85984NED@woonikveilig"].notes
+
+
+def test_2017_consumption_is_not_delivery(store):
+    """84314NED 2017 is electricity *consumption*: it feeds elektriciteit_verbruik, never the delivery series."""
+    deliv = store.observations(["elektriciteit_gemiddeld"], periods=[2017])
+    cons = store.observations(["elektriciteit_verbruik"], periods=[2017])
+    assert deliv.empty
+    assert len(cons) > 0 and set(cons["source_id"]) == {"84314NED@dertje"}
