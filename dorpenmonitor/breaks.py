@@ -114,8 +114,8 @@ SOURCE_CHANGES: tuple[SourceChange, ...] = (
     SourceChange("woningvoorraad", 2015, "gemeente", "60039fvw Woningvoorraad", "60039fvw WoningTotaal",
                  "Andere kolom vanaf 2015 (2013-2014 leeg): Emmen 46.701 (2012) → 49.119 (2015), +5% in drie jaar "
                  "terwijl het inwonertal daalde; niet als groei te lezen."),
-    SourceChange("elektriciteit_gemiddeld", 2021, "buurt", "verbruik", "levering",
-                 "Tot 2020 gemiddeld elektriciteitsverbruik, vanaf 2021 netto levering: een andere maat."),
+    # Electricity: consumption (to 2020, 84314NED 2017) and net delivery (KWB from 2021) are two variables
+    # (elektriciteit_verbruik, elektriciteit_gemiddeld), never one series, so no break is needed here.
 )
 
 

@@ -161,7 +161,11 @@ indicator_values = sa.Table(
     sa.Column("rank_in_gemeente", sa.Integer),  # 1 = highest 'ok' value in the gemeente (gemeenten: among all 13)
     sa.Column("count_in_gemeente", sa.Integer),  # how many 'ok' values were ranked
     sa.Column("bron", sa.Text, nullable=False, default=""),  # CBS tables this value came from, comma-separated
-    sa.Column("breuk", sa.Boolean, nullable=False, default=False),  # division changed since the previous point
+    sa.Column("breuk", sa.Boolean, nullable=False, default=False),  # not comparable with the previous point
+    sa.Column("breuk_reden", sa.Text, nullable=False, default=""),  # why (herindeling, bronwissel, …), '; '-joined
+    # 'gepubliceerd' (as CBS published it for this area), 'identiek' (Drenthe/monitor: the sum of all their
+    # gemeenten), 'omgerekend' (converted to the current buurt division; see indicators.series)
+    sa.Column("omrekening", sa.String(12), nullable=False, default="gepubliceerd"),
     sa.Column("gemeente_waarde", sa.Float),
     sa.Column("drenthe_waarde", sa.Float),
     sa.Column("monitor_waarde", sa.Float),
@@ -217,7 +221,13 @@ indicator_areas = sa.Table(
     sa.Column("dorp", sa.Text, nullable=False, default=""),  # villages: JSON {buurten, bron, regels}
 )
 
+#: Level suffix of the cube rows converted to the current buurt division ('buurt_om', 'dorp_om').
+CONVERTED_SUFFIX = "_om"
 CUBE_TABLES: tuple[sa.Table, ...] = (indicator_values, indicator_comparables, indicator_years, indicator_areas)
+#: Frame name (key, value) of meta rows a cube carries along (e.g. the buurt conversion summary).
+CUBE_META = "cube_meta"
+#: Meta key with the buurt conversion summary (JSON, see ``Computation.conversion_summary``).
+CONVERSION_KEY = "omrekening_buurten"
 #: Meta key written with every cube (load, refresh, recompute): part of the app's data version.
 CUBE_STAMP = "indicators_computed"
 
@@ -582,8 +592,12 @@ class Store:
                 n += _bulk_insert(conn, table, frame)
             for index in table.indexes:
                 index.create(conn)
-        conn.execute(meta.delete().where(meta.c.key == CUBE_STAMP))
-        conn.execute(meta.insert(), [{"key": CUBE_STAMP, "value": stamp or now()}])
+        extra = frames.get(CUBE_META)
+        rows = [{"key": CUBE_STAMP, "value": stamp or now()}]
+        if extra is not None and not extra.empty:
+            rows += [{"key": str(k), "value": str(v)} for k, v in zip(extra["key"], extra["value"], strict=True)]
+        conn.execute(meta.delete().where(meta.c.key.in_([r["key"] for r in rows])))
+        conn.execute(meta.insert(), rows)
         return n
 
     def has_cube(self) -> bool:
@@ -618,17 +632,31 @@ class Store:
         indicator: str | None = None,
         jaar: int | None = None,
         columns: Sequence[str] | None = None,
+        omgerekend: bool = False,
     ) -> pd.DataFrame:
-        """Cube rows of some areas (index ix_iv_code), optionally one indicator and year; ordered by jaar."""
+        """Cube rows of some areas (index ix_iv_code), optionally one indicator and year; ordered by jaar.
+
+        ``omgerekend``: the rows converted to the current buurt division (levels ending in
+        :data:`CONVERTED_SUFFIX`) instead of the published ones.
+        """
         iv = indicator_values
         cols = [iv.c[name] for name in columns] if columns else list(iv.c)
         codes = list(codes)
         q = sa.select(*cols).where(iv.c.code == codes[0] if len(codes) == 1 else iv.c.code.in_(codes))
+        converted = iv.c.niveau.like(f"%{CONVERTED_SUFFIX}")
+        q = q.where(converted if omgerekend else sa.not_(converted))
         if indicator is not None:
             q = q.where(iv.c.indicator == indicator)
         if jaar is not None:
             q = q.where(iv.c.jaar == int(jaar))
         return self._frame(q.order_by(iv.c.indicator, iv.c.jaar))
+
+    def cube_converted_years(self) -> list[int]:
+        """Years with rows converted to the current buurt division (index ix_iv_level)."""
+        iv = indicator_values
+        q = sa.select(iv.c.jaar).where(iv.c.niveau.in_([f"buurt{CONVERTED_SUFFIX}", f"dorp{CONVERTED_SUFFIX}"]))
+        f = self._frame(q.distinct())
+        return sorted(int(j) for j in f["jaar"])
 
     def cube_years(self) -> pd.DataFrame:
         """indicator, niveau, jaar, heeft_waarde, bronnen: one small table for the whole cube."""

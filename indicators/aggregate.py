@@ -164,19 +164,29 @@ def aggregate(
     status: pd.DataFrame,
     groups: Mapping[str, Sequence[str]],
     members: pd.DataFrame | None = None,
+    *,
+    complete: bool = False,
 ) -> pd.DataFrame:
     """Indicator ``ind`` for each group of areas.
 
     ``values``/``status`` are wide frames of the member areas (as for
     :func:`indicators.registry.evaluate`); ``groups`` maps a group code to its
     member codes. Returns, indexed by group code: ``waarde``, ``status``,
-    ``note``, ``dekking`` (0–1 share of residents in contributing members).
-    Inputs are not modified. ``members``: :func:`membership` of ``groups`` in
-    ``values.index``, when many indicators are aggregated over the same groups.
+    ``note``, ``dekking`` (0–1 share of residents in contributing members),
+    ``leden`` (members with the indicator's inputs published, suppressed or not)
+    and ``leden_totaal``. With ``complete`` (Drenthe, the monitor total,
+    villages) a group of which a member has no published inputs at all (not in
+    that year's data, another division, a table that skips it) gets status
+    ``onvolledig``: its value is a partial sum, kept for export but never the
+    total. A member whose figure CBS suppressed still counts as present (that is
+    what ``dekking`` reports). Inputs are not modified. ``members``:
+    :func:`membership` of ``groups`` in ``values.index``, when many indicators
+    are aggregated over the same groups.
     """
     order = list(groups)
     empty = pd.DataFrame(
-        {"waarde": np.nan, "status": "ontbreekt", "note": "", "dekking": np.nan}, index=pd.Index(order, name=None)
+        {"waarde": np.nan, "status": "ontbreekt", "note": "", "dekking": np.nan, "leden": 0,
+         "leden_totaal": [len(groups[g]) for g in order]}, index=pd.Index(order, name=None)
     )
     if ind.aggregation == "none":
         return empty.assign(note="niet aggregeerbaar")
@@ -188,25 +198,39 @@ def aggregate(
     result = _one_way(ind, values, status, members)
     positions = pd.RangeIndex(len(order))
     size = pd.Series([len(m) for m in groups.values()], index=positions)
+    if complete:
+        result = _mark_incomplete(result, size)
     if ind.fallback is not None and all(v in values.columns for v in ind.fallback.variables):
-        need = result["status"].isin(["ontbreekt", "geheim"])
+        need = result["status"].isin(["ontbreekt", "geheim", "onvolledig"])
         if need.any():
             fb = ind.fallback
             # The fallback as an indicator of its own: same metadata, other inputs.
             shadow = replace(ind, numerator=fb.variables, denominator=(), extra_inputs=(), compute=fb.compute,
                              fallback=None, denominator_value=None)
             alt = _one_way(shadow, values, status, members)
+            if complete:
+                alt = _mark_incomplete(alt, size)
             use = need & alt["status"].isin(["ok", "onbetrouwbaar"])
             alt.loc[use, "note"] = (fb.note + "; " + alt.loc[use, "note"]).str.rstrip("; ")
             result.loc[use] = alt.loc[use]
     result = result.reindex(positions).fillna({"status": "ontbreekt", "note": ""})
     # Members outside the data (another year's buurt codes) or without inputs: say how many counted.
     n = result["n"].fillna(0).astype(int)
-    short = n.lt(size) & result["status"].isin(["ok", "onbetrouwbaar"])
+    short = n.lt(size) & result["status"].isin(["ok", "onbetrouwbaar", "onvolledig"])
     result.loc[short, "note"] = _join(result.loc[short, "note"], n[short].astype(str) + " van "
                                       + size[short].astype(str) + " gebieden")
+    result["leden"] = result["leden"].fillna(0).astype(int)
+    result["leden_totaal"] = size.astype(int).to_numpy()
     result.index = pd.Index(order, name=None)
     return result.drop(columns="n")
+
+
+def _mark_incomplete(res: pd.DataFrame, size: pd.Series) -> pd.DataFrame:
+    """Status 'onvolledig' where not every member has the inputs published (a partial sum is not the total)."""
+    out = res.copy()
+    part = out["leden"].lt(size.reindex(out.index)) & out["status"].isin(["ok", "onbetrouwbaar"])
+    out.loc[part, "status"] = "onvolledig"
+    return out
 
 
 def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
@@ -225,6 +249,8 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
     mstat = _member_status(status, members, inputs)
     any_secret = mstat.eq("geheim").any(axis=1).groupby(members["groep"]).any().reindex(groups_all, fill_value=False)
     n_known = known.groupby(members["groep"]).sum().reindex(groups_all, fill_value=0)
+    # Present: published for this member (a suppressed figure is published as 'geheim'), for every input.
+    present = mstat.ne("ontbreekt").all(axis=1).groupby(members["groep"]).sum().reindex(groups_all, fill_value=0)
     agg_status = pd.DataFrame("ok", index=agg.index, columns=agg.columns)
     agg_status = agg_status.where(agg.notna(), "ontbreekt")
     res = evaluate(ind, agg.reindex(columns=list(inputs)), agg_status.reindex(columns=list(inputs)))
@@ -240,6 +266,7 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
     by_residents = tot.gt(0)
     dekking = (cov_res.fillna(0) / tot.where(by_residents)).fillna(cov_cnt)
     res["n"] = n_known
+    res["leden"] = present
     res["dekking"] = dekking.where(res["status"].ne("ontbreekt") & res["status"].ne("geheim"))
 
     partial = res["dekking"].lt(0.9995)

@@ -18,16 +18,22 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
+from dorpenmonitor.breaks import FIXED_DIVISION_TABLES, GEMEENTE_CHANGES, SOURCE_CHANGES
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
 from dorpenmonitor.settings import DRENTHE, GEMEENTEN, get_settings
 from dorpenmonitor.store import Store
+from geodata.crosswalk import build_crosswalks
+from indicators import series as sr
 from indicators import villages as vl
 from indicators.aggregate import aggregate, membership, weights_for
 from indicators.registry import REGISTRY, Indicator, evaluate, get
 from indicators.results import (
+    BENCHMARK_SERIES_COLUMNS,
     COMPUTE_COLUMNS,
     MISSING,
     STEDELIJKHEID_LABELS,
@@ -39,8 +45,19 @@ from indicators.results import (
     check_gemeente,
     check_niveau,
 )
+from indicators.series import GEPUBLICEERD, IDENTIEK, OMGEREKEND
 
 SEP = "|"  # joins code and year into one row key, so a whole level is computed in one pass
+USABLE = ("ok", "onbetrouwbaar")
+ONVOLLEDIG = "onvolledig"
+#: Reasons a value is not comparable with the area's previous usable value (``breuk_reden``).
+REASON_HERINDELING = "gemeentelijke herindeling {jaar}"
+REASON_CBS = "indelingswijziging (CBS)"
+REASON_SOURCE = "bronwissel {variable} {jaar}"
+REASON_WAY = "andere berekening"
+REASON_BUURT = "buurtindeling gewijzigd"
+#: Levels with a series on the current buurt division (buurten converted by the crosswalk, villages from them).
+CONVERTIBLE = ("buurt", "dorp")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -104,6 +121,126 @@ def _rank(frame: pd.DataFrame, niveau: str) -> pd.Series:
     ok = frame["waarde"].where(frame["status"].eq("ok"))
     gm = pd.Series("alle", index=frame.index) if niveau == "gemeente" else frame["gemeente_code"]
     return ok.groupby([gm, frame["jaar"]]).rank(ascending=False, method="min").astype("Int64")
+
+
+def _way_fallback(ind: Indicator, notes: pd.Series) -> np.ndarray:
+    """True where a row's value came from the indicator's fallback (its note says so)."""
+    if ind.fallback is None:
+        return np.zeros(len(notes), dtype=bool)
+    return notes.fillna("").astype(str).str.contains(ind.fallback.note, regex=False).to_numpy()
+
+
+def _prev_usable(arr: np.ndarray, usable: np.ndarray, code: pd.Series) -> np.ndarray:
+    """Per row (sorted by code, jaar): ``arr`` of the same code's previous usable row (NaN: none)."""
+    s = pd.Series(np.where(usable, arr, np.nan))
+    return s.groupby(code).shift(1).groupby(code).ffill().to_numpy()
+
+
+def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ...]],
+                  fixed: np.ndarray | None = None,
+                  redivided: dict[str, tuple[int, ...]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a long table (indicator, code, jaar, status, note): breuk and its reasons.
+
+    A value breaks from the area's previous usable value ('ok'/'onbetrouwbaar')
+    of the same indicator when, between the two years, (1) the area's gemeente
+    was re-divided (:data:`dorpenmonitor.breaks.GEMEENTE_CHANGES`: Drenthe 1998,
+    Hardenberg 2001) unless both values come from a table published on one fixed
+    division (``fixed``, per row), (2) CBS marks a division change
+    (indelingswijziging 2/3, ``changes`` per code), (3) a variable the value
+    reads switches source (:data:`~dorpenmonitor.breaks.SOURCE_CHANGES` at this
+    level; villages read buurten), or (4) one is computed by the indicator's
+    fallback and the other not (another measure), or (5) the area's buurten
+    lie on another division (``redivided`` per code: years whose buurt
+    division differs from the year before, from the crosswalk; published
+    series only). Returns (breuk, reasons
+    joined by '; '), aligned with ``t``'s rows.
+    """
+    n = len(t)
+    brk = np.zeros(n, dtype=bool)
+    why = np.full(n, "", dtype=object)
+    if n == 0:
+        return brk, why
+    src_level = "buurt" if niveau == "dorp" else niveau
+    codes_all = t["code"].astype(str).to_numpy()
+    gm_all = np.array(["GM" + c[2:6] for c in codes_all], dtype=object)
+    fixed_all = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
+    chg = pd.DataFrame([(c, y) for c, ys in changes.items() for y in ys], columns=["code", "wijziging"])
+    red = pd.DataFrame([(c, y) for c, ys in (redivided or {}).items() for y in ys], columns=["code", "wijziging"])
+    for ind_id, idx in t.groupby("indicator", sort=False).indices.items():
+        ind = REGISTRY[ind_id]
+        sub = t.iloc[idx]
+        order = np.lexsort((sub["jaar"].to_numpy(), codes_all[idx]))
+        rows = idx[order]
+        code = pd.Series(codes_all[rows])
+        jaar = t["jaar"].to_numpy()[rows].astype(float)
+        usable = t["status"].to_numpy()[rows]
+        usable = np.isin(usable, USABLE)
+        fb = _way_fallback(ind, t["note"].iloc[rows].reset_index(drop=True))
+        fx = fixed_all[rows]
+
+        prev = _prev_usable(jaar, usable, code)
+        prev_fb = _prev_usable(fb.astype(float), usable, code)
+        prev_fx = _prev_usable(fx.astype(float), usable, code)
+        has_prev = ~np.isnan(prev)
+        reasons: list[tuple[np.ndarray, str | np.ndarray]] = []
+        gm = gm_all[rows]
+        for c in GEMEENTE_CHANGES:
+            hit = has_prev & (gm == c.code) & (prev < c.jaar) & (c.jaar <= jaar) & ~(fx & (prev_fx == 1))
+            reasons.append((hit, REASON_HERINDELING.format(jaar=c.jaar)))
+        if len(chg):
+            cbs = np.zeros(len(rows), dtype=bool)
+            for y0, cs in chg.groupby("wijziging")["code"]:
+                cbs |= has_prev & code.isin(set(cs)).to_numpy() & (prev < y0) & (y0 <= jaar)
+            reasons.append((cbs, REASON_CBS))
+        if len(red):
+            moved = np.zeros(len(rows), dtype=bool)
+            for y0, cs in red.groupby("wijziging")["code"]:
+                moved |= has_prev & code.isin(set(cs)).to_numpy() & (prev < y0) & (y0 <= jaar)
+            reasons.append((moved, REASON_BUURT))
+        for sc in SOURCE_CHANGES:
+            if sc.niveau != src_level:
+                continue
+            main = sc.variable in ind.inputs
+            alt = ind.fallback is not None and sc.variable in ind.fallback.variables
+            if not (main or alt):
+                continue
+            reads = np.where(fb, alt, main)
+            hit = has_prev & reads & (prev < sc.jaar) & (sc.jaar <= jaar)
+            reasons.append((hit, REASON_SOURCE.format(variable=sc.variable, jaar=sc.jaar)))
+        if ind.fallback is not None:
+            reasons.append((has_prev & (fb.astype(float) != prev_fb), REASON_WAY))
+        any_hit = np.zeros(len(rows), dtype=bool)
+        text = np.full(len(rows), "", dtype=object)
+        for hit, word in reasons:
+            if not hit.any():
+                continue
+            any_hit |= hit
+            text[hit] = np.where(text[hit] == "", word, text[hit] + "; " + word)
+        brk[rows] = any_hit
+        why[rows] = text
+    return brk, why
+
+
+def _fixed_rows(t: pd.DataFrame, bron: pd.DataFrame) -> np.ndarray:
+    """Per gemeente row: all the value's tables are published on one fixed division (FIXED_DIVISION_TABLES)."""
+    out = np.zeros(len(t), dtype=bool)
+    if bron.empty:
+        return out
+    fixed = {k.lower() for k in FIXED_DIVISION_TABLES}
+    keys = t["code"].astype(str) + SEP + t["jaar"].astype(str)
+    for ind_id, idx in t.groupby("indicator", sort=False).indices.items():
+        ind = REGISTRY[ind_id]
+        fb = _way_fallback(ind, t["note"].iloc[idx].reset_index(drop=True))
+        for use_fb, way in ((False, ind.inputs), (True, ind.fallback.variables if ind.fallback else ())):
+            cols = [v for v in way if v in bron.columns]
+            m = fb == use_fb
+            if not cols or not m.any():
+                continue
+            sub = bron[cols]
+            low = sub.apply(lambda col: col.str.lower() if col.dtype == object else col)
+            ok = (low.isin(fixed) | sub.isna()).all(axis=1) & sub.notna().any(axis=1)
+            out[idx[m]] = ok.reindex(keys.iloc[idx[m]].to_numpy()).fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 _TABLE_COLUMNS = ["code", "naam", "gemeente_code", "indicator", "waarde", "status", "note", "dekking",
@@ -247,7 +384,8 @@ class Computation:
         members = membership(groups, values.index) if niveau == "dorp" else None
         for ind in REGISTRY.values():
             if niveau == "dorp":
-                res = aggregate(ind, values, status, groups, members)
+                # A village only from all its buurten: a year on another division is 'onvolledig', not a total.
+                res = aggregate(ind, values, status, groups, members, complete=True)
             else:
                 res = evaluate(ind, values, status)
                 res["dekking"] = np.nan
@@ -349,33 +487,215 @@ class Computation:
             raise ValueError(f"Onbekend dorp '{code}'")
         return [code]
 
-    def trend(self, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+    @memoized
+    def _breuk_all(self, niveau: str) -> tuple[np.ndarray, np.ndarray]:
+        """Breuk flag and reasons per row of :meth:`_table_all` (published series; see :func:`series_breaks`)."""
+        t = self._table_all(niveau)
+        fixed = _fixed_rows(t, self._inputs_all("gemeente")[2]) if niveau == "gemeente" else None
+        redivided = self._redivided(niveau) if niveau in CONVERTIBLE else None
+        return series_breaks(t, niveau, self._changes(niveau), fixed, redivided)
+
+    def _changes(self, niveau: str) -> dict[str, tuple[int, ...]]:
+        """CBS indelingswijziging years per area code (a village: any of its buurten)."""
+        br = self._breaks()
+        if niveau == "dorp":
+            return {v.code: tuple(sorted({y for b in v.buurten for y in br.get(b, ())})) for v in self.villages()}
+        return br
+
+    # -- one geography over time: buurten (and villages) on the current division --------
+
+    @memoized
+    def _crosswalk(self) -> tuple[pd.DataFrame, dict[int, str], str]:
+        """(crosswalk of every older buurt division onto the current one, year → vintage, current vintage).
+
+        Built from the boundaries in the store (:func:`geodata.crosswalk.build_crosswalks`,
+        weighted by land area); a year is placed on the vintage whose codes cover its buurten best.
+        """
+        empty = pd.DataFrame(columns=["jaar", "code_oud", "code", "aandeel", "dekking_nieuw", "soort", "methode",
+                                      "vintage"])
+        bnd = self.store.boundaries(level="buurt", web=False)
+        if bnd.empty or self._inputs_all("buurt")[0].empty:
+            return empty, {}, ""
+        vint = {v: set(g["region_code"]) for v, g in bnd.groupby("vintage")}
+        current = sr.current_vintage(set(self._current_codes("buurt")), vint)
+        codes, yrs = self._level_keys("buurt")
+        by_year = pd.Series(codes).groupby(yrs).agg(set)
+        year_vintage = {int(y): sr.vintage_for(c, vint, current, int(y)) for y, c in by_year.items()}
+        old = sorted({v for v in year_vintage.values() if v != current})
+        if not old:
+            return empty, year_vintage, current
+
+        def gdf(v: str) -> gpd.GeoDataFrame:
+            g = bnd[bnd["vintage"] == v]
+            return gpd.GeoDataFrame({"code": g["region_code"].to_numpy()},
+                                    geometry=shapely.from_geojson(g["geometry"].to_numpy()), crs=4326)
+
+        # Keyed by the vintage's position, then labelled with the vintage name.
+        cw = build_crosswalks({i: gdf(v) for i, v in enumerate(old)}, gdf(current))
+        cw = cw.assign(vintage=cw["jaar"].map(dict(enumerate(old))))
+        return cw, year_vintage, current
+
+    def converted_years(self) -> tuple[int, ...]:
+        """Buurt years published on an older division (converted to the current one in the converted view)."""
+        _, year_vintage, current = self._crosswalk()
+        return tuple(sorted(y for y, v in year_vintage.items() if v != current))
+
+    def conversion_summary(self) -> dict:
+        """How buurten of older divisions relate to the current one.
+
+        {'huidige_indeling': vintage, 'methode': …, 'per_jaar': {year: {soort: number of current buurten}}}.
+        """
+        cw, year_vintage, current = self._crosswalk()
+        out: dict = {"huidige_indeling": current, "per_jaar": {}, "methode": ""}
+        for y in self.converted_years():
+            sub = cw[cw["vintage"] == year_vintage[y]].drop_duplicates("code")
+            out["per_jaar"][y] = {str(k): int(n) for k, n in sub["soort"].value_counts().items()}
+            out["methode"] = str(sub["methode"].iloc[0]) if len(sub) else ""
+        return out
+
+    @memoized
+    def _redivided(self, niveau: str) -> dict[str, tuple[int, ...]]:
+        """Per current buurt (or village), the years from which its published figures lie on another ground.
+
+        A buurt that is not 'identiek' to its own code in an older division (split,
+        merged, reshaped or renumbered) changes ground wherever the loaded years switch
+        between that division and the current one.
+        """
+        cw, year_vintage, current = self._crosswalk()
+        if not len(cw):
+            return {}
+        years = sorted(year_vintage)
+        switch = [y for p, y in zip(years, years[1:], strict=False) if year_vintage[p] != year_vintage[y]]
+        out: dict[str, set[int]] = {}
+        for v, g in cw.groupby("vintage"):
+            same = g[(g["soort"] == IDENTIEK) & (g["code_oud"] == g["code"])]["code"]
+            moved = set(g["code"]) - set(same)
+            yrs = {y for y in switch if v in (year_vintage[y], year_vintage[years[years.index(y) - 1]])}
+            for c in moved:
+                out.setdefault(c, set()).update(yrs)
+        if niveau == "dorp":
+            return {v.code: tuple(sorted({y for b in v.buurten for y in out.get(b, ())})) for v in self.villages()
+                    if any(b in out for b in v.buurten)}
+        return {c: tuple(sorted(ys)) for c, ys in out.items()}
+
+    @memoized
+    def _converted_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+        """Buurt inputs of the converted years on the current division: values, status, omrekening per 'code|year'."""
+        values, status, _ = self._inputs_all("buurt")
+        cw, year_vintage, _ = self._crosswalk()
+        parts_v, parts_s, parts_o = [], [], []
+        codes, yrs = self._level_keys("buurt")
+        for y in self.converted_years():
+            m = yrs == y
+            sub_v = values[m].set_axis(pd.Index(codes[m]))
+            sub_s = status[m].set_axis(pd.Index(codes[m]))
+            cv, cs, co = sr.convert_year(sub_v, sub_s, cw[cw["vintage"] == year_vintage[y]])
+            key = cv.index + SEP + str(y)
+            parts_v.append(cv.set_axis(key))
+            parts_s.append(cs.set_axis(key))
+            parts_o.append(co.set_axis(key))
+        if not parts_v:
+            e = pd.DataFrame(index=pd.Index([], dtype=object))
+            return e, e, pd.Series(dtype=object)
+        out_v = pd.concat(parts_v).astype("float64")
+        out_s = status_frame(pd.concat(parts_s).reindex(columns=out_v.columns))
+        return out_v, out_s, pd.concat(parts_o)
+
+    @memoized
+    def _table_converted(self, niveau: str) -> pd.DataFrame:
+        """Every indicator of the converted years on the current division (buurt or dorp), with ``omrekening``."""
+        values, status, om = self._converted_inputs()
+        cols = [*_TABLE_COLUMNS, "jaar", "omrekening", "bron"]
+        if values.empty:
+            return pd.DataFrame(columns=cols)
+        values, status = _full_columns(values, status)
+        conv = self.converted_years()
+        if niveau == "dorp":
+            vgroups = vl.groups(self.villages())
+            groups = {f"{v}{SEP}{y}": [f"{b}{SEP}{y}" for b in members]
+                      for y in conv for v, members in vgroups.items()}
+            index = pd.Index(list(groups))
+            # A village is 'omgerekend' when any of its buurten is, 'identiek' when all stood unchanged.
+            rank = {IDENTIEK: 1, OMGEREKEND: 2}
+            word = {1: IDENTIEK, 2: OMGEREKEND}
+            om_rows = pd.Series([word[max((rank.get(om.get(m), 2) for m in ms), default=2)]
+                                 for ms in groups.values()], index=index, dtype=object)
+            members = membership(groups, values.index)
+        else:
+            index = values.index
+            om_rows = om
+        codes, yrs = _split(index)
+        naam, gm = self._names(pd.Index(codes), niveau)
+        parts = []
+        for ind in REGISTRY.values():
+            if niveau == "dorp":
+                res = aggregate(ind, values, status, groups, members, complete=True)
+            else:
+                res = evaluate(ind, values, status)
+                res["dekking"] = np.nan
+            res = res.reindex(index)
+            res.insert(0, "indicator", ind.id)
+            res.insert(0, "gemeente_code", gm.to_numpy())
+            res.insert(0, "naam", naam.to_numpy())
+            res.insert(0, "code", codes)
+            res["jaar"] = yrs
+            res["rank_in_gemeente"] = pd.NA
+            res["omrekening"] = om_rows.reindex(index).to_numpy()
+            # The tables behind a converted value: those its inputs came from in that year (all buurten).
+            res["bron"] = [", ".join(self._source_tables_for(ind.id, "buurt", int(y))) for y in yrs]
+            parts.append(res.reset_index(drop=True))
+        return pd.concat(parts, ignore_index=True)[cols]
+
+    @memoized
+    def _view(self, niveau: str, omgerekend: bool) -> pd.DataFrame:
+        """The long table a trend reads: published rows, or (``omgerekend``) the converted years replaced.
+
+        Columns: code, naam, gemeente_code, indicator, jaar, waarde (rounded), status, note, dekking,
+        omrekening, bron (converted rows only), breuk, breuk_reden.
+        """
+        t = self._table_all(niveau)
+        brk, why = self._breuk_all(niveau)
+        t = t.assign(breuk=brk, breuk_reden=why, omrekening=GEPUBLICEERD, bron="")
+        conv = self.converted_years()
+        if omgerekend and niveau in CONVERTIBLE and conv:
+            c = self._table_converted(niveau)
+            t = pd.concat([t[~t["jaar"].isin(conv).to_numpy()], c], ignore_index=True)
+            t = t.sort_values(["indicator", "code", "jaar"], kind="stable").reset_index(drop=True)
+            # On one division throughout: only CBS's own change marks and changes of source or measure.
+            t["breuk"], t["breuk_reden"] = series_breaks(t, niveau, self._changes(niveau))
+        dec = t["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
+        w = pd.to_numeric(t["waarde"], errors="coerce").to_numpy(dtype=float)
+        out = w.copy()
+        for d in np.unique(dec):
+            out[dec == d] = np.round(w[dec == d], int(d))
+        return t.assign(waarde=out)
+
+    def trend(self, indicator_id: str, codes: list[str], omgerekend: bool = False) -> pd.DataFrame:
         """The indicator over all years with data, per area.
 
         Columns: code, naam, jaar, waarde, status, bron (source table ids, comma-separated),
-        breuk (True where the area's division changed since the previous point: CBS
-        indelingswijziging 3 = boundary or 2 = code changed; for a village, any of its buurten).
+        breuk (True where the value is not comparable with the area's previous usable one:
+        a re-division of its gemeente or buurten, a CBS indelingswijziging, a change of source
+        or of measure; see :func:`series_breaks`), note, breuk_reden (why), omrekening
+        ('gepubliceerd' as CBS published it; with ``omgerekend`` buurten and villages of
+        older buurt divisions on the current one: 'identiek' or 'omgerekend').
         """
         ind = get(indicator_id)
         rows = []
-        br = self._breaks()
         for code in codes:
             niveau = level_of_code(code)
             members = self._members(code)
-            changes = sorted({y for m in members for y in br.get(m, ())})
-            prev = None
-            for y in self.years(ind.id, niveau):
-                f = self._by_indicator(niveau, y)[ind.id]
-                hit = f[f["code"] == code]
-                if hit.empty:
+            t = self._view(niveau, bool(omgerekend) and niveau in CONVERTIBLE)
+            sub = t[(t["indicator"].to_numpy() == ind.id) & (t["code"].to_numpy() == code)]
+            years = set(self.years(ind.id, niveau))
+            for r in sub.sort_values("jaar").itertuples(index=False):
+                y = int(r.jaar)
+                if y not in years:
                     continue
-                r = hit.iloc[0]
-                bron = self._bron(niveau, y, members, ind, r["note"])
-                breuk = prev is not None and any(prev < c <= y for c in changes)
-                rows.append({"code": code, "naam": r["naam"], "jaar": y, "waarde": r["waarde"],
-                             "status": r["status"], "bron": bron, "breuk": bool(breuk), "note": r["note"]})
-                if r["status"] in ("ok", "onbetrouwbaar"):
-                    prev = y
+                bron = r.bron if r.omrekening != GEPUBLICEERD else self._bron(niveau, y, members, ind, r.note)
+                rows.append({"code": code, "naam": r.naam, "jaar": y, "waarde": r.waarde, "status": r.status,
+                             "bron": bron, "breuk": bool(r.breuk), "note": r.note, "breuk_reden": r.breuk_reden,
+                             "omrekening": r.omrekening})
         return pd.DataFrame(rows, columns=TREND_COLUMNS)
 
     def _bron(self, niveau: str, jaar: int, members: list[str], ind: Indicator, note: str) -> str:
@@ -400,12 +720,24 @@ class Computation:
         return list(self._source_tables_for(indicator_id, niveau, int(jaar)))
 
     def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
-        """Drenthe ('PV22') or the monitor total ('MONITOR') per year: jaar, waarde (rounded), status, note, dekking."""
+        """Drenthe ('PV22') or the monitor total ('MONITOR') per year.
+
+        Columns: jaar, waarde (rounded), status ('onvolledig' where not every
+        gemeente has the figure: a partial sum, never the total), note, dekking,
+        breuk, breuk_reden (a change of source or measure since the previous usable year).
+        """
         ind = get(indicator_id)
         b = self._benchmark_all()
-        sub = b[(b["indicator"].to_numpy() == ind.id) & (b["code"].to_numpy() == code)]
-        sub = sub[["jaar", "waarde", "status", "note", "dekking"]].sort_values("jaar").reset_index(drop=True)
+        brk, why = self._bench_breuk()
+        m = (b["indicator"].to_numpy() == ind.id) & (b["code"].to_numpy() == code)
+        sub = b[m].assign(breuk=brk[m], breuk_reden=why[m])
+        sub = sub[BENCHMARK_SERIES_COLUMNS].sort_values("jaar").reset_index(drop=True)
         return sub.assign(waarde=sub["waarde"].round(ind.decimals))
+
+    @memoized
+    def _bench_breuk(self) -> tuple[np.ndarray, np.ndarray]:
+        """Breuk flag and reasons per row of :meth:`_benchmark_all` (sums of whole gemeenten: no re-division)."""
+        return series_breaks(self._benchmark_all(), "gemeente", {})
 
     @memoized
     def _benchmark_all(self) -> pd.DataFrame:
@@ -421,7 +753,8 @@ class Computation:
         parts = []
         members = membership(groups, values.index)
         for ind in REGISTRY.values():
-            res = aggregate(ind, values, status, groups, members)
+            # Drenthe and the monitor total only from complete member sets: 1997 had 3 of the 12 current codes.
+            res = aggregate(ind, values, status, groups, members, complete=True)
             res["indicator"] = ind.id
             parts.append(res.rename_axis("key").reset_index())
         out = pd.concat(parts, ignore_index=True)
@@ -540,7 +873,8 @@ class Computation:
 def _reference(code: str | None, naam: str | None, row: pd.Series | None, decimals: int | None = None) -> Reference:
     if row is None:
         return Reference(code=code, naam=naam, waarde=None)
-    waarde = _num(row["waarde"])
+    # A sum over part of the gemeenten is no reference: its status says so, its value is not shown.
+    waarde = None if row["status"] == ONVOLLEDIG else _num(row["waarde"])
     if waarde is not None and decimals is not None:
         waarde = round(waarde, decimals)
     return Reference(code=code, naam=naam, waarde=waarde, status=row["status"], note=row["note"],

@@ -27,12 +27,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
-from dorpenmonitor.store import Store, now
+from dorpenmonitor.store import CONVERSION_KEY, CONVERTED_SUFFIX, CUBE_META, Store, now
 from indicators import villages as vl
 from indicators.aggregate import aggregate, membership
-from indicators.compute import SEP, Computation, _full_columns, _split
+from indicators.compute import CONVERTIBLE, SEP, Computation, _full_columns, _split
 from indicators.registry import REGISTRY
 from indicators.results import MISSING, NIVEAUS
+from indicators.series import GEPUBLICEERD, IDENTIEK
 
 #: The cube's level names for the two benchmark areas.
 BENCHMARK_LEVELS: dict[str, str] = {DRENTHE_CODE: "drenthe", MONITOR_CODE: "monitor"}
@@ -120,27 +121,6 @@ def _source_columns(t: pd.DataFrame, tables: _Tables) -> tuple[pd.Series, dict[t
     return bron, per_year
 
 
-def _breaks(t: pd.DataFrame, changes: Mapping[str, Sequence[int]]) -> np.ndarray:
-    """True where the area's division changed since its previous usable point (CBS indelingswijziging 2/3)."""
-    out = np.zeros(len(t), dtype=bool)
-    chg = pd.DataFrame([(c, y) for c, ys in changes.items() for y in ys], columns=["code", "wijziging"])
-    if chg.empty:
-        return out
-    sub = t[t["code"].isin(set(chg["code"]))][["indicator", "code", "jaar", "status"]]
-    if sub.empty:
-        return out
-    sub = sub.assign(pos=np.flatnonzero(t["code"].isin(set(chg["code"])).to_numpy()))
-    sub = sub.sort_values(["indicator", "code", "jaar"])
-    usable_year = sub["jaar"].where(sub["status"].isin(USABLE)).astype(float)
-    grp = [sub["indicator"], sub["code"]]
-    prev = usable_year.groupby(grp).shift(1)
-    prev = prev.groupby(grp).ffill()
-    cand = sub.assign(prev=prev).merge(chg, on="code")
-    hit = cand[(cand["prev"] < cand["wijziging"]) & (cand["wijziging"] <= cand["jaar"])]
-    out[hit["pos"].unique()] = True
-    return out
-
-
 def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
            bench: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Cube rows, comparable-areas rows and year rows of one level."""
@@ -171,10 +151,8 @@ def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
     vgroups = vl.groups(comp.villages()) if niveau == "dorp" else None
     tables = _Tables(comp._inputs_all(base)[2], vgroups)
     t["bron"], per_year = _source_columns(t, tables)
-    br = comp._breaks()
-    changes = ({v: sorted({y for b in bs for y in br.get(b, ())}) for v, bs in vgroups.items()}
-               if vgroups is not None else br)
-    t["breuk"] = _breaks(t, changes)
+    t["breuk"], t["breuk_reden"] = comp._breuk_all(niveau)
+    t["omrekening"] = GEPUBLICEERD
 
     comps = _comparables(comp, niveau, t)
     t["stedelijkheid"] = t["code"].map(comp._klasse(niveau)).astype("Int64")
@@ -261,7 +239,8 @@ def _benchmark_rows(comp: Computation, gemeente_years: pd.DataFrame) -> pd.DataF
     # Drenthe is made of that year's gemeente figures: it names their tables.
     src = gemeente_years.set_index(["indicator", "jaar"])["bronnen"] if len(gemeente_years) else pd.Series()
     b["bron"] = src.reindex(pd.MultiIndex.from_arrays([b["indicator"], b["jaar"]])).fillna("").to_numpy()
-    b["breuk"] = False
+    b["breuk"], b["breuk_reden"] = comp._bench_breuk()
+    b["omrekening"] = IDENTIEK
     return b
 
 
@@ -306,6 +285,7 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
         comparables.append(c)
         years.append(y)
     values.append(_benchmark_rows(comp, years[0]))
+    values += [_converted_rows(comp, niveau) for niveau in CONVERTIBLE]
     cube = pd.concat([v for v in values if len(v)], ignore_index=True)
     return {
         "indicator_values": cube.assign(volgorde=np.arange(len(cube))),
@@ -313,7 +293,27 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
         if any(len(c) for c in comparables) else pd.DataFrame(),
         "indicator_years": pd.concat([y for y in years if len(y)], ignore_index=True),
         "indicator_areas": _areas(comp),
+        CUBE_META: pd.DataFrame({"key": [CONVERSION_KEY],
+                                 "value": [json.dumps(comp.conversion_summary(), ensure_ascii=False)]}),
     }
+
+
+def _converted_rows(comp: Computation, niveau: str) -> pd.DataFrame:
+    """Buurt or village rows of the years on an older buurt division, converted to the current one.
+
+    Stored under the level ``<niveau>_om`` (:data:`dorpenmonitor.store.CONVERTED_SUFFIX`): what a
+    trend "omgerekend naar de huidige indeling" reads for those years instead of the published rows.
+    """
+    conv = comp.converted_years()
+    if not conv:
+        return pd.DataFrame()
+    v = comp._view(niveau, True)
+    v = v[v["jaar"].isin(conv).to_numpy() & v["omrekening"].ne("gepubliceerd").to_numpy()].copy()
+    v["niveau"] = niveau + CONVERTED_SUFFIX
+    for col in ("rank_in_gemeente", "count_in_gemeente", "gemeente_waarde", "drenthe_waarde", "monitor_waarde",
+                "stedelijkheid", "vergelijkbaar_waarde", "vergelijkbaar_mediaan", "spreiding"):
+        v[col] = np.nan
+    return v
 
 
 def _bench_for_levels(comp: Computation) -> pd.DataFrame:
@@ -324,6 +324,8 @@ def _bench_for_levels(comp: Computation) -> pd.DataFrame:
     dec = b["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()})
     w = [round(float(x), int(d)) if not np.isnan(x) else np.nan
          for x, d in zip(pd.to_numeric(b["waarde"], errors="coerce"), dec, strict=True)]
+    # An incomplete sum is no benchmark: the columns stay empty (the Drenthe row itself keeps it, labelled).
+    w = pd.Series(w, index=b.index).where(b["status"].ne("onvolledig"))
     return b.assign(waarde=w)[["code", "indicator", "jaar", "waarde"]]
 
 

@@ -15,7 +15,9 @@ MISSING = "ontbreekt"
 VALUE_COLUMNS = ["code", "naam", "gemeente_code", "waarde", "status", "rank_in_gemeente", "note", "dekking"]
 COMPUTE_COLUMNS = ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status", "note", "dekking",
                    "gemeente_code", "rank_in_gemeente"]
-TREND_COLUMNS = ["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "note"]
+TREND_COLUMNS = ["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "note", "breuk_reden", "omrekening"]
+#: Columns of a benchmark series (Drenthe, monitor total); 'onvolledig': not all gemeenten had the figure.
+BENCHMARK_SERIES_COLUMNS = ["jaar", "waarde", "status", "note", "dekking", "breuk", "breuk_reden"]
 
 
 def check_niveau(niveau: str) -> str:

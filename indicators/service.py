@@ -21,9 +21,10 @@ import pandas as pd
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
 from dorpenmonitor.settings import GEMEENTEN
-from dorpenmonitor.store import Store
+from dorpenmonitor.store import CONVERSION_KEY, Store
 from indicators.registry import REGISTRY, get
 from indicators.results import (
+    BENCHMARK_SERIES_COLUMNS,
     COMPUTE_COLUMNS,
     MISSING,
     NIVEAUS,
@@ -43,8 +44,8 @@ __all__ = ["NIVEAUS", "RANK_NOTE", "Benchmark", "Comparable", "CubeMissingError"
 
 #: Columns of the area profile (:meth:`IndicatorService.area_rows`).
 AREA_COLUMNS = ["indicator", "jaar", "naam", "gemeente_code", "waarde", "status", "note", "dekking",
-                "rank_in_gemeente", "count_in_gemeente", "bron", "breuk", "gemeente_waarde", "drenthe_waarde",
-                "monitor_waarde", "spreiding"]
+                "rank_in_gemeente", "count_in_gemeente", "bron", "breuk", "breuk_reden", "gemeente_waarde",
+                "drenthe_waarde", "monitor_waarde", "spreiding"]
 
 
 class CubeMissingError(RuntimeError):
@@ -95,6 +96,11 @@ class IndicatorService:
             if has:
                 years[key].append(int(jaar))
         return {key: (tuple(years[key]), tables[key]) for key in tables}
+
+    @cached_property
+    def _converted_years(self) -> set[int]:
+        """Years whose buurt and village rows exist converted to the current buurt division."""
+        return set(self.store.cube_converted_years())
 
     @cached_property
     def _areas(self) -> pd.DataFrame:
@@ -153,12 +159,12 @@ class IndicatorService:
                      dekking=f["dekking"].round(3))
         return f[COMPUTE_COLUMNS].reset_index(drop=True)
 
-    def trend(self, indicator_id: str, codes: list[str]) -> pd.DataFrame:
-        """The indicator over all years with data, per area: one indexed query.
+    def trend(self, indicator_id: str, codes: list[str], omgerekend: bool = False) -> pd.DataFrame:
+        """The indicator over all years with data, per area: one or two indexed queries.
 
-        Columns: code, naam, jaar, waarde, status, bron (source table ids, comma-separated),
-        breuk (True where the area's division changed since the previous point: CBS
-        indelingswijziging 3 = boundary or 2 = code changed; for a village, any of its buurten).
+        Columns as ``Computation.trend``: code, naam, jaar, waarde, status, bron, breuk (not
+        comparable with the area's previous usable value), note, breuk_reden, omrekening.
+        ``omgerekend``: buurten and villages of older buurt divisions on the current one.
         """
         ind = get(indicator_id)
         codes = list(codes)
@@ -168,7 +174,14 @@ class IndicatorService:
         for c in codes:
             if c.startswith("DP") and c not in self._village_map:
                 raise ValueError(f"Onbekend dorp '{c}'")
-        rows = self.store.cube_rows(codes, ind.id, columns=["code", *TREND_COLUMNS[1:]])
+        cols = ["code", *TREND_COLUMNS[1:]]
+        rows = self.store.cube_rows(codes, ind.id, columns=cols)
+        if omgerekend and any(n in ("buurt", "dorp") for n in niveaus.values()):
+            conv = self.store.cube_rows(codes, ind.id, columns=cols, omgerekend=True)
+            # A converted year replaces that year's published buurt and village rows (an old code has none).
+            sub = rows["code"].map(niveaus).isin(("buurt", "dorp")) & rows["jaar"].astype(int).isin(
+                self._converted_years)
+            rows = pd.concat([rows[~sub], conv], ignore_index=True) if len(conv) else rows[~sub]
         if rows.empty:
             return pd.DataFrame(columns=TREND_COLUMNS)
         rows = _typed(rows)
@@ -179,15 +192,25 @@ class IndicatorService:
         rows = rows.assign(_o=rows["code"].map(pos)).sort_values(["_o", "jaar"], kind="stable")
         return rows.assign(breuk=rows["breuk"].astype(bool))[TREND_COLUMNS].reset_index(drop=True)
 
+    def conversion_summary(self) -> dict:
+        """How buurten of older divisions relate to the current one (as ``Computation.conversion_summary``)."""
+        raw = self.store.meta().get(CONVERSION_KEY)
+        if not raw:
+            return {"huidige_indeling": "", "per_jaar": {}, "methode": ""}
+        out = json.loads(raw)
+        out["per_jaar"] = {int(y): kinds for y, kinds in out.get("per_jaar", {}).items()}
+        return out
+
     def area_rows(self, code: str) -> pd.DataFrame:
         """Every indicator and year of one area with its benchmarks (a profile in one indexed query)."""
         return _typed(self.store.cube_rows([code], columns=AREA_COLUMNS))
 
     def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
-        """Drenthe ('PV22') or the monitor total ('MONITOR') per year: jaar, waarde (rounded), status, note, dekking."""
+        """Drenthe ('PV22') or the monitor total ('MONITOR') per year (columns as ``Computation.benchmark_series``)."""
         ind = get(indicator_id)
-        f = self.store.cube_rows([code], ind.id, columns=["jaar", "waarde", "status", "note", "dekking"])
+        f = self.store.cube_rows([code], ind.id, columns=BENCHMARK_SERIES_COLUMNS)
         f = _typed(f).sort_values("jaar").reset_index(drop=True)
+        f["breuk"] = f["breuk"].astype(bool)
         return f.assign(waarde=f["waarde"].round(ind.decimals))  # stored unrounded, see indicators.cube
 
     def benchmarks(self, indicator_id: str, code: str, jaar: int) -> Benchmark:
@@ -271,7 +294,7 @@ def _typed(f: pd.DataFrame) -> pd.DataFrame:
     for col in ("rank_in_gemeente", "count_in_gemeente"):
         if col in out:
             out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
-    for col in ("note", "bron"):
+    for col in ("note", "bron", "breuk_reden"):
         if col in out:
             out[col] = out[col].fillna("").astype(object)
     if "jaar" in out:
@@ -283,7 +306,8 @@ def _reference(code: str | None, naam: str | None, row, decimals: int | None = N
     """A benchmark value from a cube row; ``decimals``: round here (Drenthe and monitor rows are stored unrounded)."""
     if row is None:
         return Reference(code=code, naam=naam, waarde=None)
-    waarde = _num(row.waarde)
+    # A sum over part of the gemeenten is no reference: its status says so, its value is not shown.
+    waarde = None if row.status == "onvolledig" else _num(row.waarde)
     if waarde is not None and decimals is not None:
         waarde = round(waarde, decimals)
     return Reference(code=code, naam=naam, waarde=waarde, status=row.status, note=_text(row.note),

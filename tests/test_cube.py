@@ -66,6 +66,16 @@ def test_trends_equal_for_every_indicator(service, computation):
                                       obj=ind)
 
 
+def test_converted_trends_and_summary_equal(service, computation):
+    """The series on the current buurt division: converted years replace the published ones, in both."""
+    codes = [*_sample(computation), "BU01602810", "BU01060101", "BU01600701"]
+    for ind in ("gasverbruik_gemiddeld", "inwoners", "ses_woa_score", "misdrijven_per_1000"):
+        got = service.trend(ind, codes, omgerekend=True)
+        pd.testing.assert_frame_equal(got, computation.trend(ind, codes, omgerekend=True), check_dtype=False, obj=ind)
+    assert service.conversion_summary() == computation.conversion_summary()
+    assert service.conversion_summary()["per_jaar"]
+
+
 def _same(a, b) -> bool:
     """Dataclass values equal, None and NaN alike, floats to the last bit but for rounding noise."""
     if isinstance(a, dict):
