@@ -207,6 +207,62 @@ def part_profile_fresh(url: str, code: str) -> dict:
     return {"ms": (time.perf_counter() - t) * 1000}
 
 
+def part_series(url: str, repeat: int) -> dict:
+    """Issue 9 (own process): the trends callback for the village with the most years, warm; the crosswalk build.
+
+    The crosswalk: 13 years x the current buurten, each year's "older division" the real 2019 map SHIFTED BY A
+    SYNTHETIC 1 m per year, so every year needs a real overlay (an unshifted copy takes the identity shortcut).
+    """
+    import geopandas as gpd
+
+    from geodata.crosswalk import build_crosswalks
+
+    _app(url)
+    import pages.trends.page as trends  # registered by create_app
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as con:
+        code, ind, n_years = con.execute(
+            "SELECT code, indicator, COUNT(*) AS n FROM indicator_values WHERE niveau = 'dorp' "
+            "AND status IN ('ok', 'onbetrouwbaar') GROUP BY code, indicator ORDER BY n DESC, code LIMIT 1").fetchone()
+    trends.update(ind, [code], ["gemeente", "drenthe"], "omgerekend")  # warm
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        trends.update(ind, [code], ["gemeente", "drenthe"], "omgerekend")
+        times.append((time.perf_counter() - t0) * 1000)
+    geo = ROOT / "data" / "snapshot" / "geo"
+    old = gpd.read_file(geo / "buurten_2019.geojson").set_crs(4326, allow_override=True).to_crs(28992)
+    new = gpd.read_file(geo / "buurten_2024_benaderd.geojson").set_crs(4326, allow_override=True)
+    olds = {}
+    for i, jaar in enumerate(range(2013, 2026)):
+        shifted = old.copy()
+        shifted["geometry"] = old.geometry.translate(xoff=float(i + 1), yoff=0.0)  # SYNTHETIC 1 m per year
+        olds[jaar] = shifted
+    t0 = time.perf_counter()
+    build_crosswalks(olds, new)
+    return {"code": code, "indicator": ind, "years": int(n_years), "trend_ms": median(times),
+            "crosswalk_s": time.perf_counter() - t0, "crosswalk_years": len(olds), "buurten": len(new)}
+
+
+def series_rows(url: str, repeat: int) -> list[tuple[str, str, str, str, str]]:
+    """The issue-9 rows of the bench table (measured by :func:`part_series` in a fresh process)."""
+    prog = (f"import json, sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'bench')!r}]; import bench; "
+            f"print(json.dumps(bench.part_series({url!r}, {int(repeat)})))")
+    try:
+        proc = subprocess.run([PY, "-c", prog], capture_output=True, text=True, timeout=300, cwd=ROOT)
+        r = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
+    except (subprocess.TimeoutExpired, ValueError, IndexError):
+        r = {}
+    if not r:
+        return [("[issue 9] trends callback / crosswalk", "–", "failed", "–", "–")]
+    return [
+        (f"[issue 9] trends callback, village {r['code']} ({r['indicator']}, {r['years']} years), warm p50", "–",
+         fmt_ms(r["trend_ms"]), "≤ 20 ms", "(13 years once every KWB year is loaded)"),
+        (f"[issue 9] crosswalk {r['crosswalk_years']} years x {r['buurten']} buurten (SYNTHETIC shifted 2019 map)",
+         "–", fmt_s(r["crosswalk_s"]), "≤ 30 s", "–"),
+    ]
+
+
 def _vmhwm(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -704,6 +760,8 @@ def main(argv: list[str] | None = None) -> int:
             Row("peak RSS, serving process (753 buurten)", "–",
                 f"{fmt_mb(inproc.get('rss_kb'))} (test-client process)", fmt_mb(served.get("rss_kb"))),
         ]
+        say("issue 9: trendcallback dorp, crosswalk")
+        rows += series_rows(url, n)
         if served.get("browser_error"):
             print(f"  ! browser: {served['browser_error']}", file=sys.stderr)
 

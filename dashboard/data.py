@@ -41,6 +41,7 @@ from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import CUBE_STAMP, Store, get_store
 from indicators import REGISTRY, THEMES
 from indicators.registry import Indicator
+from indicators.results import TREND_COLUMNS as _TREND_COLUMNS
 from indicators.service import Benchmark, IndicatorService
 from indicators.villages import Village
 
@@ -341,12 +342,31 @@ def values(indicator_id: str, niveau: str, jaar: int, gemeente: str | None = Non
     return service().values(indicator_id, niveau, jaar, gemeente=gemeente)
 
 
+TREND_COLUMNS = list(_TREND_COLUMNS)
+
+
 @loader(maxsize=256)
-def trend(indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    """code, naam, jaar, waarde, status, bron, breuk for ``codes`` over all years."""
+def trend(indicator_id: str, codes: tuple[str, ...], omgerekend: bool = True) -> pd.DataFrame:
+    """code, naam, jaar, waarde, status, bron, breuk, note, breuk_reden, omrekening for ``codes`` over all years.
+
+    ``omgerekend``: buurten and villages on the current buurt division (default); False: as published.
+    """
     if not codes:
-        return pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk"])
-    return service().trend(indicator_id, list(codes))
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    return service().trend(indicator_id, list(codes), omgerekend=omgerekend)
+
+
+@loader(maxsize=1)
+def conversion_summary() -> dict[str, Any]:
+    """How many buurten of older divisions were converted rather than identical (per year), and how."""
+    return service().conversion_summary()
+
+
+@loader(maxsize=1)
+def current_buurt_year() -> str:
+    """The year of the current buurt division (what series are converted to), e.g. '2024'."""
+    vintage = str(conversion_summary().get("huidige_indeling") or "")
+    return vintage[:4] or "van nu"
 
 
 @loader(maxsize=64)
@@ -372,16 +392,18 @@ def drenthe_trend(indicator_id: str) -> pd.DataFrame:
     rows = []
     for jaar in years(indicator_id, "gemeente"):
         b = series.loc[jaar] if jaar in series.index else None
+        status = str(b["status"]) if b is not None else "ontbreekt"
         waarde = None if b is None or pd.isna(b["waarde"]) else float(b["waarde"])
-        dekking = None if b is None or pd.isna(b["dekking"]) else float(b["dekking"])
-        # A total over only part of the 12 gemeenten (early years) is not Drenthe: leave the point out.
-        complete = dekking is None or dekking >= 0.999
+        # A total over only part of the 12 gemeenten (status 'onvolledig', e.g. 1997) is not Drenthe: no point.
+        usable = status in ("ok", "onbetrouwbaar")
         rows.append({"code": DRENTHE_CODE, "naam": "Drenthe (12 gemeenten)", "jaar": jaar,
-                     "waarde": waarde if complete else None,
-                     "status": b["status"] if b is not None else "ontbreekt",
-                     "bron": ", ".join(source_tables(indicator_id, "gemeente", jaar)), "breuk": False,
+                     "waarde": waarde if usable else None, "status": status,
+                     "bron": ", ".join(source_tables(indicator_id, "gemeente", jaar)),
+                     "breuk": bool(b["breuk"]) if b is not None else False,
+                     "note": str(b["note"]) if b is not None else "",
+                     "breuk_reden": str(b["breuk_reden"]) if b is not None else "", "omrekening": "identiek",
                      "soort": "drenthe"})
-    return pd.DataFrame(rows, columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+    return pd.DataFrame(rows, columns=[*TREND_COLUMNS, "soort"])
 
 
 @loader(maxsize=4096)

@@ -2,8 +2,11 @@
 
 The lead's console script calls :func:`main` with the arguments after
 ``export``. Output: UTF-8, comma-separated, with a header; the tidy columns
-of :meth:`indicators.service.IndicatorService.compute`. Invalid choices end with exit code 2 and a
-Dutch message on stderr that names the valid choices.
+of :meth:`indicators.service.IndicatorService.compute` plus ``breuk`` (ja/nee)
+and ``omrekening`` (:meth:`~indicators.service.IndicatorService.export_frame`).
+Levels include ``provincie`` (Drenthe) and ``monitor`` (the 13 gemeenten),
+whose incomplete totals have status ``onvolledig``. Invalid choices end with
+exit code 2 and a Dutch message on stderr that names the valid choices.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from collections.abc import Sequence
 from dorpenmonitor.settings import GEMEENTEN, get_settings
 from dorpenmonitor.store import Store
 from indicators.registry import REGISTRY
-from indicators.service import NIVEAUS, CubeMissingError, IndicatorService
+from indicators.service import EXPORT_LEVELS, EXPORT_NIVEAUS, CubeMissingError, IndicatorService
 
 COLUMNS = ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status", "note", "dekking",
-           "gemeente_code"]
+           "gemeente_code", "breuk", "omrekening"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +32,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dorpenmonitor export", description="Exporteer indicatoren als CSV (UTF-8, komma).")
-    p.add_argument("--niveau", required=True, help=f"een van: {', '.join(NIVEAUS)}")
+    p.add_argument("--niveau", required=True,
+                   help=f"een van: {', '.join(EXPORT_NIVEAUS)} (provincie: Drenthe, monitor: de 13 gemeenten)")
     p.add_argument("--jaar", required=True, type=int, help="peiljaar, bijvoorbeeld 2024")
     p.add_argument("--indicator", action="append", dest="indicators", metavar="ID",
                    help="indicator-id (herhaalbaar); standaard alle")
@@ -47,8 +51,8 @@ def _fail(message: str) -> int:
 def main(args: Sequence[str] | None = None) -> int:
     """Run the export; returns the exit code (0 ok, 2 invalid choice)."""
     ns = build_parser().parse_args(list(args) if args is not None else None)
-    if ns.niveau not in NIVEAUS:
-        return _fail(f"onbekend niveau '{ns.niveau}'. Kies uit: {', '.join(NIVEAUS)}")
+    if ns.niveau not in EXPORT_NIVEAUS:
+        return _fail(f"onbekend niveau '{ns.niveau}'. Kies uit: {', '.join(EXPORT_NIVEAUS)}")
     ids = ns.indicators or list(REGISTRY)
     unknown = [i for i in ids if i not in REGISTRY]
     if unknown:
@@ -59,7 +63,9 @@ def main(args: Sequence[str] | None = None) -> int:
     gemeente = ns.gemeente.upper() if ns.gemeente else None
     service = IndicatorService(Store(ns.database or get_settings().database_url))
     try:
-        available = sorted({y for i in ids for y in service.years(i, ns.niveau)})
+        # Drenthe and the monitor total exist in every year their gemeenten have figures.
+        years_level = "gemeente" if ns.niveau in EXPORT_LEVELS else ns.niveau
+        available = sorted({y for i in ids for y in service.years(i, years_level)})
     except CubeMissingError as exc:
         print(f"dorpenmonitor export: {exc}", file=sys.stderr)
         return 1
@@ -67,7 +73,7 @@ def main(args: Sequence[str] | None = None) -> int:
         keuze = ", ".join(map(str, available)) or "geen"
         return _fail(f"geen gegevens voor jaar {ns.jaar} op niveau {ns.niveau} voor de gekozen indicator(en). "
                      f"Kies uit: {keuze}")
-    frame = service.compute(ns.niveau, ns.jaar, ids, gemeente)[COLUMNS]
+    frame = service.export_frame(ns.niveau, ns.jaar, ids, gemeente)[COLUMNS]
     if ns.output:
         frame.to_csv(ns.output, index=False, encoding="utf-8")
     else:

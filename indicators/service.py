@@ -40,12 +40,20 @@ from indicators.results import (
 )
 from indicators.villages import Village
 
-__all__ = ["NIVEAUS", "RANK_NOTE", "Benchmark", "Comparable", "CubeMissingError", "IndicatorService", "Reference"]
+__all__ = ["EXPORT_NIVEAUS", "NIVEAUS", "RANK_NOTE", "Benchmark", "Comparable", "CubeMissingError", "IndicatorService",
+           "Reference"]
 
 #: Columns of the area profile (:meth:`IndicatorService.area_rows`).
 AREA_COLUMNS = ["indicator", "jaar", "naam", "gemeente_code", "waarde", "status", "note", "dekking",
                 "rank_in_gemeente", "count_in_gemeente", "bron", "breuk", "breuk_reden", "gemeente_waarde",
                 "drenthe_waarde", "monitor_waarde", "spreiding"]
+
+
+#: Levels ``dorpenmonitor export`` knows: the CBS levels and villages plus the two benchmark areas.
+EXPORT_NIVEAUS: tuple[str, ...] = (*NIVEAUS, "provincie", "monitor")
+#: The cube's level of each benchmark export level.
+EXPORT_LEVELS: dict[str, str] = {"provincie": "drenthe", "monitor": "monitor"}
+EXPORT_COLUMNS = [*COMPUTE_COLUMNS, "breuk", "omrekening"]
 
 
 class CubeMissingError(RuntimeError):
@@ -191,6 +199,39 @@ class IndicatorService:
         pos = {c: i for i, c in enumerate(dict.fromkeys(codes))}
         rows = rows.assign(_o=rows["code"].map(pos)).sort_values(["_o", "jaar"], kind="stable")
         return rows.assign(breuk=rows["breuk"].astype(bool))[TREND_COLUMNS].reset_index(drop=True)
+
+    def export_frame(self, niveau: str, jaar: int, indicator_ids: list[str] | None = None,
+                     gemeente: str | None = None) -> pd.DataFrame:
+        """What ``dorpenmonitor export`` writes: :meth:`compute`'s columns plus ``breuk`` and ``omrekening``.
+
+        ``niveau``: a CBS level, 'dorp', or 'provincie' (Drenthe) / 'monitor' (the 13 gemeenten),
+        whose aggregates have status 'onvolledig' where not every gemeente has the figure.
+        ``breuk`` ('ja'/'nee'): the value is not comparable with the area's previous value (what
+        the trend chart draws as a break). ``omrekening``: 'gepubliceerd' (as published for the
+        area), 'identiek' (Drenthe/monitor: the sum of all their gemeenten).
+        """
+        if niveau not in EXPORT_NIVEAUS:
+            raise ValueError(f"Onbekend niveau '{niveau}'. Kies uit: {', '.join(EXPORT_NIVEAUS)}")
+        check_gemeente(gemeente)
+        ids = list(indicator_ids) if indicator_ids else list(REGISTRY)
+        for i in ids:
+            get(i)
+        cube_level = EXPORT_LEVELS.get(niveau, niveau)
+        f = self.store.cube_values(cube_level, int(jaar), ids, None if niveau in EXPORT_LEVELS else gemeente,
+                                   columns=["indicator", *VALUE_COLUMNS, "breuk", "omrekening"])
+        if f.empty:
+            return pd.DataFrame(columns=EXPORT_COLUMNS)
+        f = _typed(f)
+        order = {i: n for n, i in enumerate(ids)}
+        f = f.assign(_o=f["indicator"].map(order)).sort_values(["_o", "code"], kind="stable")
+        dec = f["indicator"].map(lambda i: REGISTRY[i].decimals)
+        # Drenthe and monitor rows are stored unrounded (see indicators.cube): round like a number here.
+        waarde = [round(float(w), int(d)) if not pd.isna(w) else np.nan for w, d in zip(f["waarde"], dec,
+                                                                                         strict=True)]
+        f = f.assign(niveau=niveau, jaar=int(jaar), eenheid=f["indicator"].map(lambda i: REGISTRY[i].unit),
+                     waarde=waarde, dekking=f["dekking"].round(3),
+                     breuk=np.where(f["breuk"].astype(bool), "ja", "nee"))
+        return f[EXPORT_COLUMNS].reset_index(drop=True)
 
     def conversion_summary(self) -> dict:
         """How buurten of older divisions relate to the current one (as ``Computation.conversion_summary``)."""

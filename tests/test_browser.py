@@ -242,6 +242,20 @@ def test_trends_opens_clean_with_benchmarks(browser, live_app):
     assert console_errors(browser) == []
 
 
+def test_trends_switch_between_current_division_and_as_published(browser, live_app):
+    """Issue 9: a split buurt's converted 2017 value; 'zoals gepubliceerd' drops it and says why."""
+    browser.get(f"{live_app}/trends?indicator=gasverbruik_gemiddeld&codes=BU01602810")
+    # The first buurt trend on the current division may still be building the crosswalk (warm-up runs beside).
+    wait_for(lambda: browser.find_elements_by_id("trends-noten"), timeout=120, what="#trends-noten")
+    wait_for(lambda: "omgerekend" in browser.find_element_by_id("trends-noten").text, what="conversion note")
+    labels = browser.find_elements_by_css_selector("#trends-indeling label")
+    assert "omgerekend naar indeling 2024" in labels[0].text
+    labels[1].click()
+    wait_for(lambda: "indeling=gepubliceerd" in browser.current_url, what="URL follows the switch")
+    wait_for(lambda: "Zoals gepubliceerd" in browser.find_element_by_id("trends-noten").text, what="as published")
+    assert console_errors(browser) == []
+
+
 # -- navigation ----------------------------------------------------------------------
 
 def test_navbar_moves_between_pages_without_reload(browser, live_app):

@@ -26,7 +26,7 @@ def test_export_stdout(store, capsys):
 
 def test_unknown_choices_exit_2_with_dutch_message(store, capsys):
     cases = [
-        (["--niveau", "provincie", "--jaar", "2024"], "Kies uit: gemeente, wijk, buurt, dorp"),
+        (["--niveau", "land", "--jaar", "2024"], "Kies uit: gemeente, wijk, buurt, dorp, provincie, monitor"),
         (["--niveau", "buurt", "--jaar", "2024", "--indicator", "onzin"], "onbekende indicator"),
         (["--niveau", "buurt", "--jaar", "2024", "--gemeente", "GM9999"], "GM0114 (Emmen)"),
         (["--niveau", "buurt", "--jaar", "1990", "--indicator", "misdrijven"], "Kies uit: 2021, 2022"),
@@ -34,3 +34,23 @@ def test_unknown_choices_exit_2_with_dutch_message(store, capsys):
     for args, expected in cases:
         assert main([*args, "--database", store.url]) == 2
         assert expected in capsys.readouterr().err
+
+
+def test_export_levels_provincie_and_monitor_with_breuk_and_omrekening(store, tmp_path):
+    """Issue 9: an incomplete total exports as 'onvolledig', never 'ok'; breuk and omrekening are columns."""
+    out = tmp_path / "p.csv"
+    assert main(["--niveau", "provincie", "--jaar", "1997", "--indicator", "inwoners", "--output", str(out),
+                 "--database", store.url]) == 0
+    p = pd.read_csv(out, encoding="utf-8")
+    assert p.loc[0, "code"] == "PV22" and p.loc[0, "status"] == "onvolledig"
+    assert {"breuk", "omrekening"} <= set(p.columns) and p.loc[0, "omrekening"] == "identiek"
+    assert main(["--niveau", "monitor", "--jaar", "2024", "--indicator", "inwoners", "--output", str(out),
+                 "--database", store.url]) == 0
+    m = pd.read_csv(out, encoding="utf-8")
+    gm = store.observations(["inwoners"], level="gemeente", periods=[2024])
+    assert m.loc[0, "status"] == "ok" and m.loc[0, "waarde"] == gm["value"].sum()
+    assert main(["--niveau", "gemeente", "--jaar", "1998", "--indicator", "inwoners", "--output", str(out),
+                 "--database", store.url]) == 0
+    g = pd.read_csv(out, encoding="utf-8").set_index("code")
+    assert g.loc["GM0109", "breuk"] == "ja" and g.loc["GM1680", "breuk"] == "nee"
+    assert set(g["omrekening"]) == {"gepubliceerd"}

@@ -28,7 +28,8 @@ import cli
 from dorpenmonitor.store import Store
 
 DORPENMONITOR = str(Path(sys.executable).with_name("dorpenmonitor"))
-SNAPSHOT_ROWS = 75146  # what the bundled snapshot loads (observations + boundaries; + postcode_meest, issue 10)
+SNAPSHOT_ROWS = 75250  # what the bundled snapshot loads (observations + boundaries; + postcode_meest, issue 10;
+# +104 gemeente woningvoorraad 2015-2023, issue 9)
 
 
 def _counts(store: Store) -> dict[str, int]:

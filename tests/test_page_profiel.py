@@ -75,7 +75,8 @@ def test_deviation_highlights_rank_by_spread_and_skip_counts_and_small_differenc
 def test_change_highlights_use_points_after_last_break_and_procentpunt():
     f = kf(trend=((2014, 10.0, False), (2018, 30.0, True), (2024, 33.0, False)))
     out = change_highlights([f], "Annen")
-    assert out == ["Aandeel 65-plussers in Annen: gestegen van 30,0% (2018) naar 33,0% (2024), +3,0 procentpunt."]
+    assert out == ["Aandeel 65-plussers in Annen: sinds 2018 gestegen van 30,0% naar 33,0% (2024), +3,0 procentpunt "
+                   "(trendbreuk in 2018: eerdere jaren niet vergelijkbaar)."]
     count = kf("misdrijven", titel="Geregistreerde misdrijven", eenheid="misdrijven", decimals=0, aggregatie="sum",
                trend=((2021, 52.0, False), (2025, 45.0, False)))
     # Police "2025" is the 12 months up to July 2026; 52 → 45 are small counts (issue 10).

@@ -318,7 +318,8 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
 
     A change between small counts (Wachtum: 8 → 14 misdrijven, "+75%") keeps
     its place but carries :data:`SMALL_NUMBERS_CAVEAT`; the police's partial
-    newest year is named as the 12 months it covers.
+    newest year is named as the 12 months it covers. A change never spans a
+    break: after one it reads "sinds 1998 gestegen van … naar …".
     """
     scored = []
     for f in figures:
@@ -328,12 +329,13 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
         if len(pts) < 2:
             continue
         (y0, v0, _), (y1, v1, _) = pts[0], pts[-1]
+        after_break = len(pts) < len(f.trend)
         score = _change_score(f, v0, v1)
         if y1 > y0 and score is not None and score >= min_score and fmt_value(v0, f) != fmt_value(v1, f):
-            scored.append((score, f, y0, v0, y1, v1))
+            scored.append((score, f, y0, v0, y1, v1, after_break))
     scored.sort(key=lambda t: -t[0])
     out = []
-    for _, f, y0, v0, y1, v1 in scored[:n]:
+    for _, f, y0, v0, y1, v1, after_break in scored[:n]:
         word = "gestegen" if v1 > v0 else "gedaald"
         sign = "+" if v1 > v0 else "−"
         u = f.eenheid.strip()
@@ -343,8 +345,14 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
             delta = f"{sign}{fmt_number(abs(v1 - v0), f.decimals)}"
         else:
             delta = f"{sign}{fmt_number(abs(v1 - v0) / abs(v0) * 100, 0)}%"
-        text = (f"{f.titel} in {naam}: {word} van {fmt_value(v0, f)} ({period_label(f.indicator, y0)}) naar "
-                f"{fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta}.")
+        if after_break:
+            # The years before y0 are not comparable (re-division, other source): say where the comparison starts.
+            text = (f"{f.titel} in {naam}: sinds {period_label(f.indicator, y0)} {word} van {fmt_value(v0, f)} "
+                    f"naar {fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta} (trendbreuk in {y0}: "
+                    "eerdere jaren niet vergelijkbaar).")
+        else:
+            text = (f"{f.titel} in {naam}: {word} van {fmt_value(v0, f)} ({period_label(f.indicator, y0)}) naar "
+                    f"{fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta}.")
         if small_numbers(f, figures, v0, v1, y0, y1):
             text += " " + SMALL_NUMBERS_CAVEAT
         out.append(text)

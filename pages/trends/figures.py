@@ -20,83 +20,143 @@ BENCHMARK_STYLE: dict[str, dict[str, str]] = {
 }
 
 
+#: What a user reads in the hover about how the value relates to the current division.
+OMREKENING_HOVER: dict[str, str] = {
+    "gepubliceerd": "Zoals gepubliceerd",
+    "identiek": "Gebied ongewijzigd: zoals gepubliceerd",
+    "omgerekend": "Omgerekend naar de huidige buurtindeling",
+}
+
+
+def runs(years: list[int], breuk: list[bool]) -> list[list[int]]:
+    """Positions of the unbroken runs: consecutive calendar years, no break inside.
+
+    A solid line is only drawn within a run, so it never crosses a missing year
+    (a gap in the data) or a break (a value not comparable with the one before).
+    """
+    out: list[list[int]] = []
+    for j, yr in enumerate(years):
+        if out and yr - years[j - 1] == 1 and not breuk[j]:
+            out[-1].append(j)
+        else:
+            out.append([j])
+    return out
+
+
+def _isna(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _text(v: Any) -> str:
+    return "" if _isna(v) else str(v)
+
+
+def _by_code(frame: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    """The frame's rows as records, grouped by code in order of first appearance."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in frame.to_dict("records"):
+        out.setdefault(str(r["code"]), []).append(r)
+    return list(out.values())
+
+
 def trend_figure(
     trend: pd.DataFrame,
     meta: IndicatorMeta,
     benchmarks: pd.DataFrame | None = None,
 ) -> go.Figure:
+    """:func:`trend_figure_dict` as a plotly Figure (for tests and anything that inspects traces)."""
+    return go.Figure(trend_figure_dict(trend, meta, benchmarks))
+
+
+def trend_figure_dict(
+    trend: pd.DataFrame,
+    meta: IndicatorMeta,
+    benchmarks: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """Lines per area over the years, benchmarks dashed, series breaks marked.
 
     ``trend``: code, naam, jaar, waarde, status, bron, breuk (``breuk`` true
     where the series is not comparable with the previous point: a new source
     or boundary). ``benchmarks`` has the same columns plus ``soort``
-    ('gemeente' | 'drenthe'). Across a break the line is dotted and the point
-    gets an open marker, so nobody reads a definition change as a trend.
+    ('gemeente' | 'drenthe'). One trace per unbroken run (:func:`runs`): a
+    solid line never crosses a missing year or a break. Across a break between
+    adjacent years a dotted connector is drawn and the point gets an open
+    marker; across a gap nothing is drawn. Traces carry ``meta`` 'reeks' or 'breuk'.
+    A plain figure dict: the trends callback returns it as is, without plotly's
+    per-property validation (most of a warm callback's time otherwise).
     """
-    fig = go.Figure()
-    series: list[tuple[pd.DataFrame, dict[str, Any], bool]] = []
-    for i, (_, g) in enumerate(trend.groupby("code", sort=False)):
-        series.append((g, {"color": LINE_COLORS[i % len(LINE_COLORS)], "dash": "solid", "width": 2.6}, False))
+    data: list[dict[str, Any]] = []
+    series: list[tuple[list[dict[str, Any]], dict[str, Any], bool]] = []
+    # Plain records, not pandas per series: a warm callback is mostly this loop.
+    for i, recs in enumerate(_by_code(trend)):
+        series.append((recs, {"color": LINE_COLORS[i % len(LINE_COLORS)], "dash": "solid", "width": 2.6}, False))
     if benchmarks is not None and not benchmarks.empty:
-        for _, g in benchmarks.groupby("code", sort=False):
-            style = BENCHMARK_STYLE.get(str(g["soort"].iloc[0]), BENCHMARK_STYLE["gemeente"])
-            series.append((g, {"color": style["color"], "dash": style["dash"], "width": 1.8}, True))
+        for recs in _by_code(benchmarks):
+            style = BENCHMARK_STYLE.get(str(recs[0].get("soort")), BENCHMARK_STYLE["gemeente"])
+            series.append((recs, {"color": style["color"], "dash": style["dash"], "width": 1.8}, True))
 
-    for g, line, is_bench in series:
-        g = g.sort_values("jaar")
-        g = g[pd.to_numeric(g["waarde"], errors="coerce").notna()]
-        if g.empty:
+    for recs, line, is_bench in series:
+        # An incomplete aggregate ('onvolledig') is a partial sum: never a point on the total's line.
+        g = sorted((r for r in recs if _num(r.get("waarde")) is not None
+                    and (r.get("status") or "ok") in ("ok", "onbetrouwbaar")), key=lambda r: int(r["jaar"]))
+        if not g:
             continue
-        name = str(g["naam"].iloc[0])
-        x = g["jaar"].astype(int).tolist()
-        y = g["waarde"].astype(float).tolist()
-        bron = g["bron"].fillna("").astype(str).tolist() if "bron" in g else [""] * len(x)
-        breuk = g["breuk"].fillna(False).astype(bool).tolist() if "breuk" in g else [False] * len(x)
-        status = g["status"].fillna("ok").astype(str).tolist() if "status" in g else ["ok"] * len(x)
-        custom = [[fmt_value(v, meta), b or "–", "onbetrouwbaar" if s == "onbetrouwbaar" else ""]
-                  for v, b, s in zip(y, bron, status, strict=True)]
-        # Solid line with a gap at each break; the dotted connectors bridge the gaps.
-        xs: list[Any] = []
-        ys: list[Any] = []
-        cds: list[Any] = []
-        symbols: list[str] = []
-        for j, (xx, yy, cd) in enumerate(zip(x, y, custom, strict=True)):
-            if j and breuk[j]:
-                xs.append(None)
-                ys.append(None)
-                cds.append(["", "", ""])
-                symbols.append("circle")
-                fig.add_trace(go.Scatter(
-                    x=[x[j - 1], xx], y=[y[j - 1], yy], mode="lines", showlegend=False, hoverinfo="skip",
-                    line={"color": line["color"], "dash": "dot", "width": 1.4}, legendgroup=name,
-                ))
-            xs.append(xx)
-            ys.append(yy)
-            cds.append(cd)
-            symbols.append("circle-open" if j and breuk[j] else "circle")
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, customdata=cds, mode="lines+markers", name=name, legendgroup=name,
-            line=line, connectgaps=False,
-            marker={"size": 6 if is_bench else 8, "symbol": symbols, "color": line["color"],
-                    "line": {"width": 2, "color": line["color"]}},
-            hovertemplate=(f"<b>{hover_escape(name)}</b><br>%{{x}}: %{{customdata[0]}} %{{customdata[2]}}<br>"
-                           "Bron: %{customdata[1]}<extra></extra>"),
-        ))
+        name = str(g[0]["naam"])
+        x = [int(r["jaar"]) for r in g]
+        y = [_num(r["waarde"]) for r in g]
+        bron = [_text(r.get("bron")) for r in g]
+        breuk = [bool(r.get("breuk")) if not _isna(r.get("breuk")) else False for r in g]
+        status = [_text(r.get("status")) or "ok" for r in g]
+        om = [_text(r.get("omrekening")) for r in g]
+        reden = [_text(r.get("breuk_reden")) for r in g]
+        custom = [[fmt_value(v, meta), b or "–", "onbetrouwbaar" if s == "onbetrouwbaar" else "",
+                   OMREKENING_HOVER.get(o, ""), f"Trendbreuk: {r}" if br and r else ("Trendbreuk" if br else "")]
+                  for v, b, s, o, r, br in zip(y, bron, status, om, reden, breuk, strict=True)]
+        hover = (f"<b>{hover_escape(name)}</b><br>%{{x}}: %{{customdata[0]}} %{{customdata[2]}}<br>"
+                 "Bron: %{customdata[1]}<br>%{customdata[3]}<br>%{customdata[4]}<extra></extra>")
+        for n, run in enumerate(runs(x, breuk)):
+            first = run[0]
+            if first and breuk[first] and x[first] - x[first - 1] == 1:
+                # A break between two adjacent years: a dotted connector, so nobody reads it as a trend.
+                data.append({
+                    "type": "scatter", "x": [x[first - 1], x[first]], "y": [y[first - 1], y[first]],
+                    "mode": "lines", "showlegend": False, "hoverinfo": "skip", "name": f"{name} (trendbreuk)",
+                    "legendgroup": name, "meta": "breuk",
+                    "line": {"color": line["color"], "dash": "dot", "width": 1.4},
+                })
+            symbols = ["circle-open" if (j and breuk[j]) else "circle" for j in run]
+            data.append({
+                "type": "scatter", "x": [x[j] for j in run], "y": [y[j] for j in run],
+                "customdata": [custom[j] for j in run], "mode": "lines+markers" if len(run) > 1 else "markers",
+                "name": name, "legendgroup": name, "showlegend": n == 0, "line": line, "meta": "reeks",
+                "marker": {"size": 6 if is_bench else 8, "symbol": symbols, "color": line["color"],
+                           "line": {"width": 2, "color": line["color"]}},
+                "hovertemplate": hover,
+            })
     breaks = sorted({int(j) for j in trend.loc[trend.get("breuk", pd.Series(False, index=trend.index))
                                               .fillna(False).astype(bool), "jaar"]}) if "breuk" in trend else []
-    for b in breaks:
-        fig.add_vline(x=b - 0.5, line={"color": "#999999", "width": 1, "dash": "dot"})
-    years = [int(y) for d in fig.data for y in (d.x or ()) if y is not None]
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff",
-        separators=",.", font={"family": FONT, "size": 13},
-        hovermode="closest", hoverlabel={"bgcolor": "#ffffff"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": b - 0.5, "x1": b - 0.5, "y0": 0, "y1": 1,
+               "line": {"color": "#999999", "width": 1, "dash": "dot"}} for b in breaks]
+    years = [int(v) for d in data for v in d["x"] if v is not None]
+    layout = {
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff",
+        "separators": ",.", "font": {"family": FONT, "size": 13},
+        "hovermode": "closest", "hoverlabel": {"bgcolor": "#ffffff"},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         # Whole years only: with a short series, automatic ticks fall on half years and print each year twice.
-        xaxis={"title": None, "showgrid": False, "tickformat": "d", "tickmode": "linear", "tick0": min(years),
-               "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
-        yaxis={"title": {"text": meta.unit}, "gridcolor": GRID, "zeroline": False,
-               "separatethousands": True},
-    )
-    return fig
+        "xaxis": {"title": None, "showgrid": False, "tickformat": "d", "tickmode": "linear", "tick0": min(years),
+                  "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
+        "yaxis": {"title": {"text": meta.unit}, "gridcolor": GRID, "zeroline": False,
+                  "separatethousands": True},
+        "shapes": shapes,
+    }
+    return {"data": data, "layout": layout}

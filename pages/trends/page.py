@@ -28,8 +28,8 @@ DEFAULT_CODES = ("GM0106",)
 def layout(**query: Any) -> html.Div:
     state = parse_trends(query, data.catalog())
     if not state.codes and "codes" not in query:
-        state = TrendsState(state.indicator, DEFAULT_CODES, state.vergelijk, state.messages)
-    fig, notes = views.trend_view(state)
+        state = TrendsState(state.indicator, DEFAULT_CODES, state.vergelijk, state.messages, state.indeling)
+    fig, notes = views.trend_view(state, raw=True)
     meta_title = data.indicator(state.indicator).title if state.indicator else ""
     return html.Div(
         [
@@ -55,6 +55,12 @@ def layout(**query: Any) -> html.Div:
                                               value=list(state.vergelijk), className="radio-kolom",
                                               inputClassName="radio-input", labelClassName="radio-label"),
                             ], className="veld"),
+                            html.Fieldset([
+                                html.Legend("Buurten en dorpen", className="veld-label"),
+                                dcc.RadioItems(id="trends-indeling", options=indeling_options(),
+                                               value=state.indeling, className="radio-kolom",
+                                               inputClassName="radio-input", labelClassName="radio-label"),
+                            ], className="veld"),
                             html.Button("Download CSV", id="trends-download-knop", className="knop", n_clicks=0),
                             dcc.Download(id="trends-download"),
                         ],
@@ -64,9 +70,9 @@ def layout(**query: Any) -> html.Div:
                         [
                             html.H2(meta_title, id="trends-titel", className="vak-titel"),
                             dcc.Graph(id="trends-graph", figure=fig, config=GRAPH_CONFIG, className="trend-graph"),
-                            html.P("Doorgetrokken lijn: vergelijkbare jaren. Stippellijn en open punt: trendbreuk "
-                                   "(indeling of bron veranderd). Gestreept: gemeente; gestippeld: Drenthe.",
-                                   className="noot"),
+                            html.P("Doorgetrokken lijn: vergelijkbare, opeenvolgende jaren. Geen lijn over een "
+                                   "ontbrekend jaar. Stippellijn en open punt: trendbreuk (indeling of bron "
+                                   "veranderd). Gestreept: gemeente; gestippeld: Drenthe.", className="noot"),
                             html.Div(notes, id="trends-noten"),
                         ],
                         className="paneel trend-vak", **{"aria-label": "Trendgrafiek"},
@@ -79,12 +85,20 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-def _state(indicator: Any, codes: Any, vergelijk: Any) -> TrendsState:
+def indeling_options() -> list[dict[str, str]]:
+    """The switch between the current division (converted) and the figures as published."""
+    jaar = data.current_buurt_year()
+    return [{"label": f" omgerekend naar indeling {jaar}", "value": "omgerekend"},
+            {"label": " zoals gepubliceerd", "value": "gepubliceerd"}]
+
+
+def _state(indicator: Any, codes: Any, vergelijk: Any, indeling: Any = "omgerekend") -> TrendsState:
     """The validated state from the controls: checked like a link, after the type and size checks."""
     notes: list[str] = []
     query = {"indicator": as_str(indicator, notes=notes, what="indicator"),
              "codes": as_list(codes, MAX_TREND_AREAS, notes=notes, what="gebieden"),
-             "vergelijk": ",".join(as_list(vergelijk, len(VERGELIJK), notes=notes, what="vergelijkingen")) or "geen"}
+             "vergelijk": ",".join(as_list(vergelijk, len(VERGELIJK), notes=notes, what="vergelijkingen")) or "geen",
+             "indeling": as_str(indeling, notes=notes, what="indeling") or "omgerekend"}
     state = parse_trends(query, data.catalog())
     return replace(state, messages=(*notes, *state.messages))
 
@@ -98,11 +112,12 @@ def _state(indicator: Any, codes: Any, vergelijk: Any) -> TrendsState:
     Input("trends-indicator", "value"),
     Input("trends-gebieden", "value"),
     Input("trends-vergelijk", "value"),
+    Input("trends-indeling", "value"),
     prevent_initial_call=True,
 )
-def update(indicator, codes, vergelijk):
-    state = _state(indicator, codes, vergelijk)
-    fig, notes = views.trend_view(state)
+def update(indicator, codes, vergelijk, indeling):
+    state = _state(indicator, codes, vergelijk, indeling)
+    fig, notes = views.trend_view(state, raw=True)
     title = data.indicator(state.indicator).title if state.indicator else ""
     return fig, notes, title, alert(list(state.messages)).children, trends_query(state)
 
@@ -113,8 +128,9 @@ def update(indicator, codes, vergelijk):
     State("trends-indicator", "value"),
     State("trends-gebieden", "value"),
     State("trends-vergelijk", "value"),
+    State("trends-indeling", "value"),
     prevent_initial_call=True,
 )
-def download(n_clicks, indicator, codes, vergelijk):
-    text, name = views.trends_csv(_state(indicator, codes, vergelijk))
+def download(n_clicks, indicator, codes, vergelijk, indeling):
+    text, name = views.trends_csv(_state(indicator, codes, vergelijk, indeling))
     return {"content": "\ufeff" + text, "filename": name, "type": "text/csv"}

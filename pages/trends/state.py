@@ -16,6 +16,8 @@ from dashboard.validate import clip
 MAX_TREND_AREAS = 6
 #: The benchmarks a trend can be drawn against, with their labels.
 VERGELIJK: dict[str, str] = {"gemeente": "eigen gemeente", "drenthe": "Drenthe (12 gemeenten)"}
+#: How buurt and village series are shown: on the current division (default) or as published.
+INDELINGEN: tuple[str, ...] = ("omgerekend", "gepubliceerd")
 #: Benchmarks a trend is drawn against unless the link says otherwise.
 DEFAULT_VERGELIJK: tuple[str, ...] = ("gemeente", "drenthe")
 
@@ -26,6 +28,7 @@ class TrendsState:
     codes: tuple[str, ...] = ()
     vergelijk: tuple[str, ...] = DEFAULT_VERGELIJK
     messages: tuple[str, ...] = field(default=(), compare=False)
+    indeling: str = "omgerekend"
 
 
 def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
@@ -49,7 +52,11 @@ def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
         if bad:
             msgs.append(f"Vergelijking '{clip(', '.join(bad))}' is onbekend; kies gemeente en/of drenthe.")
         vergelijk = tuple(r for r in refs if r in ("gemeente", "drenthe"))
-    return TrendsState(indicator, tuple(codes), vergelijk, tuple(msgs))
+    indeling = first(query.get("indeling")) or "omgerekend"
+    if indeling not in INDELINGEN:
+        msgs.append(f"Indeling '{clip(indeling)}' is onbekend; we tonen de reeks omgerekend naar de huidige indeling.")
+        indeling = "omgerekend"
+    return TrendsState(indicator, tuple(codes), vergelijk, tuple(msgs), indeling)
 
 
 def trends_query(state: TrendsState) -> str:
@@ -60,4 +67,6 @@ def trends_query(state: TrendsState) -> str:
         params["codes"] = ",".join(state.codes)
     if tuple(state.vergelijk) != DEFAULT_VERGELIJK:
         params["vergelijk"] = ",".join(state.vergelijk) or "geen"
+    if state.indeling != "omgerekend":
+        params["indeling"] = state.indeling
     return links.query(**params)

@@ -10,27 +10,27 @@ from dash import html
 
 from dashboard import data
 from dashboard.downloads import areas_stem, csv_text
-from pages.trends.figures import trend_figure
+from pages.trends.figures import trend_figure_dict
 from pages.trends.state import TrendsState
 
 
 def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(area series, benchmark series) for the trends chart and its CSV."""
-    empty = pd.DataFrame(columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+    empty = pd.DataFrame(columns=[*data.TREND_COLUMNS, "soort"])
     if not state.indicator:
         return empty, empty
+    omgerekend = state.indeling == "omgerekend"
     # Without chosen areas the Drenthe line still gives the page something to read.
-    tr = data.trend(state.indicator, tuple(state.codes)) if state.codes else empty.drop(columns="soort")
+    tr = data.trend(state.indicator, tuple(state.codes), omgerekend) if state.codes else empty.drop(columns="soort")
     parts = []
     gms = sorted({data.gemeente_of_area(c) for c in state.codes} - set(state.codes) - {None})
     if "gemeente" in state.vergelijk and gms:
-        g = data.trend(state.indicator, tuple(gms))
+        g = data.trend(state.indicator, tuple(gms), omgerekend)
         g = g.assign(soort="gemeente", naam="Gemeente " + g["naam"].astype(str))
         parts.append(g)
     if "drenthe" in state.vergelijk:
         parts.append(data.drenthe_trend(state.indicator))
-    bench = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["code", "naam", "jaar", "waarde", "status", "bron", "breuk", "soort"])
+    bench = pd.concat(parts, ignore_index=True) if parts else empty
     return tr, bench
 
 
@@ -43,10 +43,13 @@ def as_index(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def trend_view(state: TrendsState) -> tuple[go.Figure, list]:
-    """Figure plus notes (breaks, missing values) for the trends page."""
+def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict, list]:
+    """Figure plus notes (breaks, gaps, conversion, missing values) for the trends page.
+
+    ``raw``: the figure as a plain dict (what the callback sends; no plotly validation).
+    """
     if not state.indicator:
-        return go.Figure(), [html.P("Geen indicator beschikbaar.")]
+        return ({"data": [], "layout": {}} if raw else go.Figure()), [html.P("Geen indicator beschikbaar.")]
     meta = data.indicator(state.indicator)
     tr, bench = trend_data(state)
     notes: list = []
@@ -57,13 +60,26 @@ def trend_view(state: TrendsState) -> tuple[go.Figure, list]:
         meta = replace(meta, unit="index (eerste jaar = 100)", decimals=0)
         notes.append(html.P("Aantallen zijn als index getoond (eerste jaar met een waarde = 100), zodat een dorp "
                             "en Drenthe te vergelijken zijn; de CSV bevat de echte aantallen.", className="noot"))
-    fig = trend_figure(tr, meta, bench)
+    fig_dict = trend_figure_dict(tr, meta, bench)
+    fig = fig_dict if raw else go.Figure(fig_dict)
     if not state.codes:
         notes.append(html.P("Kies hierboven één of meer gebieden om hun ontwikkeling te zien.", className="klein"))
     breaks = tr[tr["breuk"].fillna(False).astype(bool)] if len(tr) else tr
     for _, r in breaks.iterrows():
-        notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])}: de gebiedsindeling is gewijzigd; "
-                            "de stippellijn verbindt niet-vergelijkbare punten.", className="noot"))
+        reden = str(r.get("breuk_reden") or "gebiedsindeling of bron gewijzigd")
+        notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])} ({reden}): niet vergelijkbaar met het "
+                            "jaar ervoor; de lijn loopt er niet doorheen.", className="noot"))
+    bbreaks = bench[bench["breuk"].fillna(False).astype(bool)] if len(bench) else bench
+    for _, r in bbreaks.iterrows():
+        notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])} ({r.get('breuk_reden') or 'bron'}).",
+                            className="noot"))
+    if len(bench) and "drenthe" in set(bench.get("soort", ())):
+        part = bench[(bench["soort"] == "drenthe") & bench["status"].eq("onvolledig")]
+        if len(part):
+            jaren = ", ".join(str(int(j)) for j in part["jaar"])
+            notes.append(html.P(f"Drenthe is niet getekend in {jaren}: niet alle 12 gemeenten hebben daar een "
+                                "cijfer (een som over een deel is geen Drenthe).", className="noot"))
+    notes += conversion_notes(tr, state.indeling, state.codes)
     missing = tr[~tr["status"].isin(["ok", "onbetrouwbaar"])] if len(tr) else tr
     for naam, g in missing.groupby("naam"):
         jaren = ", ".join(str(int(j)) for j in g["jaar"])
@@ -74,10 +90,40 @@ def trend_view(state: TrendsState) -> tuple[go.Figure, list]:
     return fig, notes
 
 
+def conversion_notes(tr: pd.DataFrame, indeling: str, codes: tuple[str, ...] = ()) -> list:
+    """How the buurt and village series relate to the current division (converted or as published)."""
+    if not any(str(c)[:2] in ("BU", "DP") for c in (*codes, *tr["code"].astype(str))):
+        return []
+    summary = data.conversion_summary()
+    per = summary.get("per_jaar") or {}
+    if not per:
+        return [html.P("Alle buurtcijfers staan op de huidige buurtindeling; omrekenen is niet nodig.",
+                       className="noot")]
+    out = []
+    for jaar, kinds in per.items():
+        n_ident = int(kinds.get("identiek", 0))
+        n_conv = sum(int(v) for k, v in kinds.items() if k != "identiek")
+        out.append(html.P(f"Buurtindeling {jaar}: {n_conv} buurten omgerekend naar de huidige indeling "
+                          f"(gesplitst, samengevoegd of gewijzigd; naar {summary.get('methode') or 'oppervlakte'}), "
+                          f"{n_ident} ongewijzigd.", className="noot"))
+    if indeling == "omgerekend":
+        conv = tr[tr["omrekening"].eq("omgerekend")] if "omrekening" in tr else tr.iloc[0:0]
+        if len(conv):
+            jaren = ", ".join(sorted({str(int(j)) for j in conv["jaar"]}))
+            out.append(html.P(f"Omgerekend (niet gepubliceerd) in {jaren}; zie de tooltip per punt.",
+                              className="noot"))
+    else:
+        out.append(html.P("Zoals gepubliceerd: waar de buurtindeling veranderde, is de reeks onderbroken; een buurt "
+                          "die na een herindeling een nieuwe code kreeg, heeft zo geen eerdere jaren.",
+                          className="noot"))
+    return out
+
+
 def trends_csv(state: TrendsState) -> tuple[str, str]:
     tr, bench = trend_data(state)
     frame = pd.concat([tr.assign(soort="gebied"), bench], ignore_index=True)
-    cols = ["soort", "code", "naam", "jaar", "waarde", "status", "bron", "breuk"]
+    frame["breuk"] = frame["breuk"].map(lambda b: "ja" if bool(b) else "nee")
+    cols = ["soort", "code", "naam", "jaar", "waarde", "status", "bron", "breuk", "breuk_reden", "omrekening"]
     frame = frame.reindex(columns=cols)
     if state.indicator:
         meta = data.indicator(state.indicator)
