@@ -225,11 +225,12 @@ def part_series(url: str, repeat: int) -> dict:
             "SELECT code, indicator, COUNT(*) AS n FROM indicator_values WHERE niveau = 'dorp' "
             "AND status IN ('ok', 'onbetrouwbaar') GROUP BY code, indicator ORDER BY n DESC, code LIMIT 1").fetchone()
     trends.update(ind, [code], ["gemeente", "drenthe"], "omgerekend")  # warm
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         trends.update(ind, [code], ["gemeente", "drenthe"], "omgerekend")
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)  # on a busy machine wall time is mostly waiting for a core
     geo = ROOT / "data" / "snapshot" / "geo"
     old = gpd.read_file(geo / "buurten_2019.geojson").set_crs(4326, allow_override=True).to_crs(28992)
     new = gpd.read_file(geo / "buurten_2024_benaderd.geojson").set_crs(4326, allow_override=True)
@@ -240,7 +241,7 @@ def part_series(url: str, repeat: int) -> dict:
         olds[jaar] = shifted
     t0 = time.perf_counter()
     build_crosswalks(olds, new)
-    return {"code": code, "indicator": ind, "years": int(n_years), "trend_ms": median(times),
+    return {"code": code, "indicator": ind, "years": int(n_years), "trend_ms": median(times), "cpu_ms": median(cpu),
             "crosswalk_s": time.perf_counter() - t0, "crosswalk_years": len(olds), "buurten": len(new)}
 
 
@@ -257,7 +258,7 @@ def series_rows(url: str, repeat: int) -> list[tuple[str, str, str, str, str]]:
         return [("[issue 9] trends callback / crosswalk", "–", "failed", "–", "–")]
     return [
         (f"[issue 9] trends callback, village {r['code']} ({r['indicator']}, {r['years']} years), warm p50", "–",
-         fmt_ms(r["trend_ms"]), "≤ 20 ms", "(13 years once every KWB year is loaded)"),
+         fmt_ms(r["trend_ms"]), "≤ 20 ms", f"{fmt_ms(r['cpu_ms'])} CPU time per call"),
         (f"[issue 9] crosswalk {r['crosswalk_years']} years x {r['buurten']} buurten (SYNTHETIC shifted 2019 map)",
          "–", fmt_s(r["crosswalk_s"]), "≤ 30 s", "–"),
     ]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
 from dorpenmonitor.settings import GEMEENTEN
-from dorpenmonitor.store import CONVERSION_KEY, Store
+from dorpenmonitor.store import CONVERSION_KEY, CONVERTED_SUFFIX, Store
 from indicators.registry import REGISTRY, get
 from indicators.results import (
     BENCHMARK_SERIES_COLUMNS,
@@ -54,6 +54,7 @@ EXPORT_NIVEAUS: tuple[str, ...] = (*NIVEAUS, "provincie", "monitor")
 #: The cube's level of each benchmark export level.
 EXPORT_LEVELS: dict[str, str] = {"provincie": "drenthe", "monitor": "monitor"}
 EXPORT_COLUMNS = [*COMPUTE_COLUMNS, "breuk", "omrekening"]
+GEPUBLICEERD_WORD = "gepubliceerd"
 
 
 class CubeMissingError(RuntimeError):
@@ -232,6 +233,57 @@ class IndicatorService:
                      waarde=waarde, dekking=f["dekking"].round(3),
                      breuk=np.where(f["breuk"].astype(bool), "ja", "nee"))
         return f[EXPORT_COLUMNS].reset_index(drop=True)
+
+    def change(self, indicator_id: str, niveau: str, jaar_van: int, jaar_tot: int, gemeente: str | None = None,
+               omgerekend: bool = True) -> pd.DataFrame:
+        """The change of an indicator between two years per area of ``jaar_tot``'s division (the basis for a map).
+
+        Columns: code, naam, gemeente_code, waarde_van, waarde_tot, verschil (absolute),
+        verschil_pct (relative to ``jaar_van``; empty where that is 0 or unknown), status ('ok'
+        where both values are usable and comparable; 'breuk' where a break lies in between,
+        with no difference; otherwise the status of the missing value), omrekening
+        ('omgerekend' where ``jaar_van`` of a buurt or village was converted to the current
+        division, 'identiek', else 'gepubliceerd'). ``omgerekend`` (buurt, dorp): read an older
+        buurt division's year converted; then a change of buurt division is no break.
+        """
+        ind = get(indicator_id)
+        check_niveau(niveau)
+        check_gemeente(gemeente)
+        a, b = int(jaar_van), int(jaar_tot)
+        conv = omgerekend and niveau in ("buurt", "dorp")
+        cols = ["code", "naam", "gemeente_code", "waarde", "status", "breuk", "breuk_reden", "omrekening"]
+
+        def year(y: int) -> pd.DataFrame:
+            lvl = niveau + CONVERTED_SUFFIX if conv and y in self._converted_years else niveau
+            return _typed(self.store.cube_values(lvl, y, [ind.id], gemeente, columns=cols)).set_index("code")
+
+        van, tot = year(a), year(b)
+        codes = tot.index
+        out = pd.DataFrame({"naam": tot["naam"], "gemeente_code": tot["gemeente_code"]}, index=codes)
+        usable = ("ok", "onbetrouwbaar")
+        v0 = van["waarde"].where(van["status"].isin(usable)).reindex(codes).astype(float)
+        v1 = tot["waarde"].where(tot["status"].isin(usable)).astype(float)
+        out["waarde_van"], out["waarde_tot"] = v0, v1
+        out["verschil"] = (v1 - v0).round(ind.decimals)
+        out["verschil_pct"] = ((v1 - v0) / v0.where(v0 != 0) * 100).round(1)
+        st = pd.Series("ok", index=codes, dtype=object)
+        st[v1.isna()] = tot["status"][v1.isna()]
+        miss0 = v0.isna() & v1.notna()
+        st[miss0] = van["status"].reindex(codes)[miss0].fillna(MISSING)
+        # A break in (a, b]: any year's row of the area flags one (as the trend draws it).
+        broken = pd.Series(False, index=codes)
+        for y in (y for y in self.years(ind.id, niveau) if a < y <= b):
+            f = year(y)
+            why = f["breuk_reden"].reindex(codes).fillna("")
+            if conv:  # on one division: a change of buurt division is what the conversion undid
+                why = why.str.replace(r"(; )?buurtindeling gewijzigd", "", regex=True).str.strip("; ")
+            broken |= f["breuk"].reindex(codes).fillna(False).astype(bool) & why.ne("")
+        both = v0.notna() & v1.notna()
+        st[both & broken] = "breuk"
+        out.loc[st.eq("breuk"), ["verschil", "verschil_pct"]] = np.nan
+        out["status"] = st
+        out["omrekening"] = van["omrekening"].reindex(codes).fillna(GEPUBLICEERD_WORD)
+        return out.rename_axis("code").reset_index()
 
     def conversion_summary(self) -> dict:
         """How buurten of older divisions relate to the current one (as ``Computation.conversion_summary``)."""

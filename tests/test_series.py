@@ -271,3 +271,30 @@ def test_trend_csv_carries_breuk_and_omrekening(app):
     assert any("omgerekend" in str(n.children) for n in notes)
     hovers = [c for t in fig.data if t.customdata is not None for c in t.customdata]
     assert any("Omgerekend" in str(c) for c in hovers)
+
+
+def test_change_between_two_years_never_spans_a_break(service, store):
+    """The basis for a map of change: absolute and %, on the current division, breaks left out."""
+    gm = store.observations(["inwoners"], level="gemeente").query("region_code == 'GM0109'")
+    v = gm.set_index("period")["value"]
+    c = service.change("inwoners", "gemeente", 1999, 2024).set_index("code")
+    assert c.loc["GM0109", "status"] == "ok"
+    assert c.loc["GM0109", "verschil"] == v[2024] - v[1999]
+    assert c.loc["GM0109", "verschil_pct"] == pytest.approx((v[2024] - v[1999]) / v[1999] * 100, abs=0.05)
+    over_merger = service.change("inwoners", "gemeente", 1997, 2024).set_index("code")
+    assert over_merger.loc["GM0109", "status"] == "breuk" and pd.isna(over_merger.loc["GM0109", "verschil"])
+    gas = service.change("gasverbruik_gemiddeld", "buurt", 2017, 2017).set_index("code")
+    assert gas.loc["BU01602810", "omrekening"] == "omgerekend" and gas.loc["BU01060101", "omrekening"] == "identiek"
+    pub = service.change("gasverbruik_gemiddeld", "buurt", 2017, 2017, omgerekend=False)
+    assert "BU01602810" not in set(pub["code"])
+
+
+def test_gemeente_is_the_published_figure_and_the_buurt_sum_agrees(service, store):
+    """Where CBS publishes the aggregate (gemeente rows) that figure is shown; the buurt sum is only a check."""
+    g = service.values("inwoners", "gemeente", 2024).set_index("code")["waarde"]
+    pub = store.observations(["inwoners"], level="gemeente", periods=[2024]).set_index("region_code")["value"]
+    assert (g == pub.reindex(g.index)).all()
+    b = store.observations(["inwoners"], level="buurt", periods=[2024])
+    sums = b.groupby("GM" + b["region_code"].str[2:6])["value"].sum()
+    # CBS rounds buurt figures (privacy): the sum of the buurten differs by a few dozen at most.
+    assert ((sums.reindex(g.index) - g).abs() / g).max() < 0.001
