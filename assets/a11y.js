@@ -4,8 +4,9 @@
  * corrects it in the DOM as React renders it (a MutationObserver, idempotent):
  * - dcc.Dropdown puts a focusable <input aria-hidden="true"> before its button that forwards focus to it
  *   (aria-hidden-focus): the button itself becomes the tab stop, the hidden input leaves the tab order.
- * - dcc.Dropdown names its button by the value only (label-content-name-mismatch on multi-selects, no field name):
- *   the button is named by the field's <label> and then the value.
+ * - dcc.Dropdown names its button by the value only (no field name) and leaves the multi-select's visible count
+ *   ("2 gekozen") out of it (label-content-name-mismatch): the button is named by the field's <label>, then the
+ *   value, then the count.
  * - dcc.RadioItems / dcc.Checklist render role="listbox" with role="option" labels around native inputs
  *   (nested-interactive, aria-input-field-name): the native radios and checkboxes in their <label>s are the
  *   accessible controls, so the wrapping roles go; the group is named by its fieldset's legend or field label.
@@ -24,7 +25,13 @@
         var label = document.querySelector('label[for="' + CSS.escape(id) + '"]');
         if (!label) { return; }
         if (!label.id) { label.id = id + '-label'; }
-        var want = label.id + ' ' + id + '-value';
+        // Every text the button shows is part of its name, in reading order (label-content-name-mismatch): the
+        // value (chips of a multi-select) and the count ("2 gekozen") that multi-selects show beside it.
+        var parts = [label.id];
+        [id + '-value', id + '-value-count'].forEach(function(part) {
+            if (document.getElementById(part)) { parts.push(part); }
+        });
+        var want = parts.join(' ');
         if (button.getAttribute('aria-labelledby') !== want) { button.setAttribute('aria-labelledby', want); }
     }
     function fixOptions(list) {

@@ -39,8 +39,15 @@ DROPDOWN_LABELS = {
 
 
 def dropdown(id_: str | dict, **kwargs) -> dcc.Dropdown:
-    """A dcc.Dropdown with Dutch built-in texts."""
+    """A dcc.Dropdown with Dutch built-in texts; a multi-select shows every chosen value (class ``meerkeuze``).
+
+    Dash cuts a multi-select's values off at one line ("Annen, Gieten, Ro…"); then the visible text is not part of
+    the button's accessible name as one piece (WCAG 2.5.3, axe ``label-content-name-mismatch``) and the user cannot
+    see what is chosen. ``assets/style.css`` lets the values wrap.
+    """
     kwargs.setdefault("labels", DROPDOWN_LABELS)
+    if kwargs.get("multi"):
+        kwargs["className"] = " ".join(c for c in ("meerkeuze", kwargs.get("className")) if c)
     return dcc.Dropdown(id=id_, **kwargs)
 
 
