@@ -249,3 +249,75 @@ def test_fonts_are_parsed_once_per_process(monkeypatch):
     second = export.profile_pdf(tiny_profile(naam="Zweeloo"))
     assert parsed == []
     assert first.startswith(b"%PDF") and second.startswith(b"%PDF") and b"/FontFile2" in second
+
+
+def test_status_words_are_the_maps_words():
+    """The profile said 'niet gepubliceerd' / 'onzeker' where the map says 'geen gegevens' / 'onbetrouwbaar'."""
+    from dorpenmonitor.codes import STATUS_WORDS
+    from pages.profiel.briefing import status_text
+
+    for status in ("geheim", "ontbreekt", "onbetrouwbaar"):
+        assert status_text(kf(status=status, waarde=None)) == STATUS_WORDS[status]
+    assert status_text(kf()) == ""
+    notes = " ".join(quality_notes([kf(status="onbetrouwbaar", note="noemer 12")], "buurt"))
+    assert STATUS_WORDS["onbetrouwbaar"].capitalize() in notes and "onzeker" not in notes.lower()
+
+
+def _with_peers_and_series(**kw) -> Profile:
+    from pages.profiel.briefing import Peer, TrendSeries
+
+    peers = (Peer("DP0109_wachtum", "Wachtum", "Coevorden", 6, (375.0, 21.3, 14.7, 414000.0, 88.0, 3.3, 3.3)),
+             Peer("DP0106_ubbena", "Ubbena", "Assen", 6, (165.0, 21.2, 15.2, 439000.0, 89.0, 3.5, 2.9)),
+             Peer("DP0118_fluitenberg", "Fluitenberg", "Hoogeveen", 5, (600.0, None, 14.2, 433000.0, 88.0, 2.7, 3.1)))
+    series = (TrendSeries("inwoners", "Inwoners", "gemeente Coevorden", False,
+                          ((2020, 35300.0, False), (2022, 35500.0, False), (2024, 35725.0, False))),)
+    return tiny_profile(naam="Wachtum", code="DP0109_wachtum", gemeente_naam="Coevorden", peers=peers,
+                        series=series, **kw)
+
+
+def test_profile_page_shows_the_peers_side_by_side_like_the_pdf(app):
+    from pages.profiel import briefing
+    from pages.profiel.page import peers_section, profile_body
+
+    p = _with_peers_and_series()
+    text = _text(peers_section(p))
+    assert briefing.peers_title(p) == "Lijkt op: de 2 dorpen die het meest op Wachtum lijken"
+    assert briefing.peers_title(p) in text and briefing.peers_explanation() in text
+    assert "gemiddelde WOZ-waarde" in briefing.peers_explanation()
+    for head in briefing.PEER_HEADS:
+        assert head in text
+    # the area itself first (not a link), the peers linked to their profiles, every figure formatted as in the PDF
+    assert "Ubbena" in text and "/profiel?code=DP0106_ubbena" in text and "/profiel?code=DP0109_wachtum" not in text
+    assert "€ 414.000" in text and "€ 439.000" in text and "21,3" in text and "Hoogeveen" in text
+    assert "codes=DP0109_wachtum%2CDP0106_ubbena%2CDP0118_fluitenberg" in text or \
+        "codes=DP0109_wachtum,DP0106_ubbena,DP0118_fluitenberg" in text
+    body = "".join(_text(b) for b in profile_body(p))
+    assert "profiel-lijkt-op" in body and "profiel-reeksen" in body
+    assert "profiel-lijkt-op" not in "".join(_text(b) for b in profile_body(tiny_profile()))
+
+
+def test_profile_page_shows_people_series_saying_whose(app):
+    from pages.profiel.page import people_section, series_figure
+
+    p = _with_peers_and_series()
+    text = _text(people_section(p))
+    assert "Mensen en woningen door de tijd" in text
+    assert "reeks van de gemeente Coevorden (van Wachtum zelf te weinig jaren)" in text
+    assert "Van 35.300 inwoners in 2020 naar 35.725 inwoners in 2024." in text
+    assert "Huishoudens: geen reeks" in text  # the missing one is named, not silently left out
+    fig = series_figure(p.series[0])
+    assert list(fig.data[0].x) == [2020, 2022, 2024] and list(fig.data[0].y) == [35300.0, 35500.0, 35725.0]
+
+
+def test_village_profile_page_has_the_briefings_peers_and_series(app):
+    """Page and PDF read one record: the page lists the same five peers and series as the PDF."""
+    from pages.profiel import briefing
+    from pages.profiel.page import profile_body
+
+    p = briefing.profile("DP0114_nieuw-amsterdam")
+    assert len(p.peers) == 6 and p.series
+    text = "".join(_text(b) for b in profile_body(p))
+    for peer in p.peers:
+        assert peer.naam in text
+    for s in p.series:
+        assert briefing.series_source(s, p.naam).split(": ", 1)[1] in text

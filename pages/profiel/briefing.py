@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard import data
-from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, to_float
+from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float
 from dashboard.similar import level_matrix, similar_to
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
@@ -50,8 +50,12 @@ SMALL_NUMBERS_CAVEAT = ("Let op: kleine aantallen; een paar meer of minder geeft
 PEER_INDICATORS: tuple[str, ...] = ("aandeel_65plus", "aandeel_0_14", "woz_gemiddeld", "aandeel_koopwoningen",
                                     "afstand_huisarts", "afstand_supermarkt")
 PEER_COLUMNS: tuple[str, ...] = ("inwoners", *PEER_INDICATORS)
+#: Short column heads of the peers table (page and PDF), in the order of :data:`PEER_COLUMNS`.
+PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "Huisarts km", "Supermarkt km")
 #: Fewer points than this in the area's own series: the trend chart shows the gemeente's series instead.
 MIN_OWN_TREND = 3
+#: The "people and homes over time" series, in chart order (page and PDF).
+PEOPLE_SERIES: tuple[str, ...] = ("inwoners", "huishoudens")
 
 
 def period_label(indicator: str, jaar: int | None, short: bool = False) -> str:
@@ -217,12 +221,34 @@ class Profile:
 # -- formatting (numbers and units: dashboard.formatting) ------------------------
 
 def status_text(fig: KeyFigure) -> str:
-    """Why a value is missing or weak, in words a reader understands."""
-    return {
-        "geheim": "geheim (CBS)",
-        "ontbreekt": "niet gepubliceerd",
-        "onbetrouwbaar": "onzeker (kleine aantallen of lage dekking)",
-    }.get(fig.status, "")
+    """Why a value is missing or weak, in the words the map and every other page use (STATUS_WORDS)."""
+    return status_word(fig.status) if fig.status != "ok" else ""
+
+
+def missing_series(p: Profile) -> list[str]:
+    """'Huishoudens: geen reeks (…)' for each people series that neither the area nor its gemeente has."""
+    have = {s.indicator for s in p.series}
+    return [f"{REGISTRY[i].title}: geen reeks, te weinig jaren met gegevens (ook voor de gemeente)"
+            for i in PEOPLE_SERIES if i not in have]
+
+
+def peers_title(p: Profile) -> str:
+    """'Lijkt op: de 5 dorpen die het meest op Annen lijken' (page and PDF)."""
+    return f"Lijkt op: de {len(p.peers) - 1} {level_word(p.niveau, plural=True)} die het meest op {p.naam} lijken"
+
+
+def peers_explanation() -> str:
+    """What the peers are compared on, in one sentence (page and PDF)."""
+    # Only the first letter lowered: 'gemiddelde WOZ-waarde', not 'woz-waarde'.
+    return ("Vergeleken op " + ", ".join(REGISTRY[i].title[:1].lower() + REGISTRY[i].title[1:]
+                                         for i in PEER_INDICATORS)
+            + " (nieuwste jaar); inwoners staan erbij voor de omvang.")
+
+
+def series_source(s: TrendSeries, naam: str) -> str:
+    """Whose series a trend chart shows: 'Inwoners: eigen reeks van Annen' or the gemeente's, saying why."""
+    return f"{s.titel}: " + (f"eigen reeks van {s.wie}" if s.eigen else
+                             f"reeks van de {s.wie} (van {naam} zelf te weinig jaren)")
 
 
 # -- highlights (pure) ------------------------------------------------------------
@@ -370,7 +396,7 @@ def quality_notes(
                      f"{', '.join(secret)}. Deze cijfers worden niet geschat.")
     weak = [f"{f.titel} ({f.note})" if f.note else f.titel for f in figures if f.status == "onbetrouwbaar"]
     if weak:
-        notes.append(f"Onzeker door kleine aantallen of lage dekking: {'; '.join(weak)}.")
+        notes.append(f"{status_word('onbetrouwbaar').capitalize()}: {'; '.join(weak)}.")
     if niveau == "dorp":
         notes.append(
             f"Dit dorp is samengesteld uit {n_leden} CBS-buurt{'en' if n_leden != 1 else ''}. CBS publiceert geen "
@@ -534,7 +560,7 @@ def people_series(code: str, figures: Sequence[KeyFigure], gemeente_code: str | 
     """Inwoners and huishoudens over time: the area's own series when it has :data:`MIN_OWN_TREND` points,
     else the gemeente's (saying so)."""
     out = []
-    for ind in ("inwoners", "huishoudens"):
+    for ind in PEOPLE_SERIES:
         f = next((g for g in figures if g.indicator == ind), None)
         titel = REGISTRY[ind].title
         if f is not None and len(f.trend) >= MIN_OWN_TREND:

@@ -24,11 +24,20 @@ from typing import Any
 import pandas as pd
 
 from dashboard.downloads import ATTRIBUTION, LICENCE_NOTE, XLSX_TYPE, Download, excel_bytes, sources
-from dashboard.formatting import fmt_pct, fmt_short, fmt_value, level_word, slug, unit_label
+from dashboard.formatting import fmt_pct, fmt_short, fmt_value, slug, unit_label
 from dashboard.theme import ACCENT, INK, MUTED, rgb
 from indicators import REGISTRY
 from pages.profiel import areamap, briefing
-from pages.profiel.briefing import PEER_COLUMNS, Profile, profile_frame, status_text
+from pages.profiel.briefing import (
+    PEER_COLUMNS,
+    PEER_HEADS,
+    Profile,
+    peers_explanation,
+    peers_title,
+    profile_frame,
+    series_source,
+    status_text,
+)
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LOG = logging.getLogger(__name__)
@@ -219,12 +228,12 @@ def people_chart(profile: Profile):
 
     by = {s.indicator: s for s in profile.series}
     titles = []
-    for ind in ("inwoners", "huishoudens"):
+    for ind in briefing.PEOPLE_SERIES:
         s = by.get(ind)
         titles.append(f"{s.titel} ({s.wie})" if s else f"{ind.capitalize()}: geen reeks")
     titles += ["Leeftijdsopbouw (% van de inwoners)", "Woningen naar eigendom en soort (%)"]
     fig = make_subplots(rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.12, vertical_spacing=0.16)
-    for col, ind in ((1, "inwoners"), (2, "huishoudens")):
+    for col, ind in enumerate(briefing.PEOPLE_SERIES, start=1):
         s = by.get(ind)
         if s is None:
             continue
@@ -283,7 +292,6 @@ def profile_map_png(profile: Profile, timeout: float = 60.0) -> tuple[bytes | No
 #: Key figures in the box beside the map.
 KEY_FIGURES: tuple[str, ...] = ("inwoners", "huishoudens", "woningvoorraad", "aandeel_65plus", "aandeel_0_14",
                                 "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts")
-PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "Huisarts km", "Supermarkt km")
 
 
 def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes | None = None,
@@ -418,9 +426,7 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
         img_h = width * 720 / 1000
         heading("Mensen en woningen door de tijd", need=img_h + 12)
         pdf.image(io.BytesIO(chart_png), x=pdf.l_margin, w=width)
-        said = [f"{s.titel}: " + (f"eigen reeks van {s.wie}" if s.eigen else
-                                  f"reeks van de {s.wie} (van {profile.naam} zelf te weinig jaren)")
-                for s in profile.series]
+        said = [series_source(s, profile.naam) for s in profile.series] + briefing.missing_series(profile)
         if said:
             pdf.set_font(f_, "", 7.4)
             pdf.set_text_color(*_MUTED)
@@ -437,13 +443,10 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
     # -- peers --------------------------------------------------------------------------------
     if len(profile.peers) > 1:
         metas = [REGISTRY[i] for i in PEER_COLUMNS]
-        heading(f"Lijkt op: de {len(profile.peers) - 1} {level_word(profile.niveau, plural=True)} die het meest op "
-                f"{profile.naam} lijken", need=50)
+        heading(peers_title(profile), need=50)
         pdf.set_font(f_, "", 7.6)
         pdf.set_text_color(*_MUTED)
-        pdf.multi_cell(width, 3.6, T("Vergeleken op " + ", ".join(m.title.lower() for m in metas[1:])
-                                     + " (nieuwste jaar); inwoners staan erbij voor de omvang."),
-                       new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(width, 3.6, T(peers_explanation()), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(*_INK)
         pdf.ln(1)
         name_w = 44.0

@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import plotly.graph_objects as go
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, links
-from dashboard.formatting import fmt_short, unit_label
+from dashboard.formatting import fmt_short, fmt_value, level_word, unit_label
 from dashboard.layout import alert, dropdown
 from dashboard.links import first, profile_href, resolve_code
-from dashboard.theme import ACCENT
+from dashboard.theme import ACCENT, FONT, MUTED
 from dashboard.validate import as_str, clip
+from indicators import REGISTRY
 from pages.profiel import briefing, export
 
 dash.register_page(__name__, path="/profiel", name="Gebiedsprofiel", title="Gebiedsprofiel · Dorpenmonitor Drenthe",
@@ -26,6 +28,8 @@ dash.register_page(__name__, path="/profiel", name="Gebiedsprofiel", title="Gebi
 
 #: Offered when no (valid) code is given: a village, a town, a buurt and a gemeente.
 EXAMPLES: tuple[str, ...] = ("DP1680_annen", "DP0114_nieuw-amsterdam", "GM0106", "DP1730_zuidlaren")
+#: The small trend charts: a value on hover, nothing to zoom or pan (the Trends page is for exploring).
+SERIES_CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 
 
 def parse_code(query: dict[str, Any]) -> tuple[str | None, list[str]]:
@@ -128,6 +132,10 @@ def profile_body(p: briefing.Profile) -> list:
             html.H2("Opvallend", className="vak-titel"),
             html.Ul([html.Li(h) for h in p.highlights], className="opvallend-lijst"),
         ], className="paneel opvallend", id="profiel-opvallend"))
+    if p.series:
+        out.append(people_section(p))
+    if len(p.peers) > 1:
+        out.append(peers_section(p))
     is_gm = p.niveau == "gemeente"
     bench_heads = ["Drenthe", "13 gemeenten"] if is_gm else [f"Gemeente {p.gemeente_naam}", "Drenthe"]
     for theme, figs in p.by_theme():
@@ -172,6 +180,77 @@ def profile_body(p: briefing.Profile) -> list:
                 dcc.Link("Meer over de gegevens", href=links.href("/over")), "."], className="klein"),
     ], className="paneel"))
     return out
+
+
+def series_figure(s: briefing.TrendSeries) -> go.Figure:
+    """One 'people and homes' series as a small line chart: the area's own in the accent colour, the gemeente's
+    in grey (as in the PDF's chart)."""
+    meta = REGISTRY[s.indicator]
+    fig = go.Figure(go.Scatter(
+        x=[pt[0] for pt in s.points], y=[pt[1] for pt in s.points], mode="lines+markers",
+        line={"color": ACCENT if s.eigen else MUTED, "width": 2.5}, marker={"size": 6},
+        customdata=[fmt_value(pt[1], meta) for pt in s.points], hovertemplate="%{x}: %{customdata}<extra></extra>"))
+    fig.update_layout(height=240, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=",.",
+                      font={"family": FONT, "size": 12}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+                      showlegend=False)
+    fig.update_xaxes(tickformat="d", nticks=8, fixedrange=True)
+    fig.update_yaxes(rangemode="tozero", separatethousands=True, exponentformat="none", gridcolor="#e6e6e6",
+                     fixedrange=True)
+    return fig
+
+
+def people_section(p: briefing.Profile) -> html.Section:
+    """'Mensen en woningen door de tijd': inwoners and huishoudens over time, the area's own series or else the
+    gemeente's, saying which (the same :attr:`Profile.series` as the PDF)."""
+    blocks = []
+    for s in p.series:
+        meta = REGISTRY[s.indicator]
+        (y0, v0, _), (y1, v1, _) = s.points[0], s.points[-1]
+        summary = f"Van {fmt_value(v0, meta)} in {y0} naar {fmt_value(v1, meta)} in {y1}."
+        blocks.append(html.Figure([
+            html.Figcaption([html.Strong(s.titel), html.Span(briefing.series_source(s, p.naam).split(": ", 1)[1],
+                                                              className="cel-noot")]),
+            dcc.Graph(id=f"profiel-reeks-{s.indicator}", figure=series_figure(s), config=SERIES_CONFIG,
+                      className="reeks-grafiek", style={"height": "240px"}),
+            html.P(summary, className="klein"),
+        ], className="reeks", **{"data-eigen": "ja" if s.eigen else "nee"}))
+    return html.Section([
+        html.H2("Mensen en woningen door de tijd", className="vak-titel"),
+        html.Div(blocks, className="reeksen"),
+        *(html.P(m + ".", className="noot") for m in briefing.missing_series(p)),
+        html.P("Leeftijdsopbouw en woningen naar eigendom en soort staan in de tabellen hieronder; de PDF zet ze "
+               "naast de gemeente en Drenthe in een grafiek.", className="noot"),
+    ], className="paneel", id="profiel-reeksen")
+
+
+def peers_section(p: briefing.Profile) -> html.Section:
+    """'Lijkt op': the area itself and the five most similar areas of its level, key figures side by side
+    (:attr:`Profile.peers`, as in the PDF)."""
+    metas = [REGISTRY[i] for i in briefing.PEER_COLUMNS]
+    is_gm = p.niveau == "gemeente"
+    head = [html.Th(level_word(p.niveau, capital=True), scope="col")]
+    if not is_gm:
+        head.append(html.Th("Gemeente", scope="col"))
+    head += [html.Th(html.Abbr(h, title=m.title) if h != m.title else h, scope="col", className="getal")
+             for h, m in zip(briefing.PEER_HEADS, metas, strict=True)]
+    rows = []
+    for i, peer in enumerate(p.peers):
+        name: Any = (html.Strong(peer.naam) if i == 0 else dcc.Link(peer.naam, href=profile_href(peer.code)))
+        cells = [html.Th(name, scope="row")]
+        if not is_gm:
+            cells.append(html.Td(peer.gemeente))
+        cells += [html.Td(fmt_value(v, m, unit=m.unit == "euro"), className="getal")
+                  for m, v in zip(metas, peer.waarden, strict=True)]
+        rows.append(html.Tr(cells, className="zelf" if i == 0 else None))
+    compare = links.href("/vergelijken", codes=",".join(x.code for x in p.peers),
+                         indicatoren=",".join(briefing.PEER_INDICATORS))
+    return html.Section([
+        html.H2(briefing.peers_title(p), className="vak-titel"),
+        html.P(briefing.peers_explanation(), className="klein"),
+        html.Div(html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)], className="tabel peers-tabel",
+                            id="profiel-peers-tabel"), className="tabel-scroll"),
+        html.P(dcc.Link("Vergelijk deze gebieden", href=compare), className="klein niet-printen"),
+    ], className="paneel", id="profiel-lijkt-op")
 
 
 def _info_tip(text: str) -> html.Span | None:
