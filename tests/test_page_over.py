@@ -97,3 +97,10 @@ def test_over_de_data_shows_the_resolution_after_a_refresh(app, monkeypatch):
     monkeypatch.setattr(about, "kwb_resolution", lambda: frame)
     page = text()
     assert "KWB-kolommen per jaar" in page and "82339NED" in page and "Niet in deze jaargang" in page
+
+
+def test_over_de_data_names_the_status_as_the_map_does(app):
+    from pages.over import page as over
+
+    text = _text(over.layout())
+    assert "heet het cijfer \u201eonbetrouwbaar\u201d" in text and "onzeker" not in text

@@ -200,3 +200,12 @@ def test_count_indicators_get_no_reference_lines_but_keep_references_in_the_tabl
         assert layout_axis.range is None or layout_axis.range[1] < 10 * max(bars.x)
     text = "".join(_text(c) for c in vergelijken.update(codes, inds)[0])
     assert "Drenthe (12 gemeenten)" in text and "referenties in de tabel" in text
+
+
+def test_vergelijken_says_onbetrouwbaar_as_the_map_does(app):
+    """One table of status words (STATUS_WORDS): the legend said 'onzeker' for what the map calls onbetrouwbaar."""
+    from dorpenmonitor.codes import STATUS_WORDS
+    from pages.vergelijken import page as vergelijken
+
+    text = "".join(_text(c) for c in vergelijken.update(["DP1680_annen"], ["aandeel_65plus"])[0])
+    assert f"* = {STATUS_WORDS['onbetrouwbaar']}." in text and "onzeker" not in text

@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from dashboard import data, links
 from dashboard.downloads import sources
-from dashboard.formatting import level_word
+from dashboard.formatting import level_word, status_word
 from dorpenmonitor.codes import RUN_WORDS
 from dorpenmonitor.settings import GEMEENTEN
 from indicators import REGISTRY, THEMES
@@ -209,7 +209,8 @@ def _catalogue() -> html.Section:
         html.H2("Indicatoren", className="vak-titel", id="over-indicatoren"),
         html.P(f"{len(REGISTRY)} indicatoren in {len(THEMES)} thema's. Voor dorpen worden de buurtcijfers "
                "samengevoegd: aantallen opgeteld, gemiddelden en percentages gewogen (zie \u201eSamenvoegen\u201d). "
-               "Ligt de noemer onder het minimum, dan heet het cijfer \u201eonzeker\u201d.", className="klein"),
+               "Ligt de noemer onder het minimum, dan heet het cijfer "
+               f"\u201e{status_word('onbetrouwbaar', short=True)}\u201d.", className="klein"),
     ]
     for theme in THEMES:
         inds = [m for m in REGISTRY.values() if m.theme == theme]

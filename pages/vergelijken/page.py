@@ -13,7 +13,7 @@ import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html
 
 from dashboard import data
-from dashboard.formatting import fmt_number, level_word
+from dashboard.formatting import fmt_number, level_word, status_word
 from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown
 from dashboard.links import profile_href
 from dashboard.theme import ACCENT, FONT
@@ -107,7 +107,7 @@ def _content(state: compare.VergelijkState) -> list:
                      "backgroundColor": "#f4f6f8", "color": "#4a4a4a", "fontStyle": "italic"},
                 ],
             ),
-            html.P("Tussen haakjes het jaar van het cijfer. * = onzeker (kleine aantallen of lage dekking). "
+            html.P(f"Tussen haakjes het jaar van het cijfer. * = {status_word('onbetrouwbaar')}. "
                    "'geheim' = door CBS niet gepubliceerd om herleidbaarheid te voorkomen. Grijze rijen: "
                    "referenties (eigen gemeente, Drenthe zonder Hardenberg, alle 13 gemeenten).", className="noot"),
         ], className="paneel"),
