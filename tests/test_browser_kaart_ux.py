@@ -8,6 +8,7 @@ import struct
 
 import pytest
 
+from pages.kaart.figures import MAP_ASPECT
 from tests.browser_fixtures import console_errors, open_page, wait_for
 
 pytestmark = pytest.mark.browser
@@ -63,7 +64,8 @@ def test_map_png_export_has_title_legend_and_source_and_the_modebar_is_dutch(bro
     png = base64.b64decode(url.split(",", 1)[1])
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (1400, 1000) and len(png) > 50_000
+    # The plot area (1000 - 80 - 90 high, legend margin 370 + 20) has the map box's shape, as on screen.
+    assert (width, height) == (390 + round(830 * MAP_ASPECT), 1000) and len(png) > 50_000
     layout_text = browser.execute_script(
         "var gd = document.querySelector('#kaart-graph .js-plotly-plot'); return gd && gd.layout.title ? 'x' : '';")
     assert layout_text == ""  # the page's map itself is unchanged
@@ -95,3 +97,34 @@ def test_area_search_tolerates_typos(browser, live_app):
                                if o.text.startswith("Gieten (dorp")], what="Gieten")[0]
     option.click()
     wait_for(lambda: "/profiel" in browser.current_url and "gieten" in browser.current_url.lower(), 60, "profile")
+
+
+#: The geo's clip rectangle and the plot's size; 'Nr.' header: number of rendered text lines.
+FRAME_JS = """
+var gd = document.querySelector('#kaart-graph .js-plotly-plot');
+var clip = document.querySelector('#kaart-graph clipPath[id$="geo"] rect');
+var th = document.querySelector('#kaart-tabel thead th');
+var range = document.createRange(); range.selectNodeContents(th);
+return {w: gd.getBoundingClientRect().width, h: gd.getBoundingClientRect().height,
+        cw: parseFloat(clip.getAttribute('width')), ch: parseFloat(clip.getAttribute('height')),
+        nr: th.textContent, nrLines: range.getClientRects().length};
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("gemeente", ["GM0114", "GM0160"])  # Emmen is tall, Hardenberg wide
+def test_a_zoomed_gemeente_fills_the_map_box_and_nr_stays_on_one_line(browser, live_app, gemeente, width):
+    """Zoomed to a gemeente, the neighbours were cut off along a straight edge inside the map box (plotly clips at
+    its lon/lat range, which had the gemeente's shape, not the box's); the ranked table's "Nr." broke over two
+    lines."""
+    browser.set_window_size(width, 1000)
+    try:
+        open_page(browser, live_app + EMMEN_65.replace("GM0114", gemeente), "#kaart-graph")
+        wait_for(lambda: browser.find_elements_by_css_selector("#kaart-graph path.choroplethlocation"), 60, "map")
+        wait_for(lambda: _rows(browser), 60, "ranked rows")
+        f = wait_for(lambda: browser.execute_script(FRAME_JS), 30, "frame")
+        assert f["w"] / f["h"] == pytest.approx(MAP_ASPECT, abs=0.01)
+        assert abs(f["cw"] - f["w"]) <= 2 and abs(f["ch"] - f["h"]) <= 2, f  # clipped at the box's own edge
+        assert f["nr"] == "Nr." and f["nrLines"] == 1
+    finally:
+        browser.set_window_size(1400, 1000)

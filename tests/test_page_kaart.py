@@ -483,3 +483,27 @@ def test_area_card_of_a_gemeente_ranks_among_the_13_and_compares_with_the_total(
     assert "Rang onder de 13 gemeenten" in card and f"{b.rank_in_gemeente} van {b.count_in_gemeente}\"" in card
     assert "13 gemeenten" in card and "Drenthe (12 gemeenten)" in card
     assert "Gemeente Assen" not in card and " in Assen" not in card and "Rang in gemeente" not in card
+
+
+@pytest.mark.parametrize("bounds", [(6.75, 52.62, 7.10, 52.90),   # tall (like Emmen)
+                                    (6.35, 52.45, 6.95, 52.68)])  # wide (like Hardenberg)
+def test_a_zoomed_gemeente_is_framed_in_the_map_boxs_shape(bounds):
+    """Plotly's geo clips at its lon/lat range: a range of another shape than the box cut the neighbouring gemeenten
+    off along a straight edge in the middle of the map. The range now has the box's shape and holds the bounds."""
+    layout = figures.view_layout(bounds)["geo"]
+    (x0, x1), (y0, y1) = layout["lonaxis"]["range"], layout["lataxis"]["range"]
+    assert x0 < bounds[0] and x1 > bounds[2] and y0 < bounds[1] and y1 > bounds[3]
+    aspect = np.radians(x1 - x0) / (figures._merc(y1) - figures._merc(y0))
+    assert aspect == pytest.approx(figures.MAP_ASPECT, rel=1e-4)
+    # the bounds stay centred in the box
+    assert (x0 + x1) / 2 == pytest.approx((bounds[0] + bounds[2]) / 2, abs=1e-5)
+
+
+def test_the_map_box_has_the_shape_the_ranges_are_made_for(app):
+    from pages.kaart import page as kaart
+
+    style = json.dumps(kaart.layout().to_plotly_json(), default=lambda o: o.to_plotly_json()
+                       if hasattr(o, "to_plotly_json") else str(o))
+    assert f'"aspectRatio": "{figures.MAP_ASPECT}"' in style
+    assert f"calc(var(--kaart-hoogte) * {figures.MAP_ASPECT})" in style
+    assert f"W = L + R + Math.round((H - T - B) * {figures.MAP_ASPECT})" in kaart.EXPORT_JS  # the PNG's map too

@@ -342,11 +342,47 @@ def apply_values(fig: MutableMapping[str, Any], mv: MapValues) -> None:
 
 
 
+#: Width / height of the map box (pages/kaart/page.py gives the graph this aspect ratio). A zoomed view's
+#: lon/lat range is widened to exactly this shape: plotly's geo clips everything outside that range, so a range of
+#: another shape (Emmen is tall, Hardenberg wide) drew the neighbouring gemeenten cut off along a straight edge in
+#: the middle of the box, with empty space beyond it.
+MAP_ASPECT = 0.8
+
+
+def _merc(lat: float) -> float:
+    """Mercator y of a latitude (radians of the projected plane)."""
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _unmerc(y: float) -> float:
+    return math.degrees(math.atan(math.sinh(y)))
+
+
+def framed_range(bounds: Bounds, pad: float = 0.04, aspect: float = MAP_ASPECT) -> tuple[list[float], list[float]]:
+    """(lon range, lat range) around ``bounds`` plus ``pad`` on each side, widened in one direction so that the
+    Mercator-projected box has width / height == ``aspect``: it fills the map box edge to edge."""
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) or 0.01, (maxy - miny) or 0.01
+    x0, x1 = minx - pad * dx, maxx + pad * dx
+    y0, y1 = _merc(miny - pad * dy), _merc(maxy + pad * dy)
+    width, height = math.radians(x1 - x0), y1 - y0
+    if width / height < aspect:  # too tall for the box: widen around the middle
+        half = math.degrees(aspect * height) / 2
+        mid = (x0 + x1) / 2
+        x0, x1 = mid - half, mid + half
+    else:  # too wide: heighten
+        half = width / aspect / 2
+        mid = (y0 + y1) / 2
+        y0, y1 = mid - half, mid + half
+    return [round(x0, 6), round(x1, 6)], [round(_unmerc(y0), 6), round(_unmerc(y1), 6)]
+
+
 def view_layout(bounds: Bounds | None, pad: float = 0.04, *, online: bool = False) -> dict[str, Any]:
     """Layout entries that frame ``bounds`` (used in the full figure and in zoom patches).
 
     ``None`` means the whole map: then plotly fits the areas to the plot size
-    itself, which also works on a narrow phone screen. The online map
+    itself, which also works on a narrow phone screen. A gemeente is framed by
+    a range of the map box's shape (:func:`framed_range`). The online map
     (``online=True``) has no such fit, so it needs ``bounds`` and frames them
     by centre and zoom level.
     """
@@ -356,15 +392,8 @@ def view_layout(bounds: Bounds | None, pad: float = 0.04, *, online: bool = Fals
         return {"map": _center_zoom(bounds, pad)}
     if bounds is None:
         return {"geo": {"fitbounds": "locations", "lonaxis": {"range": None}, "lataxis": {"range": None}}}
-    minx, miny, maxx, maxy = bounds
-    dx, dy = (maxx - minx) or 0.01, (maxy - miny) or 0.01
-    return {
-        "geo": {
-            "fitbounds": False,
-            "lonaxis": {"range": [minx - pad * dx, maxx + pad * dx]},
-            "lataxis": {"range": [miny - pad * dy, maxy + pad * dy]},
-        }
-    }
+    lon, lat = framed_range(bounds, pad)
+    return {"geo": {"fitbounds": False, "lonaxis": {"range": lon}, "lataxis": {"range": lat}}}
 
 
 #: Plot size the online map's zoom is chosen for (px): the map box on a laptop, a little on the small side so
@@ -374,10 +403,7 @@ MAP_VIEW_PX = (560, 560)
 
 def _center_zoom(bounds: Bounds, pad: float) -> dict[str, Any]:
     minx, miny, maxx, maxy = bounds
-
-    def merc(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
+    merc = _merc
     dx = max((maxx - minx) * (1 + 2 * pad), 1e-4)
     dy = max((merc(maxy) - merc(miny)) * (1 + 2 * pad), 1e-6)
     zoom = min(math.log2(MAP_VIEW_PX[0] * 360 / (512 * dx)), math.log2(MAP_VIEW_PX[1] * 2 * math.pi / (512 * dy)))

@@ -20,7 +20,8 @@ from dashboard.layout import alert, control, dropdown
 from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
-from pages.kaart.figures import CLASS_METHODS, TRACE_GEHEIM, TRACE_LEEG, TRACE_ONBETROUWBAAR, TRACE_WAARDEN
+from pages.kaart.figures import (CLASS_METHODS, MAP_ASPECT, TRACE_GEHEIM, TRACE_LEEG, TRACE_ONBETROUWBAAR,
+                                 TRACE_WAARDEN)
 from pages.kaart.state import DEFAULT_NIVEAU, NIVEAUS, KaartState, kaart_from_controls, kaart_query, parse_kaart
 
 dash.register_page(__name__, path="/", name="Kaart", title="Kaart · Dorpenmonitor Drenthe", order=0)
@@ -114,7 +115,7 @@ def _ranking_table() -> html.Div:
                     [
                         html.Caption("Gebieden gerangschikt naar de waarde op de kaart", className="visueel-verborgen"),
                         html.Thead(html.Tr([
-                            html.Th("Nr.", scope="col"),
+                            html.Th("Nr.", scope="col", className="rang-nr"),
                             html.Th(sort_button("Gebied", "kaart-tabel-sorteer-naam"), scope="col",
                                     id="kaart-tabel-th-naam", **{"aria-sort": "none"}),
                             html.Th("Gemeente", scope="col", id="kaart-tabel-th-gemeente"),
@@ -180,7 +181,12 @@ def layout(**query: Any) -> html.Div:
                             html.H2(views.map_title(state), id="kaart-titel", className="vak-titel"),
                             dcc.Loading(
                                 dcc.Graph(id="kaart-graph", config=graph_config(), className="kaart-graph",
-                                          style={"height": "var(--kaart-hoogte)"},  # inline: dcc.Graph sets 100%
+                                          # Inline (dcc.Graph sets height 100%): a box of one known shape,
+                                          # as high as --kaart-hoogte at most, so a zoomed gemeente fills it
+                                          # edge to edge (figures.framed_range).
+                                          style={"width": f"min(100%, calc(var(--kaart-hoogte) * {MAP_ASPECT}))",
+                                                 "aspectRatio": str(MAP_ASPECT), "height": "auto",
+                                                 "margin": "0 auto"},
                                           figure={"data": [], "layout": {"xaxis": {"visible": False},
                                                                          "yaxis": {"visible": False}}},
                                           responsive=True),
@@ -512,7 +518,8 @@ EXPORT_JS = """function(n, spec, title, bron) {
     var nu = window.dash_clientside.no_update;
     var gd = document.querySelector('#kaart-graph .js-plotly-plot');
     if (!n || !gd || !gd.data) { return nu; }
-    var W = 1400, H = 1000, L = 20, R = 370, T = 80, B = 90;
+    // The plot area has the map box's shape (MAP_ASPECT), so a zoomed gemeente fills it as on screen.
+    var H = 1000, L = 20, R = 370, T = 80, B = 90, W = L + R + Math.round((H - T - B) * MAP_ASPECT);
     var layout = JSON.parse(JSON.stringify(gd.layout));
     layout.width = W; layout.height = H; layout.margin = {l: L, r: R, t: T, b: B};
     layout.paper_bgcolor = '#ffffff';
@@ -552,7 +559,7 @@ EXPORT_JS = """function(n, spec, title, bron) {
         a.href = url; a.download = name; document.body.appendChild(a); a.click(); a.remove();
         return {n: n, bytes: Math.round(url.length * 3 / 4), titel: title, bestand: name};
     });
-}"""
+}""".replace("MAP_ASPECT", str(MAP_ASPECT))
 
 clientside_callback(EXPORT_JS, Output("kaart-png", "data"), Input("kaart-png-knop", "n_clicks"),
                     State("kaart-legenda-data", "data"), State("kaart-titel", "children"),
