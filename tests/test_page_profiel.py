@@ -321,3 +321,13 @@ def test_village_profile_page_has_the_briefings_peers_and_series(app):
         assert peer.naam in text
     for s in p.series:
         assert briefing.series_source(s, p.naam).split(": ", 1)[1] in text
+
+
+def test_a_missing_series_is_named_in_words_that_fit_the_level():
+    from pages.profiel.briefing import missing_series
+
+    assert missing_series(tiny_profile()) == [
+        "Inwoners: geen reeks, te weinig jaren met gegevens (ook voor de gemeente)",
+        "Huishoudens: geen reeks, te weinig jaren met gegevens (ook voor de gemeente)"]
+    assert missing_series(tiny_profile(niveau="gemeente", code="GM1680"))[0] == (
+        "Inwoners: geen reeks, te weinig jaren met gegevens")

@@ -228,7 +228,8 @@ def status_text(fig: KeyFigure) -> str:
 def missing_series(p: Profile) -> list[str]:
     """'Huishoudens: geen reeks (…)' for each people series that neither the area nor its gemeente has."""
     have = {s.indicator for s in p.series}
-    return [f"{REGISTRY[i].title}: geen reeks, te weinig jaren met gegevens (ook voor de gemeente)"
+    also = "" if p.niveau == "gemeente" else " (ook voor de gemeente)"
+    return [f"{REGISTRY[i].title}: geen reeks, te weinig jaren met gegevens{also}"
             for i in PEOPLE_SERIES if i not in have]
 
 
