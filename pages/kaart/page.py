@@ -20,8 +20,7 @@ from dashboard.layout import alert, control, dropdown
 from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
-from pages.kaart.figures import (CLASS_METHODS, MAP_ASPECT, TRACE_GEHEIM, TRACE_LEEG, TRACE_ONBETROUWBAAR,
-                                 TRACE_WAARDEN)
+from pages.kaart.figures import CLASS_METHODS, MAP_ASPECT, TRACE_GEHEIM, TRACE_LEEG, TRACE_ONBETROUWBAAR, TRACE_WAARDEN
 from pages.kaart.state import DEFAULT_NIVEAU, NIVEAUS, KaartState, kaart_from_controls, kaart_query, parse_kaart
 
 dash.register_page(__name__, path="/", name="Kaart", title="Kaart · Dorpenmonitor Drenthe", order=0)
