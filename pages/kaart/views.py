@@ -43,12 +43,21 @@ def _bounds(geom: dict[str, Any], gemeente: str | None):
 
 
 def map_values_for(state: KaartState, locations: Sequence[str]) -> MapValues | None:
+    """The values, colours and flags of the map for ``state`` (memoised per load stamp: a repeated view is free)."""
     if not state.indicator or state.jaar is None:
         return None
-    meta = data.indicator(state.indicator)
-    vals = data.values(state.indicator, state.niveau, state.jaar)
-    tables = data.source_tables(state.indicator, state.niveau, state.jaar)
-    return map_values(locations, vals, meta, state.jaar, state.klassen, niveau=state.niveau, tables=tables)
+    return kaart_map_values(state.indicator, state.niveau, state.jaar, state.klassen, tuple(locations))
+
+
+# Both memos live on the current DataManager (dashboard.data.loader), so a reload starts them empty and a
+# request pinned to the old manager never fills the new one. Callers only read what they get back.
+@data.loader(maxsize=256)
+def kaart_map_values(indicator: str, niveau: str, jaar: int, klassen: str,
+                     locations: tuple[str, ...]) -> MapValues:
+    meta = data.indicator(indicator)
+    vals = data.values(indicator, niveau, jaar)
+    tables = data.source_tables(indicator, niveau, jaar)
+    return map_values(locations, vals, meta, jaar, klassen, niveau=niveau, tables=tables)
 
 
 MapUpdate = tuple[go.Figure | Patch, dict[str, Any], MapValues | None]
@@ -299,6 +308,14 @@ def area_card(code: str | None, state: KaartState) -> list:
 
 
 def ranking_data(state: KaartState) -> dict[str, Any] | None:
+    """The ranked table beside the map (see :func:`kaart_ranking`); memoised per load stamp."""
+    if not state.indicator or state.jaar is None:
+        return None
+    return kaart_ranking(state.indicator, state.niveau, state.jaar, state.gemeente)
+
+
+@data.loader(maxsize=256)
+def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None) -> dict[str, Any]:
     """The ranked table beside the map (the map's accessible alternative) as compact data for the browser.
 
     ``{"kop", "gemeente", "profiel", "rows": [[code, naam, gemeente, text, value, flag], ...]}``, highest value
@@ -306,12 +323,10 @@ def ranking_data(state: KaartState) -> dict[str, Any] | None:
     False). ``flag``: '' (ok), 'o' (onbetrouwbaar), 'g' (geheim), '-' (no value); rows without a value last.
     ``RANKING_JS`` in pages/kaart/page.py draws and sorts it.
     """
-    if not state.indicator or state.jaar is None:
-        return None
-    meta = data.indicator(state.indicator)
-    vals = data.values(state.indicator, state.niveau, state.jaar)
-    if state.gemeente:
-        vals = vals[vals["gemeente_code"] == state.gemeente]
+    meta = data.indicator(indicator)
+    vals = data.values(indicator, niveau, jaar)
+    if gemeente:
+        vals = vals[vals["gemeente_code"] == gemeente]
     names = data.region_names()
     waarde = pd.to_numeric(vals["waarde"], errors="coerce").round(max(int(meta.decimals), 0))
     has = waarde.notna() & vals["status"].isin(["ok", "onbetrouwbaar"])
@@ -322,14 +337,14 @@ def ranking_data(state: KaartState) -> dict[str, Any] | None:
                           "v": waarde.where(has).to_numpy(), "f": flag})
     frame = frame.sort_values(["v", "naam"], ascending=[False, True], na_position="last")
     as_num = int if meta.decimals <= 0 else float
-    rows = [[c, n, "" if state.gemeente else g,
+    rows = [[c, n, "" if gemeente else g,
              fmt_value(v, meta) if f in ("", "o") else status_word("geheim" if f == "g" else "ontbreekt"),
              as_num(v) if f in ("", "o") else None, f]
             for c, n, g, v, f in frame.itertuples(index=False, name=None)]
     unit = f" ({meta.unit})" if meta.unit and meta.unit not in ("aantal",) else ""
-    where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
-    return {"kop": f"{meta.title}{unit}, {state.jaar}", "gemeente": not state.gemeente,
-            "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}",
+    where = f" in {names.get(gemeente, gemeente)}" if gemeente else ""
+    return {"kop": f"{meta.title}{unit}, {jaar}", "gemeente": not gemeente,
+            "titel": f"Ranglijst {level_word(niveau, plural=True)}{where}",
             "profiel": links.href("/profiel"), "rows": rows}
 
 
