@@ -62,6 +62,13 @@ def test_count_trends_are_indexed_against_benchmarks(app):
 
     frame = pd.DataFrame({"code": ["A", "A", "B", "B"], "jaar": [2021, 2022, 2021, 2022], "waarde": [50, 45, 0, 10]})
     assert views.as_index(frame)["waarde"].tolist()[:2] == [100.0, 90.0]
+    # The base lies after the last break: Emmen 1997 → 1998 is the Schoonebeek merger, not +11% growth.
+    merged = pd.DataFrame({"code": ["GM0114"] * 3, "jaar": [1997, 1998, 1999], "waarde": [94528, 105228, 105228],
+                           "status": ["ok"] * 3, "breuk": [False, True, False]})
+    assert views.as_index(merged)["waarde"].tolist() == [89.8, 100.0, 100.0]
+    partial = pd.DataFrame({"code": ["PV22"] * 2, "jaar": [1998, 1999], "waarde": [246719, 480000],
+                            "status": ["onvolledig", "ok"], "breuk": [False, False]})
+    assert views.as_index(partial)["waarde"].tolist()[1] == 100.0  # a partial sum is never the base
     fig, notes = views.trend_view(TrendsState("misdrijven", ("DP1680_annen",), ("gemeente", "drenthe"), ()))
     assert "index" in fig.layout.yaxis.title.text
     assert any("index" in str(n) for n in notes)

@@ -87,9 +87,9 @@ def trend_figure_dict(
     where the series is not comparable with the previous point: a new source
     or boundary). ``benchmarks`` has the same columns plus ``soort``
     ('gemeente' | 'drenthe'). One trace per unbroken run (:func:`runs`): a
-    solid line never crosses a missing year or a break. Across a break between
-    adjacent years a dotted connector is drawn and the point gets an open
-    marker; across a gap nothing is drawn. Traces carry ``meta`` 'reeks' or 'breuk'.
+    line never crosses a missing year or a break (nothing is drawn across
+    either); the first point after a break gets an open marker and a grey
+    dotted rule marks the break year. Traces carry ``meta`` 'reeks'.
     A plain figure dict: the trends callback returns it as is, without plotly's
     per-property validation (most of a warm callback's time otherwise).
     """
@@ -123,15 +123,8 @@ def trend_figure_dict(
         hover = (f"<b>{hover_escape(name)}</b><br>%{{x}}: %{{customdata[0]}} %{{customdata[2]}}<br>"
                  "Bron: %{customdata[1]}<br>%{customdata[3]}<br>%{customdata[4]}<extra></extra>")
         for n, run in enumerate(runs(x, breuk)):
-            first = run[0]
-            if first and breuk[first] and x[first] - x[first - 1] == 1:
-                # A break between two adjacent years: a dotted connector, so nobody reads it as a trend.
-                data.append({
-                    "type": "scatter", "x": [x[first - 1], x[first]], "y": [y[first - 1], y[first]],
-                    "mode": "lines", "showlegend": False, "hoverinfo": "skip", "name": f"{name} (trendbreuk)",
-                    "legendgroup": name, "meta": "breuk",
-                    "line": {"color": line["color"], "dash": "dot", "width": 1.4},
-                })
+            # Nothing connects two runs (not even a dotted line): the open marker and the grey rule at the
+            # break year say that the series changed there, and no eye reads a slope across it.
             symbols = ["circle-open" if (j and breuk[j]) else "circle" for j in run]
             data.append({
                 "type": "scatter", "x": [x[j] for j in run], "y": [y[j] for j in run],
@@ -156,7 +149,7 @@ def trend_figure_dict(
         "xaxis": {"title": None, "showgrid": False, "tickformat": "d", "tickmode": "linear", "tick0": min(years),
                   "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
         "yaxis": {"title": {"text": meta.unit}, "gridcolor": GRID, "zeroline": False,
-                  "separatethousands": True},
+                  "separatethousands": True, "automargin": True},  # plotly's default clips long tick labels
         "shapes": shapes,
     }
     return {"data": data, "layout": layout}

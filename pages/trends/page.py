@@ -71,8 +71,9 @@ def layout(**query: Any) -> html.Div:
                             html.H2(meta_title, id="trends-titel", className="vak-titel"),
                             dcc.Graph(id="trends-graph", figure=fig, config=GRAPH_CONFIG, className="trend-graph"),
                             html.P("Doorgetrokken lijn: vergelijkbare, opeenvolgende jaren. Geen lijn over een "
-                                   "ontbrekend jaar. Stippellijn en open punt: trendbreuk (indeling of bron "
-                                   "veranderd). Gestreept: gemeente; gestippeld: Drenthe.", className="noot"),
+                                   "ontbrekend jaar of een trendbreuk. Grijze stippellijn en open punt: "
+                                   "trendbreuk (indeling of bron veranderd). Gestreept: gemeente; "
+                                   "gestippeld: Drenthe.", className="noot"),
                             html.Div(notes, id="trends-noten"),
                         ],
                         className="paneel trend-vak", **{"aria-label": "Trendgrafiek"},
