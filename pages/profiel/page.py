@@ -200,9 +200,11 @@ def series_figure(s: briefing.TrendSeries) -> dict[str, Any]:
              "customdata": texts, "hovertemplate": "%{x}: %{customdata}<extra></extra>"}
     layout = {"height": 240, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "separators": ",.",
               "font": {"family": FONT, "size": 12}, "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
-              "showlegend": False, "xaxis": {"tickformat": "d", "nticks": 8, "fixedrange": True},
+              "showlegend": False,
+              # automargin: a plain dict has no plotly.py template, whose axes make room for their tick labels.
+              "xaxis": {"tickformat": "d", "nticks": 8, "fixedrange": True, "automargin": True},
               "yaxis": {"rangemode": "tozero", "separatethousands": True, "exponentformat": "none",
-                        "gridcolor": "#e6e6e6", "fixedrange": True}}
+                        "gridcolor": "#e6e6e6", "fixedrange": True, "automargin": True}}
     return {"data": [trace], "layout": layout}
 
 

@@ -146,10 +146,11 @@ def trend_figure_dict(
         "hovermode": "closest", "hoverlabel": {"bgcolor": "#ffffff"},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         # Whole years only: with a short series, automatic ticks fall on half years and print each year twice.
-        "xaxis": {"title": None, "showgrid": False, "tickformat": "d", "tickmode": "linear", "tick0": min(years),
+        "xaxis": {"title": None, "showgrid": False, "automargin": True, "tickformat": "d", "tickmode": "linear",
+                  "tick0": min(years),
                   "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
         "yaxis": {"title": {"text": meta.unit}, "gridcolor": GRID, "zeroline": False,
-                  "separatethousands": True, "automargin": True},  # plotly's default clips long tick labels
+                  "separatethousands": True, "automargin": True},  # plotly.js clips tick labels without it
         "shapes": shapes,
     }
     return {"data": data, "layout": layout}
