@@ -342,6 +342,12 @@ def values(indicator_id: str, niveau: str, jaar: int, gemeente: str | None = Non
     return service().values(indicator_id, niveau, jaar, gemeente=gemeente)
 
 
+@loader(maxsize=256)
+def change(indicator_id: str, niveau: str, jaar_van: int, jaar_tot: int) -> pd.DataFrame:
+    """The change per area of ``jaar_tot``'s division between two years (``IndicatorService.change``, converted)."""
+    return service().change(indicator_id, niveau, int(jaar_van), int(jaar_tot))
+
+
 TREND_COLUMNS = list(_TREND_COLUMNS)
 
 

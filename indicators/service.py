@@ -243,7 +243,8 @@ class IndicatorService:
         where both values are usable and comparable; 'breuk' where a break lies in between,
         with no difference; otherwise the status of the missing value), omrekening
         ('omgerekend' where ``jaar_van`` of a buurt or village was converted to the current
-        division, 'identiek', else 'gepubliceerd'). ``omgerekend`` (buurt, dorp): read an older
+        division, 'identiek', else 'gepubliceerd'), onbetrouwbaar (True where either value is
+        'onbetrouwbaar': small numbers). ``omgerekend`` (buurt, dorp): read an older
         buurt division's year converted; then a change of buurt division is no break.
         """
         ind = get(indicator_id)
@@ -283,6 +284,9 @@ class IndicatorService:
         out.loc[st.eq("breuk"), ["verschil", "verschil_pct"]] = np.nan
         out["status"] = st
         out["omrekening"] = van["omrekening"].reindex(codes).fillna(GEPUBLICEERD_WORD)
+        # Small numbers in either year: the difference carries the same caveat as the values (never 'notable').
+        out["onbetrouwbaar"] = both & (van["status"].reindex(codes).eq("onbetrouwbaar")
+                                       | tot["status"].eq("onbetrouwbaar"))
         return out.rename_axis("code").reset_index()
 
     def conversion_summary(self) -> dict:

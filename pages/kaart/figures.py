@@ -24,7 +24,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import IndicatorMeta, fmt_number, hover_escape, status_word, tables_label, unit_affixes
+from dashboard.formatting import (
+    IndicatorMeta,
+    fmt_number,
+    fmt_value,
+    hover_escape,
+    status_word,
+    tables_label,
+    unit_affixes,
+)
 from dashboard.theme import FONT, MISSING_COLORS, Bounds, palette
 
 CLASS_METHODS: dict[str, str] = {
@@ -508,3 +516,164 @@ def base_map(
 def selection_paths(code: str | None) -> dict[tuple[int, str], Any]:
     """Patch paths that outline one selected area (or none): only its code, the geometry is in the browser."""
     return {(TRACE_SELECTIE, "locations"): [code] if code else []}
+
+
+# -- change between two years (issue 9) ---------------------------------------------------------------------------
+
+#: The change view adds one trace on top: the outline of areas whose first year was converted to the current
+#: buurt division (never in the value view, so the value view's trace order and fast repaint are untouched).
+TRACE_OMGEREKEND = len(MAP_TRACES)
+#: Diverging colours of a change, decrease to increase (ColorBrewer BrBG, colour-blind safe; pale = about 0).
+CHANGE_COLORS = ("#a6611a", "#dfc27d", "#f5f5f5", "#80cdc1", "#018571")
+#: Purple (ColorBrewer PuOr): apart from BrBG, the magenta 'onbetrouwbaar' and the dark gemeente borders.
+OMGEREKEND_LINE = {"color": "#5e3c99", "width": 1.8}
+
+
+@dataclass
+class ChangeValues:
+    """What a change map paints: the difference per area (geometry order) and why an area has none.
+
+    ``z`` is the absolute difference (indicator decimals) or the percentage (1 decimal); ``customdata`` per area
+    [first value, last value, conversion note, the other measure]; ``reasons`` the hover text of areas without a
+    difference (on the grey underlay); ``onbetrouwbaar`` and ``omgerekend`` are positions.
+    """
+
+    z: list[float | int | None]
+    customdata: list[list[str]]
+    colorscale: list[list[Any]]
+    zmin: float
+    zmax: float
+    hovertemplate: str
+    reasons: list[str]
+    onbetrouwbaar: list[int]
+    omgerekend: list[int]
+    legend: list[LegendItem] = field(default_factory=list)
+    edges: list[float] = field(default_factory=list)
+    decimals: int = 0
+
+
+def symmetric_edges(z: np.ndarray, method: str = "kwantielen") -> np.ndarray:
+    """Class edges symmetric around 0 (at most 5 classes, the middle one holding 0) for the finite ``z``.
+
+    The positive edges come from the sizes |z| (quantiles, equal steps or natural breaks in three), mirrored.
+    """
+    a = np.abs(np.asarray(z, dtype="float64"))
+    a = a[np.isfinite(a)]
+    if a.size == 0:
+        return np.array([])
+    top = float(a.max())
+    if top == 0:
+        return np.array([0.0, 0.0])
+    if method == "gelijk":
+        pos = top * np.array([1 / 3, 2 / 3, 1.0])
+    else:
+        pos = classify(a, "jenks" if method == "jenks" else "kwantielen", 3)[1:]
+    pos = np.unique(pos[pos > 0])
+    return np.concatenate([-pos[::-1], pos])
+
+
+def change_colors(edges: np.ndarray) -> list[str]:
+    """The diverging colours for ``edges`` from :func:`symmetric_edges` (the middle class pale)."""
+    n = (edges.size - 1) // 2 + 1 if edges.size >= 2 else 0
+    return list(CHANGE_COLORS[3 - n: 2 + n]) if n else []
+
+
+def _signed(x: float, d: int) -> str:
+    text = fmt_number(x, d)
+    return f"+{text}" if x > 0 and fmt_number(abs(x), d) != fmt_number(0, d) else text
+
+
+def change_values(
+    locations: Sequence[str], frame: pd.DataFrame, meta: IndicatorMeta, van: int, tot: int, maat: str = "abs",
+    method: str = "kwantielen", tables: str = "", division: str = "",
+) -> ChangeValues:
+    """The change map for ``frame`` (``IndicatorService.change``) on the areas in ``locations`` (geometry order).
+
+    Breaks, secret and missing values get no difference: they stay on the grey underlay with the reason in the
+    hover. A change involving small numbers ('onbetrouwbaar' in either year) is outlined, not used for the
+    classes, and says so in the hover, as values do. ``division``: the buurt division converted to.
+    """
+    df = frame.drop_duplicates("code").set_index("code").reindex(pd.Index(locations))
+    d_abs = max(int(meta.decimals), 0)
+    d = 1 if maat == "pct" else d_abs
+    col = "verschil_pct" if maat == "pct" else "verschil"
+    status = df["status"].fillna("ontbreekt").astype(str).to_numpy()
+    z = np.round(pd.to_numeric(df[col], errors="coerce").to_numpy(dtype="float64"), d)
+    has = np.isfinite(z) & (status == "ok")
+    unreliable = has & df["onbetrouwbaar"].fillna(False).astype(bool).to_numpy()
+    converted = df["omrekening"].fillna("").astype(str).to_numpy() == "omgerekend"
+    reliable = has & ~unreliable
+    edges = symmetric_edges(z[reliable], method)
+    colors = change_colors(edges)
+    cls = class_of(np.where(has, z, np.nan), edges)
+    scale, zmin, zmax = stepped_colorscale(z[reliable], cls[reliable], edges, colors)
+
+    def value_text(v: Any) -> str:
+        return fmt_value(float(v), meta) if pd.notna(v) else "–"
+
+    other_col, other_d = ("verschil", d_abs) if maat == "pct" else ("verschil_pct", 1)
+    conv_note = f"omgerekend naar indeling {division}<br>" if division else "omgerekend<br>"
+    customdata = []
+    for v0, v1, oth, conv in zip(df["waarde_van"], df["waarde_tot"], df[other_col], converted, strict=True):
+        other = _signed(float(oth), other_d) + (" %" if maat != "pct" else diff_unit(meta)) if pd.notna(oth) else "–"
+        customdata.append([value_text(v0), value_text(v1), conv_note if conv else "", other])
+    reason_of = {
+        "breuk": f"Geen verschil: breuk tussen {van} en {tot} (grens- of bronwijziging)",
+        "geheim": "Geen verschil: geheim (CBS) in een van beide jaren",
+    }
+    reasons = ["" if ok else reason_of.get(s, f"Geen verschil: geen waarde in {van} of {tot}")
+               for ok, s in zip(has.tolist(), status.tolist(), strict=True)]
+    as_num = int if d == 0 else float
+    unit = " %" if maat == "pct" else hover_escape(diff_unit(meta))
+    template = (
+        "<b>%{properties.naam}</b><br>"
+        f"{hover_escape(meta.title)}<br>{van}: %{{customdata[0]}}<br>{tot}: %{{customdata[1]}}<br>"
+        f"Verschil: %{{z:+,.{d}f}}{unit} (%{{customdata[3]}})<br>%{{customdata[2]}}"
+        f"Bron: {hover_escape(tables)}<extra></extra>"
+    )
+    kinds = np.where(has, "klasse", np.where(status == "breuk", "breuk", "ontbreekt"))
+    legend = [LegendItem(_range_label(edges, i, d), colors[i], int((cls == i).sum())) for i in range(len(colors))]
+    legend += [
+        LegendItem(status_word("onbetrouwbaar"), "transparent", int(unreliable.sum()), "onbetrouwbaar"),
+        LegendItem("omgerekend naar huidige indeling", "transparent", int((converted & has).sum()), "omgerekend"),
+        LegendItem("breuk: geen verschil", MISSING_COLORS["ontbreekt"], int((kinds == "breuk").sum()), "breuk"),
+        LegendItem("geen verschil (geen waarde)", MISSING_COLORS["ontbreekt"], int((kinds == "ontbreekt").sum()),
+                   "ontbreekt"),
+    ]
+    return ChangeValues(
+        z=[as_num(v) if ok else None for v, ok in zip(z.tolist(), has.tolist(), strict=True)],
+        customdata=customdata, colorscale=scale, zmin=zmin, zmax=zmax, hovertemplate=template, reasons=reasons,
+        onbetrouwbaar=np.flatnonzero(unreliable).tolist(), omgerekend=np.flatnonzero(converted & has).tolist(),
+        legend=legend, edges=[float(e) for e in edges], decimals=d,
+    )
+
+
+def diff_unit(meta: IndicatorMeta) -> str:
+    """The unit after an absolute difference: percentage points for a share, nothing for a count."""
+    unit = (meta.unit or "").strip()
+    return " %-punt" if unit == "%" else "" if unit in ("", "aantal") else f" {unit}"
+
+
+def _range_label(edges: np.ndarray, i: int, d: int) -> str:
+    lo, hi = _signed(edges[i], d), _signed(edges[i + 1], d)
+    return lo if lo == hi else f"{lo} – {hi}"
+
+
+def apply_change(fig: dict[str, Any], cv: ChangeValues, n: int, line_width: float = 0.4) -> None:
+    """Write ``cv`` into a full figure dict from :func:`base_map` and add the 'omgerekend' outline trace."""
+    data = fig["data"]
+    data[TRACE_LEEG].update(customdata=cv.reasons, hovertemplate="<b>%{properties.naam}</b><br>%{customdata}"
+                                                                 "<extra></extra>")
+    data[TRACE_WAARDEN].update(z=cv.z, customdata=cv.customdata, colorscale=cv.colorscale, zmin=cv.zmin,
+                               zmax=cv.zmax, hovertemplate=cv.hovertemplate)
+    data[TRACE_ONBETROUWBAAR].update(
+        z=flag_z(cv.onbetrouwbaar, n),
+        hovertemplate="<b>%{properties.naam}</b><br>Verandering tussen kleine aantallen: onbetrouwbaar<br>"
+                      "<i>Klik voor de waarden</i><extra></extra>")
+    omg = dict(data[TRACE_ONBETROUWBAAR])
+    omg.update(name="omgerekend", z=flag_z(cv.omgerekend, n), marker={"line": OMGEREKEND_LINE},
+               hoverinfo="skip")
+    omg.pop("hovertemplate", None)
+    # Under the gemeente borders and the selection, above the colours: inserted before TRACE_GRENZEN would renumber
+    # those traces, so it goes last (a thin outline on top hides nothing).
+    data.append(omg)

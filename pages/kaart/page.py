@@ -21,7 +21,18 @@ from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
 from pages.kaart.figures import CLASS_METHODS, MAP_ASPECT, TRACE_GEHEIM, TRACE_LEEG, TRACE_ONBETROUWBAAR, TRACE_WAARDEN
-from pages.kaart.state import DEFAULT_NIVEAU, NIVEAUS, KaartState, kaart_from_controls, kaart_query, parse_kaart
+from pages.kaart.state import (
+    DEFAULT_MAAT,
+    DEFAULT_NIVEAU,
+    DEFAULT_WEERGAVE,
+    MATEN,
+    NIVEAUS,
+    WEERGAVEN,
+    KaartState,
+    kaart_from_controls,
+    kaart_query,
+    parse_kaart,
+)
 
 dash.register_page(__name__, path="/", name="Kaart", title="Kaart · Dorpenmonitor Drenthe", order=0)
 
@@ -69,6 +80,23 @@ def _controls(state: KaartState) -> html.Section:
             control("Jaar", dropdown("kaart-jaar", options=views.year_options(state.indicator, state.niveau),
                                      value=state.jaar, clearable=False, searchable=False), "kaart-jaar",
                     hint="Alleen jaren met gegevens voor deze indicator."),
+            html.Fieldset([
+                html.Legend("Weergave", className="veld-label"),
+                dcc.RadioItems(id="kaart-weergave", options=[{"label": v, "value": k} for k, v in WEERGAVEN.items()],
+                               value=state.weergave if state.verandering else DEFAULT_WEERGAVE,
+                               className="radio-kolom", inputClassName="radio-input", labelClassName="radio-label"),
+            ], className="veld"),
+            html.Div([
+                control("Van (beginjaar)", dropdown("kaart-van", options=views.from_year_options(state),
+                                                    value=state.van, clearable=False, searchable=False),
+                        "kaart-van", hint="De verandering loopt van dit jaar tot het jaar hierboven."),
+                html.Fieldset([
+                    html.Legend("Verschil", className="veld-label"),
+                    dcc.RadioItems(id="kaart-maat", options=[{"label": v, "value": k} for k, v in MATEN.items()],
+                                   value=state.maat, className="radio-rij", inputClassName="radio-input",
+                                   labelClassName="radio-label"),
+                ], className="veld"),
+            ], id="kaart-verandering-keuzes", hidden=not state.verandering),
             control("Gemeente", dropdown("kaart-gemeente", options=gemeenten, value=state.gemeente or "",
                                          clearable=False), "kaart-gemeente", hint="Zoomt in; de klassen blijven."),
             control("Gebied", dropdown("kaart-gebied", options=views.area_options(state.niveau), value=state.code,
@@ -218,13 +246,14 @@ def layout(**query: Any) -> html.Div:
 GEO_KEYS = ("key", "url", "gemeente", "code", "online")
 
 
-def _state(niveau: Any, indicator: Any, jaar: Any, klassen: Any, gemeente: Any, code: Any) -> KaartState:
+def _state(niveau: Any, indicator: Any, jaar: Any, klassen: Any, gemeente: Any, code: Any,
+           weergave: Any = None, van: Any = None, maat: Any = None) -> KaartState:
     """The validated map state from the controls: type and size checks, then the same rules as a link."""
     return kaart_from_controls(as_str(niveau), as_str(indicator), as_year(jaar), as_str(klassen), as_str(gemeente),
-                               as_str(code), data.catalog())[0]
+                               as_str(code), data.catalog(), as_str(weergave), as_year(van), as_str(maat))[0]
 
 
-def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo):
+def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo, weergave=None, van=None, maat=None):
     """The map's outputs for one view: (figure, geo store, restyle store, legend data, title, boundary note, source).
 
     The figure goes out only when the browser must rebuild or re-frame it: a new level, vintage or map kind (full
@@ -233,10 +262,14 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo)
     classes) the figure is ``no_update`` and the values go to the compact restyle store instead, which
     ``RESTYLE_JS`` applies in the browser with ``Plotly.restyle``: no figure rebuilt, no chained round trip.
     """
-    state = _state(niveau, indicator, jaar, klassen, gemeente, code)
+    state = _state(niveau, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
     achtergrond, geo = as_list(achtergrond, 1), as_dict(geo, GEO_KEYS)
     online = data.online_basemap() and ONLINE in achtergrond
     fig, info, mv = views.map_update(state, geo, online=online)
+    if state.verandering:
+        # A full figure every time: the browser's fast repaint (kaart_verf.js) is for the value view only.
+        return (fig, info, no_update, views.change_legend(mv, state), views.map_title(state),
+                views.boundary_note(state), views.source_note(state))
     same_geometry = isinstance(fig, dash.Patch)
     restyle: Any = no_update
     if same_geometry and views.values_only(fig):
@@ -264,6 +297,10 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo)
     Output("kaart-thema", "value"),
     Output("kaart-meldingen", "children"),
     Output("kaart-tabel-data", "data"),
+    Output("kaart-van", "options"),
+    Output("kaart-van", "value"),
+    Output("kaart-verandering-keuzes", "hidden"),
+    Output("kaart-weergave", "value"),
     Input("kaart-thema", "value"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
@@ -273,9 +310,13 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo)
     Input("kaart-achtergrond", "value"),
     Input("kaart-gebied", "value"),
     Input("kaart-graph", "clickData"),
+    Input("kaart-weergave", "value"),
+    Input("kaart-van", "value"),
+    Input("kaart-maat", "value"),
     State("kaart-geo", "data"),
 )
-def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, code, click, geo):
+def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, code, click, weergave, van, maat,
+               geo):
     """Every user action on Kaart in one round trip: theme, level, indicator, year, classes, gemeente, area, click.
 
     The controls that depend on each other (the theme's indicators, the indicator's years, the level's areas)
@@ -286,6 +327,8 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     thema, niveau = as_choice(thema, THEMES), as_choice(niveau, NIVEAUS, DEFAULT_NIVEAU)
     indicator, jaar, code = as_choice(indicator, data.catalog().titles), as_year(jaar), as_str(code)
     klassen, gemeente, geo = as_str(klassen), as_str(gemeente), as_dict(geo, GEO_KEYS)
+    weergave, van = as_choice(weergave, WEERGAVEN, DEFAULT_WEERGAVE), as_year(van)
+    maat = as_choice(maat, MATEN, DEFAULT_MAAT)
     loc = dig(click, "points", 0, "location")
     loc = as_str(loc) if isinstance(loc, str) else loc if isinstance(loc, int) and not isinstance(loc, bool) else None
     click = {"points": [{"location": loc}]} if loc is not None else None
@@ -333,18 +376,28 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
         keep = code if code and data.area_index().get(code, ("", ""))[1] == niveau else None
         if keep != code:
             code = out_code = keep
+    # The start year of a change follows the indicator and end year: an earlier year with data, else none.
+    state = _state(niveau, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
+    change_triggers = ("kaart-weergave", "kaart-van", "kaart-maat")
+    out_van_options = views.from_year_options(state) if trigger not in ("kaart-gebied", "kaart-graph",
+                                                                      "kaart-gemeente") else no_update
+    out_van = state.van if state.van != van else no_update
+    out_weergave = state.weergave if state.weergave != weergave else no_update
+    if weergave == "verandering" and not state.verandering:
+        messages.append(f"Voor een verandering is een eerder jaar met gegevens dan {state.jaar or '–'} nodig; "
+                        "we tonen de waarde in één jaar.")
     fig, info, restyle, legend, title, grens, bron = draw_map(niveau, indicator, jaar, klassen, gemeente,
-                                                              achtergrond, code, geo)
-    state = _state(niveau, indicator, jaar, klassen, gemeente, code)
+                                                              achtergrond, code, geo, state.weergave, state.van,
+                                                              state.maat)
     # The card follows the selected area (as before: an indicator switch leaves it, its rows name their year).
-    card = views.area_card(state.code, state) if trigger in ("kaart-gebied", "kaart-graph") or (
+    card = views.area_card(state.code, state) if trigger in ("kaart-gebied", "kaart-graph", *change_triggers) or (
         out_code is not no_update) else no_update
     search = kaart_query(state) if trigger is not None else no_update
     # A user action clears the message of the link the page opened with (or shows this action's own).
     melding = alert(messages, "kaart-melding") if trigger is not None else no_update
     return (out_ind_options, out_indicator, out_year_options, out_year, out_area_options, out_code,
             fig, info, restyle, legend, title, grens, bron, card, search, out_thema, melding,
-            views.ranking_data(state))
+            views.ranking_data(state), out_van_options, out_van, not state.verandering, out_weergave)
 
 
 #: Typing in the indicator box searches all themes (the catalogue is in the page: [label, id, theme, levels]);

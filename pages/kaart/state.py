@@ -20,6 +20,12 @@ NIVEAUS: dict[str, str] = {n: level_word(n, plural=True, capital=True) for n in 
 DEFAULT_NIVEAU = "buurt"
 DEFAULT_KLASSEN = "kwantielen"
 KLASSEN = ("kwantielen", "gelijk", "jenks")
+#: What the map shows: the value in one year, or the change between two years (issue 9).
+WEERGAVEN: dict[str, str] = {"waarde": "Waarde in één jaar", "verandering": "Verandering tussen twee jaren"}
+DEFAULT_WEERGAVE = "waarde"
+#: How a change is measured: the absolute difference or the percentage of the first year.
+MATEN: dict[str, str] = {"abs": "Absoluut", "pct": "%"}
+DEFAULT_MAAT = "abs"
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,14 @@ class KaartState:
     klassen: str = DEFAULT_KLASSEN
     gemeente: str | None = None
     code: str | None = None
+    weergave: str = DEFAULT_WEERGAVE
+    van: int | None = None
+    maat: str = DEFAULT_MAAT
+
+    @property
+    def verandering(self) -> bool:
+        """True when the map shows the change between ``van`` and ``jaar``."""
+        return self.weergave == "verandering" and self.van is not None and self.jaar is not None
 
 
 def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState, list[str]]:
@@ -99,8 +113,39 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
             msgs.append(f"Gemeente '{clip(gemeente)}' hoort niet bij deze monitor; we tonen alle gemeenten.")
             gemeente = None
 
-    state = KaartState(niveau, thema, indicator, jaar, klassen, gemeente, code)
+    weergave, van, maat = _change_view(query, years, jaar, msgs)
+    state = KaartState(niveau, thema, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
     return state, msgs
+
+
+def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
+                 msgs: list[str]) -> tuple[str, int | None, str]:
+    """(weergave, van, maat) from ``query``: a change needs an earlier year with data, else the value is shown."""
+    weergave = first(query.get("weergave")) or DEFAULT_WEERGAVE
+    if weergave not in WEERGAVEN:
+        msgs.append(f"Weergave '{clip(weergave)}' is onbekend; we tonen de waarde in één jaar.")
+        weergave = DEFAULT_WEERGAVE
+    maat = first(query.get("maat")) or DEFAULT_MAAT
+    if maat not in MATEN:
+        msgs.append(f"Maat '{clip(maat)}' is onbekend; we tonen het absolute verschil.")
+        maat = DEFAULT_MAAT
+    earlier = [y for y in years if jaar is not None and y < jaar]
+    raw_van = first(query.get("van"))
+    van = as_year(raw_van)
+    if weergave != "verandering":
+        return weergave, None, DEFAULT_MAAT
+    if not earlier:
+        msgs.append(f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig; "
+                    "we tonen de waarde in één jaar.")
+        return DEFAULT_WEERGAVE, None, DEFAULT_MAAT
+    if raw_van is not None and van not in earlier:
+        msgs.append(f"Jaar '{clip(raw_van)}' kan niet het beginjaar zijn (kies een eerder jaar met gegevens: "
+                    f"{', '.join(map(str, earlier))}); we tonen {earlier[0]}.")
+        van = earlier[0]
+    elif van is None:
+        # Default: about five years back (a span people ask about), else the earliest year there is.
+        van = max((y for y in earlier if y <= jaar - 5), default=earlier[0])
+    return weergave, van, maat
 
 
 def kaart_query(state: KaartState) -> str:
@@ -116,14 +161,19 @@ def kaart_query(state: KaartState) -> str:
         params["gemeente"] = state.gemeente
     if state.code:
         params["code"] = state.code
+    if state.verandering:
+        params.update(weergave=state.weergave, van=state.van)
+        if state.maat != DEFAULT_MAAT:
+            params["maat"] = state.maat
     return links.query(**params)
 
 
 def kaart_from_controls(
     niveau: str | None, indicator: str | None, jaar: Any, klassen: str | None,
-    gemeente: str | None, code: str | None, catalog: Catalog,
+    gemeente: str | None, code: str | None, catalog: Catalog, weergave: str | None = None, van: Any = None,
+    maat: str | None = None,
 ) -> tuple[KaartState, list[str]]:
     """Validated state from the page's controls (same rules as a URL)."""
     query = {"niveau": niveau, "indicator": indicator, "jaar": jaar, "klassen": klassen, "gemeente": gemeente,
-             "code": code}
+             "code": code, "weergave": weergave, "van": van, "maat": maat}
     return parse_kaart({k: v for k, v in query.items() if v not in (None, "")}, catalog)

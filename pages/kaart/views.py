@@ -16,10 +16,21 @@ from dash import Patch, html
 
 from dashboard import data, links
 from dashboard.downloads import csv_text
-from dashboard.formatting import fmt_value, level_word, status_word, tables_label
+from dashboard.formatting import fmt_number, fmt_value, level_word, status_word, tables_label
 from dorpenmonitor.codes import gemeente_of
 from indicators.service import Reference
-from pages.kaart.figures import MapValues, apply_values, base_map, map_values, selection_paths, view_layout
+from pages.kaart.figures import (
+    ChangeValues,
+    MapValues,
+    apply_change,
+    apply_values,
+    base_map,
+    change_values,
+    diff_unit,
+    map_values,
+    selection_paths,
+    view_layout,
+)
 from pages.kaart.state import NIVEAUS, KaartState
 
 DIRECTION_HINT = {
@@ -35,6 +46,11 @@ def geo_key(state: KaartState) -> str:
     """Identifies the geometry in the browser: same key = send values only."""
     vintage = data.vintage_for(state.niveau, state.jaar, state.indicator)
     return f"{state.niveau}|{vintage}"
+
+
+def store_key(state: KaartState) -> str:
+    """What the browser's store names: the geometry, plus '|verandering' for the change map (another figure)."""
+    return geo_key(state) + ("|verandering" if state.verandering else "")
 
 
 def _bounds(geom: dict[str, Any], gemeente: str | None):
@@ -73,6 +89,8 @@ def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool 
     Patch, new store data, values). Neither ever contains geometry: the traces
     name the level's GeoJSON URL.
     """
+    if state.verandering:
+        return change_update(state, online)
     key = geo_key(state)
     niveau, vintage = key.split("|")
     geom = data.geometry(niveau, vintage)
@@ -106,6 +124,60 @@ def map_update(state: KaartState, previous: dict[str, Any] | None, online: bool 
         apply_values(fig_dict, mv)
     _set_paths(fig_dict, selection_paths(code))
     return go.Figure(fig_dict), info, mv
+
+
+def change_values_for(state: KaartState, locations: Sequence[str]) -> ChangeValues:
+    """The change map's values for ``state`` (which is in change mode) on ``locations``."""
+    meta = data.indicator(state.indicator)
+    frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
+    division = data.current_buurt_year() if state.niveau == "buurt" else ""
+    return change_values(locations, frame, meta, state.van, state.jaar, state.maat, state.klassen,
+                         tables=_two_years_tables(state), division=division)
+
+
+def change_update(state: KaartState, online: bool = False) -> tuple[go.Figure, dict[str, Any], ChangeValues]:
+    """The full change figure (never a Patch: the browser's fast repaint is for the value view only)."""
+    niveau, vintage = geo_key(state).split("|")
+    geom = data.geometry(niveau, vintage)
+    cv = change_values_for(state, geom["locations"])
+    code = state.code if state.code in geom["codes"] else None
+    url = links.prefixed(data.geo_url(niveau, vintage))
+    info: dict[str, Any] = {"key": store_key(state), "url": url, "gemeente": state.gemeente, "code": code}
+    if online:
+        info["online"] = True
+    bounds = _bounds(geom, state.gemeente) or (geom["bounds"] if online else None)
+    outline_url, outline_codes = data.gemeente_outline() if niveau != "gemeente" else (None, [])
+    outline_url = links.prefixed(outline_url) if outline_url else None
+    fig = base_map(url, geom["locations"], bounds, outline_url=outline_url, outline_locations=outline_codes,
+                   line_width=0.8 if niveau == "gemeente" else 0.35, online=online)
+    fig_dict = fig.to_plotly_json()
+    apply_change(fig_dict, cv, len(geom["locations"]))
+    _set_paths(fig_dict, selection_paths(code))
+    return go.Figure(fig_dict), info, cv
+
+
+def _two_years_tables(state: KaartState) -> str:
+    """'CBS 03759ned (2019); CBS 85984NED (2024)': the tables of both years of a change."""
+    parts = [f"{tables_label(data.source_tables(state.indicator, state.niveau, y))} ({y})"
+             for y in (state.van, state.jaar)]
+    return "; ".join(parts)
+
+
+def change_legend(cv: ChangeValues, state: KaartState) -> LegendSpec:
+    """The legend of the change map (same shape as :func:`legend_spec`): both years in its heading."""
+    meta = data.indicator(state.indicator)
+    measure = "verschil in %" if state.maat == "pct" else (f"verschil in{diff_unit(meta)}" if diff_unit(meta) else "verschil (aantal)")
+    items = cv.legend  # counts of the whole map, also when zoomed to a gemeente (said in the footnote)
+    conv = f" Paars omlijnd: {state.van} omgerekend naar de huidige buurtindeling." if any(
+        it.kind == "omgerekend" and it.count for it in items) else ""
+    return {
+        "eenheid": f"Verandering {state.van} → {state.jaar}",
+        "hint": f"{measure}; bruin = daling, blauwgroen = stijging",
+        "items": [[it.label, it.color, it.count, it.kind] for it in items if it.kind == "klasse" or it.count],
+        "uitleg": f"Klassen symmetrisch rond 0 ({METHOD_WORD.get(state.klassen, state.klassen)} van de grootte)"
+                  f"{', zonder onbetrouwbare verschillen' if cv.onbetrouwbaar else ''}.{conv} "
+                  f"Rechts: aantal {level_word(state.niveau, plural=True)} op de hele kaart.",
+    }
 
 
 def values_only(patch: Patch) -> bool:
@@ -142,6 +214,7 @@ def clicked_area(click: dict[str, Any] | None, geo: dict[str, Any] | None) -> st
     if isinstance(loc, str):
         return loc
     niveau, _, vintage = str((geo or {}).get("key", "")).partition("|")
+    vintage = vintage.split("|")[0]  # the change map's key ends in '|verandering'
     if isinstance(loc, int) and vintage in data.VINTAGES.get(niveau, ()):
         locations = data.geometry(niveau, vintage)["locations"]
         return locations[loc] if 0 <= loc < len(locations) else None
@@ -197,6 +270,10 @@ def map_title(state: KaartState) -> str:
     if not state.indicator:
         return "Geen indicator beschikbaar"
     meta = data.indicator(state.indicator)
+    if state.verandering:
+        how = " in %" if state.maat == "pct" else ""
+        return (f"{meta.title} · {level_word(state.niveau, plural=True)} · "
+                f"verandering {state.van}–{state.jaar}{how}")
     return f"{meta.title} · {level_word(state.niveau, plural=True)} · {state.jaar if state.jaar else '–'}"
 
 
@@ -208,12 +285,24 @@ def boundary_note(state: KaartState) -> list:
     key = geo_key(state)
     niveau, vintage = key.split("|")
     geom = data.geometry(niveau, vintage)
+    notes: list = []
     if geom["approximate"]:
-        return [html.P(data.APPROXIMATE_NOTE.format(vintage=vintage.replace("-benaderd", "")),
-                       className="noot noot-benaderd", role="note")]
-    if niveau == "buurt":
-        return [html.P(f"Buurtgrenzen {vintage} (CBS-indeling van dat jaar).", className="noot")]
-    return []
+        notes.append(html.P(data.APPROXIMATE_NOTE.format(vintage=vintage.replace("-benaderd", "")),
+                            className="noot noot-benaderd", role="note"))
+    elif niveau == "buurt":
+        notes.append(html.P(f"Buurtgrenzen {vintage} (CBS-indeling van dat jaar).", className="noot"))
+    if state.verandering:
+        frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
+        if state.gemeente:
+            frame = frame[frame["gemeente_code"] == state.gemeente]
+        n_conv = int(frame["omrekening"].eq("omgerekend").sum())
+        n_breuk = int(frame["status"].eq("breuk").sum())
+        word = level_word(niveau, plural=True)
+        text = f"Verandering op de huidige indeling: {n_conv} van {len(frame)} {word} omgerekend"
+        text += f" naar indeling {data.current_buurt_year()}" if n_conv else ""
+        text += f" (paars omlijnd); {n_breuk} met een breuk tussen {state.van} en {state.jaar} (grijs, geen verschil)."
+        notes.append(html.P(text, className="noot", id="kaart-noot-omgerekend"))
+    return notes
 
 
 def source_note(state: KaartState) -> str:
@@ -222,6 +311,8 @@ def source_note(state: KaartState) -> str:
         return ""
     meta = data.indicator(state.indicator)
     caveat = getattr(meta, "caveat", "")
+    if state.verandering:
+        return f"Bron: {_two_years_tables(state)}. {caveat}".strip()
     return f"Bron: {_tables_text(state)}, {state.jaar}. {caveat}".strip()
 
 
@@ -274,6 +365,8 @@ def area_card(code: str | None, state: KaartState) -> list:
             rows += [html.Dt("Rang in gemeente (1 = hoogste)"), html.Dd(rang),
                      html.Dt(f"Gemeente {gm_naam}"), html.Dd(_bench_text(b.gemeente, meta))]
         rows += [html.Dt("Drenthe (12 gemeenten)"), html.Dd(_bench_text(b.drenthe, meta))]
+        if state.verandering:
+            rows += _change_rows(code, state)
     niveau = state.niveau
     for ind_id in KEY_FIGURES:
         if ind_id == state.indicator:
@@ -307,10 +400,40 @@ def area_card(code: str | None, state: KaartState) -> list:
     ]
 
 
+def _change_rows(code: str, state: KaartState) -> list:
+    """The card's lines for a change: both values, the difference in both measures, conversion and caveats."""
+    meta = data.indicator(state.indicator)
+    frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
+    hit = frame[frame["code"] == code]
+    if hit.empty:
+        return []
+    r = next(hit.itertuples(index=False))
+    v0, v1 = (fmt_value(x, meta) if pd.notna(x) else "–" for x in (r.waarde_van, r.waarde_tot))
+    rows = [html.Dt(f"Verandering {state.van} → {state.jaar}"), html.Dd(f"{v0} → {v1}", id="kaart-profiel-van-tot")]
+    if r.status == "ok" and pd.notna(r.verschil):
+        d = max(int(meta.decimals), 0)
+        diff = ("+" if r.verschil > 0 else "") + fmt_number(r.verschil, d) + diff_unit(meta)
+        pct = "" if pd.isna(r.verschil_pct) else f" ({'+' if r.verschil_pct > 0 else ''}" \
+            f"{fmt_number(r.verschil_pct, 1)} %)"
+        rows += [html.Dt("Verschil"), html.Dd(html.Strong(diff + pct), id="kaart-profiel-verschil")]
+        if r.onbetrouwbaar:
+            rows += [html.Dd("Let op: onbetrouwbaar, kleine aantallen; het verschil zegt weinig.",
+                             className="waarschuwing onbetrouwbaar")]
+    else:
+        why = (f"breuk tussen {state.van} en {state.jaar} (grens- of bronwijziging)" if r.status == "breuk"
+               else "geen waarde in een van beide jaren")
+        rows += [html.Dt("Verschil"), html.Dd(f"Geen verschil: {why}.", id="kaart-profiel-verschil")]
+    if r.omrekening == "omgerekend":
+        rows += [html.Dd(f"{state.van} omgerekend naar indeling {data.current_buurt_year()}.", className="klein")]
+    return rows
+
+
 def ranking_data(state: KaartState) -> dict[str, Any] | None:
     """The ranked table beside the map (see :func:`kaart_ranking`); memoised per load stamp."""
     if not state.indicator or state.jaar is None:
         return None
+    if state.verandering:
+        return change_ranking(state)
     return kaart_ranking(state.indicator, state.niveau, state.jaar, state.gemeente)
 
 
@@ -345,6 +468,41 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None) 
     where = f" in {names.get(gemeente, gemeente)}" if gemeente else ""
     return {"kop": f"{meta.title}{unit}, {jaar}", "gemeente": not gemeente,
             "titel": f"Ranglijst {level_word(niveau, plural=True)}{where}",
+            "profiel": links.href("/profiel"), "rows": rows}
+
+
+def _change_texts(r: Any, meta, maat: str) -> tuple[str, float | None, str]:
+    """(cell text 'van → tot: verschil', sort value, flag) of one row of ``IndicatorService.change``."""
+    d = 1 if maat == "pct" else max(int(meta.decimals), 0)
+    v = r.verschil_pct if maat == "pct" else r.verschil
+    v0, v1 = (fmt_value(x, meta) if pd.notna(x) else "–" for x in (r.waarde_van, r.waarde_tot))
+    if r.status == "ok" and pd.notna(v):
+        v = round(float(v), d)
+        diff = fmt_number(v, d) + (" %" if maat == "pct" else diff_unit(meta))
+        diff = ("+" + diff) if v > 0 else diff
+        return f"{v0} → {v1}: {diff}", v, "o" if r.onbetrouwbaar else ""
+    why = "breuk" if r.status == "breuk" else status_word("geheim" if r.status == "geheim" else "ontbreekt")
+    return f"{v0} → {v1}: {why}", None, "-" if r.status != "geheim" else "g"
+
+
+def change_ranking(state: KaartState) -> dict[str, Any]:
+    """The ranked table of a change: van → tot and the difference per area, largest increase first."""
+    meta = data.indicator(state.indicator)
+    frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
+    if state.gemeente:
+        frame = frame[frame["gemeente_code"] == state.gemeente]
+    names = data.region_names()
+    rows = []
+    for r in frame.itertuples(index=False):
+        text, v, f = _change_texts(r, meta, state.maat)
+        if r.omrekening == "omgerekend":
+            text += " (omgerekend)"
+        rows.append([r.code, r.naam, "" if state.gemeente else names.get(r.gemeente_code, ""), text, v, f])
+    rows.sort(key=lambda row: (row[4] is None, -(row[4] or 0), row[1]))
+    where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
+    measure = "in %" if state.maat == "pct" else "absoluut"
+    return {"kop": f"{meta.title}: {state.van} → {state.jaar} en verschil ({measure})", "gemeente": not state.gemeente,
+            "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}",
             "profiel": links.href("/profiel"), "rows": rows}
 
 
@@ -394,6 +552,13 @@ def indicator_catalogue() -> list[list[Any]]:
 
 def year_options(indicator_id: str | None, niveau: str) -> list[dict[str, Any]]:
     return [{"label": str(y), "value": y} for y in (data.years(indicator_id, niveau) if indicator_id else ())]
+
+
+def from_year_options(state: KaartState) -> list[dict[str, Any]]:
+    """The start years a change can have: the indicator's years with data before the chosen year."""
+    if not state.indicator or state.jaar is None:
+        return []
+    return [{"label": str(y), "value": y} for y in data.years(state.indicator, state.niveau) if y < state.jaar]
 
 
 def area_options(niveau: str) -> list[dict[str, str]]:
