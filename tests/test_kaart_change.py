@@ -55,7 +55,7 @@ def test_inwoners_gemeente_change_is_the_difference_of_the_two_values(app):
     spec = kaart.views.ranking_data(_state({"niveau": "gemeente", "indicator": "inwoners", "jaar": "2024",
                                             "weergave": "verandering", "van": "2017"})[0])
     emmen = next(r for r in spec["rows"] if r[0] == "GM0114")
-    assert "→" in emmen[3] and emmen[4] == v1["GM0114"] - v0["GM0114"] and "2017 → 2024" in spec["kop"]
+    assert "→" in emmen[6] and emmen[4] == v1["GM0114"] - v0["GM0114"] and "2017 → 2024" in spec["kop"]
 
 
 def test_percentage_change_has_one_decimal(app):
@@ -194,3 +194,15 @@ def test_symmetric_edges_and_colours():
     assert "breuk" in cv.reasons[2] and cv.customdata[1][2].startswith("omgerekend naar indeling 2024")
     kinds = {it.kind: it.count for it in cv.legend}
     assert kinds["breuk"] == 1 and kinds["onbetrouwbaar"] == 1
+
+
+def test_switch_into_change_mode_is_one_callback(app):
+    from tests.test_page_kaart import _update
+
+    out = _update("kaart-weergave", niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering")
+    assert out["van"] == 2017 and out["van_hidden"] is False  # about five years back by default
+    assert "weergave=verandering" in out["search"] and "van=2017" in out["search"]
+    assert out["legend"]["eenheid"] == "Verandering 2017 → 2024" and out["waarden"] is not None
+    bad = _update("kaart-van", niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering",
+                  van={"x": 1}, maat=["pct"])
+    assert bad["van"] == 2017 and "maat=" not in bad["search"]

@@ -272,7 +272,8 @@ def _update(ctx_id: str | None, **kw):
     import pages.kaart.page as kaart
 
     args = {"thema": "", "niveau": "buurt", "indicator": "aandeel_65plus", "jaar": 2024, "klassen": "kwantielen",
-            "gemeente": "", "achtergrond": [], "code": None, "click": None, "geo": None, **kw}
+            "gemeente": "", "achtergrond": [], "code": None, "click": None, "weergave": "waarde", "van": None,
+            "maat": "abs", "geo": None, **kw}
     prop = {"kaart-thema": "value", "kaart-graph": "clickData"}.get(ctx_id, "value")
     triggered = [{"prop_id": f"{ctx_id}.{prop}", "value": None}] if ctx_id else []
     token = cc.context_value.set(AttributeDict(triggered_inputs=triggered))
@@ -281,7 +282,8 @@ def _update(ctx_id: str | None, **kw):
     finally:
         cc.context_value.reset(token)
     names = ("ind_options", "indicator", "year_options", "jaar", "area_options", "code", "figure", "geo", "waarden",
-             "legend", "title", "grens", "bron", "card", "search", "thema", "melding", "tabel")
+             "legend", "title", "grens", "bron", "card", "search", "thema", "melding", "tabel", "van_options", "van",
+             "van_hidden", "weergave")
     return dict(zip(names, out, strict=True))
 
 
@@ -296,14 +298,15 @@ def test_one_callback_per_user_action_on_kaart(app):
         for i in d["inputs"]:
             by_input.setdefault(f"{i['id']}.{i['property']}", []).append(d["output"])
     for control in ("kaart-thema.value", "kaart-niveau.value", "kaart-indicator.value", "kaart-jaar.value",
-                    "kaart-klassen.value", "kaart-gemeente.value", "kaart-gebied.value", "kaart-graph.clickData"):
+                    "kaart-klassen.value", "kaart-gemeente.value", "kaart-gebied.value", "kaart-graph.clickData",
+                    "kaart-weergave.value", "kaart-van.value", "kaart-maat.value"):
         assert len(by_input[control]) == 1, (control, by_input[control])
     # What the one callback writes is not the input of another server callback (no chains).
     (main,) = {o for k, outs in by_input.items() if k != "kaart-download-knop.n_clicks" for o in outs}
     outputs = {o.strip(".") for o in main.split("...")}
     assert not outputs & {k for k in by_input if k not in {
         "kaart-thema.value", "kaart-niveau.value", "kaart-indicator.value", "kaart-jaar.value",
-        "kaart-gebied.value", "kaart-graph.clickData"}}
+        "kaart-gebied.value", "kaart-graph.clickData", "kaart-weergave.value", "kaart-van.value"}}
     assert {"kaart-url.search", "kaart-profiel.children", "kaart-waarden.data"} <= outputs
     restyle = [d for d in deps if d["output"] == "kaart-geverfd.data"]
     assert restyle and restyle[0]["clientside_function"] is not None

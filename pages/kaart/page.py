@@ -459,6 +459,8 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
                      [h('Span', {'aria-hidden': 'true'}, 'onbetr.'), h('Span', {className: 'visueel-verborgen'},
                                                                        'onbetrouwbaar, kleine aantallen')]);
         var value = r[5] === 'o' ? [r[3], ' ', warn] : r[3];
+        // A change row carries 'van → tot' as a sixth item, shown small under the difference.
+        if (r[6]) { value = [].concat(value, [h('Br', {}), h('Small', {className: 'rang-sub'}, r[6])]); }
         var cells = [h('Td', {}, String(i + 1)),
                      h('Td', {}, h('A', {href: spec.profiel + '?code=' + encodeURIComponent(r[0])}, r[1]))];
         if (spec.gemeente) { cells.push(h('Td', {}, r[2])); }

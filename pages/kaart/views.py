@@ -166,7 +166,8 @@ def _two_years_tables(state: KaartState) -> str:
 def change_legend(cv: ChangeValues, state: KaartState) -> LegendSpec:
     """The legend of the change map (same shape as :func:`legend_spec`): both years in its heading."""
     meta = data.indicator(state.indicator)
-    measure = "verschil in %" if state.maat == "pct" else (f"verschil in{diff_unit(meta)}" if diff_unit(meta) else "verschil (aantal)")
+    unit = diff_unit(meta)
+    measure = "verschil in %" if state.maat == "pct" else (f"verschil in{unit}" if unit else "verschil (aantal)")
     items = cv.legend  # counts of the whole map, also when zoomed to a gemeente (said in the footnote)
     conv = f" Paars omlijnd: {state.van} omgerekend naar de huidige buurtindeling." if any(
         it.kind == "omgerekend" and it.count for it in items) else ""
@@ -300,7 +301,7 @@ def boundary_note(state: KaartState) -> list:
         word = level_word(niveau, plural=True)
         text = f"Verandering op de huidige indeling: {n_conv} van {len(frame)} {word} omgerekend"
         text += f" naar indeling {data.current_buurt_year()}" if n_conv else ""
-        text += f" (paars omlijnd); {n_breuk} met een breuk tussen {state.van} en {state.jaar} (grijs, geen verschil)."
+        text += f" (met een verschil: paars omlijnd); {n_breuk} met een breuk tussen {state.van} en {state.jaar} (grijs, geen verschil)."
         notes.append(html.P(text, className="noot", id="kaart-noot-omgerekend"))
     return notes
 
@@ -471,18 +472,20 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None) 
             "profiel": links.href("/profiel"), "rows": rows}
 
 
-def _change_texts(r: Any, meta, maat: str) -> tuple[str, float | None, str]:
-    """(cell text 'van → tot: verschil', sort value, flag) of one row of ``IndicatorService.change``."""
+def _change_texts(r: Any, meta, maat: str) -> tuple[str, float | None, str, str]:
+    """(difference text, sort value, flag, 'van → tot') of one row of ``IndicatorService.change``."""
     d = 1 if maat == "pct" else max(int(meta.decimals), 0)
+    d_abs = max(int(meta.decimals), 0)
     v = r.verschil_pct if maat == "pct" else r.verschil
-    v0, v1 = (fmt_value(x, meta) if pd.notna(x) else "–" for x in (r.waarde_van, r.waarde_tot))
+    v0, v1 = (fmt_number(x, d_abs) if pd.notna(x) else "–" for x in (r.waarde_van, r.waarde_tot))
+    span = f"{v0} → {v1}"
     if r.status == "ok" and pd.notna(v):
         v = round(float(v), d)
-        diff = fmt_number(v, d) + (" %" if maat == "pct" else diff_unit(meta))
+        diff = fmt_number(v, d) + (" %" if maat == "pct" else "")
         diff = ("+" + diff) if v > 0 else diff
-        return f"{v0} → {v1}: {diff}", v, "o" if r.onbetrouwbaar else ""
+        return diff, v, "o" if r.onbetrouwbaar else "", span
     why = "breuk" if r.status == "breuk" else status_word("geheim" if r.status == "geheim" else "ontbreekt")
-    return f"{v0} → {v1}: {why}", None, "-" if r.status != "geheim" else "g"
+    return why, None, "-" if r.status != "geheim" else "g", span
 
 
 def change_ranking(state: KaartState) -> dict[str, Any]:
@@ -494,14 +497,16 @@ def change_ranking(state: KaartState) -> dict[str, Any]:
     names = data.region_names()
     rows = []
     for r in frame.itertuples(index=False):
-        text, v, f = _change_texts(r, meta, state.maat)
+        text, v, f, span = _change_texts(r, meta, state.maat)
         if r.omrekening == "omgerekend":
-            text += " (omgerekend)"
-        rows.append([r.code, r.naam, "" if state.gemeente else names.get(r.gemeente_code, ""), text, v, f])
+            span += " (omgerekend)"
+        rows.append([r.code, r.naam, "" if state.gemeente else names.get(r.gemeente_code, ""), text, v, f, span])
     rows.sort(key=lambda row: (row[4] is None, -(row[4] or 0), row[1]))
     where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
-    measure = "in %" if state.maat == "pct" else "absoluut"
-    return {"kop": f"{meta.title}: {state.van} → {state.jaar} en verschil ({measure})", "gemeente": not state.gemeente,
+    unit = diff_unit(meta).strip()
+    measure = "in %" if state.maat == "pct" else (f"in {unit}" if unit else "absoluut")
+    return {"kop": f"{meta.title}: verschil {state.van} → {state.jaar} ({measure}); daaronder de waarden",
+            "gemeente": not state.gemeente,
             "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}",
             "profiel": links.href("/profiel"), "rows": rows}
 
