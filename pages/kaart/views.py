@@ -301,7 +301,8 @@ def boundary_note(state: KaartState) -> list:
         word = level_word(niveau, plural=True)
         text = f"Verandering op de huidige indeling: {n_conv} van {len(frame)} {word} omgerekend"
         text += f" naar indeling {data.current_buurt_year()}" if n_conv else ""
-        text += f" (met een verschil: paars omlijnd); {n_breuk} met een breuk tussen {state.van} en {state.jaar} (grijs, geen verschil)."
+        text += (f" (met een verschil: paars omlijnd); {n_breuk} met een breuk tussen {state.van} en {state.jaar}"
+                 " (grijs, geen verschil).")
         notes.append(html.P(text, className="noot", id="kaart-noot-omgerekend"))
     return notes
 
