@@ -7,6 +7,7 @@ labelled control wrapper and the approximate-boundaries note.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
@@ -57,6 +58,20 @@ def control(label: str, component, id_: str, hint: str | None = None) -> html.Di
     if hint:
         children.append(html.Small(hint, className="veld-hint"))
     return html.Div(children, className="veld")
+
+
+def choice_group(legend: str, id_: str, options: list, value: Any, row: bool = False,
+                 multi: bool = False) -> html.Fieldset:
+    """A labelled group of radio buttons (or checkboxes, ``multi``): a fieldset whose legend names the choice.
+
+    ``row``: side by side instead of one per line.
+    """
+    kind = dcc.Checklist if multi else dcc.RadioItems
+    return html.Fieldset([
+        html.Legend(legend, className="veld-label"),
+        kind(id=id_, options=options, value=value, className="radio-rij" if row else "radio-kolom",
+             inputClassName="radio-input", labelClassName="radio-label"),
+    ], className="veld")
 
 
 def indicator_options(thema: str | None) -> list[dict[str, str]]:

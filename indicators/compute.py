@@ -13,7 +13,7 @@ Caches live on the instance: build a new one for new data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -378,13 +378,24 @@ class Computation:
             index = values.index
         if len(index) == 0:
             return pd.DataFrame(columns=[*_TABLE_COLUMNS, "jaar"])
+        members = membership(groups, values.index) if niveau == "dorp" else None
+        parts = []
+        for _ind, res in self._per_indicator(niveau, values, status, index, groups if members is not None else None,
+                                             members):
+            res["rank_in_gemeente"] = _rank(res, niveau)
+            parts.append(res.reset_index(drop=True))
+        return pd.concat(parts, ignore_index=True)
+
+    def _per_indicator(self, niveau: str, values: pd.DataFrame, status: pd.DataFrame, index: pd.Index,
+                       groups: dict | None, members: object) -> Iterator[tuple[Indicator, pd.DataFrame]]:
+        """Each indicator on the 'code|year' rows of ``index``, with code, naam, gemeente_code and jaar.
+
+        Villages are aggregated from their buurten; a year in which a member is missing is 'onvolledig', not a total.
+        """
         codes, yrs = _split(index)
         naam, gm = self._names(pd.Index(codes), niveau)
-        parts = []
-        members = membership(groups, values.index) if niveau == "dorp" else None
         for ind in REGISTRY.values():
             if niveau == "dorp":
-                # A village only from all its buurten: a year on another division is 'onvolledig', not a total.
                 res = aggregate(ind, values, status, groups, members, complete=True)
             else:
                 res = evaluate(ind, values, status)
@@ -395,9 +406,7 @@ class Computation:
             res.insert(0, "naam", naam.to_numpy())
             res.insert(0, "code", codes)
             res["jaar"] = yrs
-            res["rank_in_gemeente"] = _rank(res, niveau)
-            parts.append(res.reset_index(drop=True))
-        return pd.concat(parts, ignore_index=True)
+            yield ind, res
 
     @memoized
     def _table(self, niveau: str, jaar: int) -> pd.DataFrame:
@@ -624,21 +633,10 @@ class Computation:
         else:
             index = values.index
             om_rows = om
-        codes, yrs = _split(index)
-        naam, gm = self._names(pd.Index(codes), niveau)
+        _, yrs = _split(index)
         parts = []
-        for ind in REGISTRY.values():
-            if niveau == "dorp":
-                res = aggregate(ind, values, status, groups, members, complete=True)
-            else:
-                res = evaluate(ind, values, status)
-                res["dekking"] = np.nan
-            res = res.reindex(index)
-            res.insert(0, "indicator", ind.id)
-            res.insert(0, "gemeente_code", gm.to_numpy())
-            res.insert(0, "naam", naam.to_numpy())
-            res.insert(0, "code", codes)
-            res["jaar"] = yrs
+        for ind, res in self._per_indicator(niveau, values, status, index, groups if niveau == "dorp" else None,
+                                            members if niveau == "dorp" else None):
             res["rank_in_gemeente"] = pd.NA
             res["omrekening"] = om_rows.reindex(index).to_numpy()
             # The tables behind a converted value: those its inputs came from in that year (all buurten).

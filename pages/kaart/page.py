@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard import data, links
-from dashboard.layout import alert, control, dropdown
+from dashboard.layout import alert, choice_group, control, dropdown
 from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
@@ -67,11 +67,7 @@ def _controls(state: KaartState) -> html.Section:
     return html.Section(
         [
             html.H2("Kies", className="visueel-verborgen"),
-            html.Fieldset([
-                html.Legend("Niveau", className="veld-label"),
-                dcc.RadioItems(id="kaart-niveau", options=views.niveau_options(), value=state.niveau,
-                               className="radio-rij", inputClassName="radio-input", labelClassName="radio-label"),
-            ], className="veld"),
+            choice_group("Niveau", "kaart-niveau", views.niveau_options(), state.niveau, row=True),
             control("Thema", dropdown("kaart-thema", options=themes, value=state.thema or "", clearable=False,
                                       searchable=False), "kaart-thema"),
             control("Indicator", dropdown("kaart-indicator", options=views.indicator_options(state.thema, state.niveau),
@@ -80,33 +76,21 @@ def _controls(state: KaartState) -> html.Section:
             control("Jaar", dropdown("kaart-jaar", options=views.year_options(state.indicator, state.niveau),
                                      value=state.jaar, clearable=False, searchable=False), "kaart-jaar",
                     hint="Alleen jaren met gegevens voor deze indicator."),
-            html.Fieldset([
-                html.Legend("Weergave", className="veld-label"),
-                dcc.RadioItems(id="kaart-weergave", options=[{"label": v, "value": k} for k, v in WEERGAVEN.items()],
-                               value=state.weergave if state.verandering else DEFAULT_WEERGAVE,
-                               className="radio-kolom", inputClassName="radio-input", labelClassName="radio-label"),
-            ], className="veld"),
+            choice_group("Weergave", "kaart-weergave", [{"label": v, "value": k} for k, v in WEERGAVEN.items()],
+                         state.weergave if state.verandering else DEFAULT_WEERGAVE),
             html.Div([
                 control("Van (beginjaar)", dropdown("kaart-van", options=views.from_year_options(state),
                                                     value=state.van, clearable=False, searchable=False),
                         "kaart-van", hint="De verandering loopt van dit jaar tot het jaar hierboven."),
-                html.Fieldset([
-                    html.Legend("Verschil", className="veld-label"),
-                    dcc.RadioItems(id="kaart-maat", options=[{"label": v, "value": k} for k, v in MATEN.items()],
-                                   value=state.maat, className="radio-rij", inputClassName="radio-input",
-                                   labelClassName="radio-label"),
-                ], className="veld"),
+                choice_group("Verschil", "kaart-maat", [{"label": v, "value": k} for k, v in MATEN.items()],
+                             state.maat, row=True),
             ], id="kaart-verandering-keuzes", hidden=not state.verandering),
             control("Gemeente", dropdown("kaart-gemeente", options=gemeenten, value=state.gemeente or "",
                                          clearable=False), "kaart-gemeente", hint="Zoomt in; de klassen blijven."),
             control("Gebied", dropdown("kaart-gebied", options=views.area_options(state.niveau), value=state.code,
                                        placeholder="Kies of klik op de kaart…"), "kaart-gebied"),
-            html.Fieldset([
-                html.Legend("Klassenindeling", className="veld-label"),
-                dcc.RadioItems(id="kaart-klassen", options=[{"label": v, "value": k} for k, v in CLASS_METHODS.items()],
-                               value=state.klassen, className="radio-kolom", inputClassName="radio-input",
-                               labelClassName="radio-label"),
-            ], className="veld"),
+            choice_group("Klassenindeling", "kaart-klassen",
+                         [{"label": v, "value": k} for k, v in CLASS_METHODS.items()], state.klassen),
             _basemap_toggle(),
             html.Button("Download CSV", id="kaart-download-knop", className="knop", n_clicks=0,
                         **{"aria-describedby": "kaart-download-uitleg"}),

@@ -12,7 +12,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
-from dashboard.layout import alert, control, dropdown, indicator_options
+from dashboard.layout import alert, choice_group, control, dropdown, indicator_options
 from dashboard.validate import as_list, as_str
 from pages.trends import views
 from pages.trends.state import MAX_TREND_AREAS, VERGELIJK, TrendsState, parse_trends, trends_query
@@ -47,20 +47,10 @@ def layout(**query: Any) -> html.Div:
                                                          value=list(state.codes), multi=True,
                                                          placeholder="Zoek dorp, wijk, buurt of gemeente…"),
                                     "trends-gebieden", hint=f"Hoogstens {MAX_TREND_AREAS} gebieden."),
-                            html.Fieldset([
-                                html.Legend("Vergelijk met", className="veld-label"),
-                                dcc.Checklist(id="trends-vergelijk",
-                                              options=[{"label": f" {label}", "value": value}
-                                                       for value, label in VERGELIJK.items()],
-                                              value=list(state.vergelijk), className="radio-kolom",
-                                              inputClassName="radio-input", labelClassName="radio-label"),
-                            ], className="veld"),
-                            html.Fieldset([
-                                html.Legend("Buurten en dorpen", className="veld-label"),
-                                dcc.RadioItems(id="trends-indeling", options=indeling_options(),
-                                               value=state.indeling, className="radio-kolom",
-                                               inputClassName="radio-input", labelClassName="radio-label"),
-                            ], className="veld"),
+                            choice_group("Vergelijk met", "trends-vergelijk",
+                                         [{"label": f" {label}", "value": value} for value, label in VERGELIJK.items()],
+                                         list(state.vergelijk), multi=True),
+                            choice_group("Buurten en dorpen", "trends-indeling", indeling_options(), state.indeling),
                             html.Button("Download CSV", id="trends-download-knop", className="knop", n_clicks=0),
                             dcc.Download(id="trends-download"),
                         ],
