@@ -153,6 +153,18 @@ def test_ranked_table_answers_which_emmen_buurten_have_the_most_65_plussers(app)
     assert len(json.dumps(everywhere, ensure_ascii=False)) < 80_000
 
 
+def test_ranked_table_of_gemeenten_has_no_gemeente_column(app):
+    """A gemeente's own gemeente column only repeated its name and squeezed names to 'Hardenb|erg'."""
+    from pages.kaart import views
+    from pages.kaart.state import KaartState
+
+    spec = views.ranking_data(KaartState(niveau="gemeente", indicator="inwoners", jaar=2024))
+    assert spec["gemeente"] is False and len(spec["rows"]) == 13 and all(r[2] == "" for r in spec["rows"])
+    change = views.change_ranking(KaartState(niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering",
+                                             van=2017, maat="abs"))
+    assert change["gemeente"] is False and all(r[2] == "" for r in change["rows"])
+
+
 def test_ranked_table_is_drawn_and_sorted_in_the_browser(app):
     client = app.server.test_client()
     client.get("/")

@@ -462,13 +462,14 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None) 
                           "v": waarde.where(has).to_numpy(), "f": flag})
     frame = frame.sort_values(["v", "naam"], ascending=[False, True], na_position="last")
     as_num = int if meta.decimals <= 0 else float
-    rows = [[c, n, "" if gemeente else g,
+    own_col = not gemeente and niveau != "gemeente"  # a gemeente's own gemeente column only repeats its name
+    rows = [[c, n, g if own_col else "",
              fmt_value(v, meta) if f in ("", "o") else status_word("geheim" if f == "g" else "ontbreekt"),
              as_num(v) if f in ("", "o") else None, f]
             for c, n, g, v, f in frame.itertuples(index=False, name=None)]
     unit = f" ({meta.unit})" if meta.unit and meta.unit not in ("aantal",) else ""
     where = f" in {names.get(gemeente, gemeente)}" if gemeente else ""
-    return {"kop": f"{meta.title}{unit}, {jaar}", "gemeente": not gemeente,
+    return {"kop": f"{meta.title}{unit}, {jaar}", "gemeente": own_col,
             "titel": f"Ranglijst {level_word(niveau, plural=True)}{where}",
             "profiel": links.href("/profiel"), "rows": rows}
 
@@ -496,18 +497,19 @@ def change_ranking(state: KaartState) -> dict[str, Any]:
     if state.gemeente:
         frame = frame[frame["gemeente_code"] == state.gemeente]
     names = data.region_names()
+    own_col = not state.gemeente and state.niveau != "gemeente"  # a gemeente's own column only repeats its name
     rows = []
     for r in frame.itertuples(index=False):
         text, v, f, span = _change_texts(r, meta, state.maat)
         if r.omrekening == "omgerekend":
             span += " (omgerekend)"
-        rows.append([r.code, r.naam, "" if state.gemeente else names.get(r.gemeente_code, ""), text, v, f, span])
+        rows.append([r.code, r.naam, names.get(r.gemeente_code, "") if own_col else "", text, v, f, span])
     rows.sort(key=lambda row: (row[4] is None, -(row[4] or 0), row[1]))
     where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
     unit = diff_unit(meta).strip()
     measure = "in %" if state.maat == "pct" else (f"in {unit}" if unit else "absoluut")
     return {"kop": f"{meta.title}: verschil {state.van} → {state.jaar} ({measure}); daaronder de waarden",
-            "gemeente": not state.gemeente,
+            "gemeente": own_col,
             "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}",
             "profiel": links.href("/profiel"), "rows": rows}
 
