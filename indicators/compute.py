@@ -375,13 +375,12 @@ class Computation:
                       for y in self._level_years("buurt") for v, members in vgroups.items()}
             index = pd.Index(list(groups))
         else:
-            index = values.index
+            groups, index = None, values.index
         if len(index) == 0:
             return pd.DataFrame(columns=[*_TABLE_COLUMNS, "jaar"])
-        members = membership(groups, values.index) if niveau == "dorp" else None
+        members = membership(groups, values.index) if groups is not None else None
         parts = []
-        for _ind, res in self._per_indicator(niveau, values, status, index, groups if members is not None else None,
-                                             members):
+        for _ind, res in self._per_indicator(niveau, values, status, index, groups, members):
             res["rank_in_gemeente"] = _rank(res, niveau)
             parts.append(res.reset_index(drop=True))
         return pd.concat(parts, ignore_index=True)
@@ -631,12 +630,11 @@ class Computation:
                                  for ms in groups.values()], index=index, dtype=object)
             members = membership(groups, values.index)
         else:
-            index = values.index
+            groups, members, index = None, None, values.index
             om_rows = om
         _, yrs = _split(index)
         parts = []
-        for ind, res in self._per_indicator(niveau, values, status, index, groups if niveau == "dorp" else None,
-                                            members if niveau == "dorp" else None):
+        for ind, res in self._per_indicator(niveau, values, status, index, groups, members):
             res["rank_in_gemeente"] = pd.NA
             res["omrekening"] = om_rows.reindex(index).to_numpy()
             # The tables behind a converted value: those its inputs came from in that year (all buurten).
