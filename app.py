@@ -13,16 +13,18 @@ background (tiles from the internet, a larger plotly bundle).
 from __future__ import annotations
 
 import functools
+import importlib
 from pathlib import Path
 from typing import Any
 
 import dash
 import flask
 
-from dashboard import data
+from dashboard import data, search
 from dashboard.layout import APP_TITLE, app_layout
 from dashboard.validate import MAX_URL, as_str
 from dorpenmonitor import wsgi
+from dorpenmonitor.lazy import SERVING_HEAVY
 from dorpenmonitor.settings import Settings, get_settings
 from dorpenmonitor.store import Store
 
@@ -234,14 +236,31 @@ def _buffer_assets(response: flask.Response, assets: str = "/assets/") -> flask.
 
 _SERVER: list[flask.Flask] = []
 def wsgi_app() -> flask.Flask:
-    """The app's WSGI server object, built once per process (no warm-up: pages read the load-time indicator cube)."""
+    """The app's WSGI server object, built once per process (no warm-up: pages read the load-time indicator cube).
+
+    ``dorpenmonitor serve`` builds it in gunicorn's master, which then forks the workers: it closes the database
+    connections it opened, so no worker inherits (and shares) one; each opens its own at its first query.
+    """
     if not _SERVER:
         server = create_app().server
         # Dash registers its component bundles while rendering the index page: a gunicorn worker whose first request
-        # is for a bundle would answer 500 ("dash is not a registered library"). Render it once per worker.
+        # is for a bundle would answer 500 ("dash is not a registered library"). Render it once, before any worker.
         server.test_client().get(get_settings().url_prefix)
+        data.store().engine.dispose()
         _SERVER.append(server)
     return _SERVER[0]
+
+
+def warm_worker() -> None:
+    """What a fresh gunicorn worker loads in the background while it already serves (issue 11).
+
+    The libraries the callbacks need (``dorpenmonitor.lazy``), and the data of the shell that every page load
+    asks for (the search's areas and postcodes): what a worker used to compute before its first answer.
+    """
+    for name in SERVING_HEAVY:
+        importlib.import_module(name)
+    with data.pinned():
+        search.options()
 
 
 def __getattr__(name: str):
@@ -258,7 +277,7 @@ def main(dev: bool = False, workers: int | None = None) -> None:
         app = create_app(settings=settings)
         app.run(host=settings.host, port=settings.port, debug=settings.debug)
         return
-    wsgi.run_production(wsgi_app, settings.host, settings.port, workers or settings.workers)
+    wsgi.run_production(wsgi_app, settings.host, settings.port, workers or settings.workers, warm=warm_worker)
 
 
 if __name__ == "__main__":

@@ -28,15 +28,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from typing import Any, TypeVar
-
-import pandas as pd
-import shapely
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dashboard.formatting import level_word
 from dashboard.links import Catalog
 from dashboard.theme import Bounds
 from dorpenmonitor.codes import DRENTHE_CODE, gemeente_of
+from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import CUBE_STAMP, Store, get_store
 from indicators import REGISTRY, THEMES
@@ -44,6 +42,13 @@ from indicators.registry import Indicator
 from indicators.results import TREND_COLUMNS as _TREND_COLUMNS
 from indicators.service import Benchmark, IndicatorService
 from indicators.villages import Village
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import shapely
+else:
+    pd = lazy_module("pandas")
+    shapely = lazy_module("shapely")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

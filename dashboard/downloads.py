@@ -13,13 +13,19 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import data
 from dashboard.formatting import slug
 from dashboard.theme import ACCENT
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 ATTRIBUTION = "Bron: CBS"
 LICENCE_NOTE = (

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import dash
+import flask
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from dashboard import data, links, search
@@ -91,7 +92,7 @@ def _nav_links() -> list:
     return items
 
 
-def navbar() -> html.Header:
+def navbar(search_options: list[dict[str, str]]) -> html.Header:
     return html.Header(
         html.Div(
             [
@@ -104,7 +105,7 @@ def navbar() -> html.Header:
                     [
                         html.Label("Zoek een gebied", htmlFor="zoek-gebied", className="visueel-verborgen"),
                         dropdown(
-                            "zoek-gebied", options=search.options(), placeholder="Zoek dorp, wijk, buurt of postcode…",
+                            "zoek-gebied", options=search_options, placeholder="Zoek dorp, wijk, buurt of postcode…",
                             searchable=True, clearable=True, optionHeight=36, className="zoek",
                             maxHeight=360,
                         ),
@@ -118,14 +119,14 @@ def navbar() -> html.Header:
     )
 
 
-def footer() -> html.Footer:
+def footer(snapshot_date: str) -> html.Footer:
     return html.Footer(
         html.Div(
             [
                 html.P([
                     "Bron: CBS (CC BY 4.0)",
                     html.Span(" · ", **{"aria-hidden": "true"}),
-                    f"Gegevensstand: {data.snapshot_date()}",
+                    f"Gegevensstand: {snapshot_date}",
                     html.Span(" · ", **{"aria-hidden": "true"}),
                     dcc.Link("Over de gegevens", href=links.href("/over")),
                 ]),
@@ -138,14 +139,26 @@ def footer() -> html.Footer:
     )
 
 
+def _serving_layout() -> bool:
+    """Whether this request asks for the shell itself (``/_dash-layout``, behind any URL prefix)."""
+    return flask.has_request_context() and flask.request.path.endswith("/_dash-layout")
+
+
 def app_layout() -> html.Div:
-    """The whole app shell; evaluated per page load so the snapshot date stays current."""
+    """The whole app shell; evaluated per page load so the snapshot date stays current.
+
+    Dash also calls this once per process, at its first request whatever that asks for, only to check that no
+    id occurs twice. That call gets the frame without its data (search options, snapshot date), so a fresh
+    worker answers its first request without waiting for the database or pandas (issue 11); the ids are the
+    same either way.
+    """
+    with_data = _serving_layout()
     return html.Div(
         [
             html.A("Naar de inhoud", href="#inhoud", className="skip-link"),
-            navbar(),
+            navbar(search.options() if with_data else []),
             html.Main(dash.page_container, id="inhoud", tabIndex="-1", className="inhoud"),
-            footer(),
+            footer(data.snapshot_date() if with_data else ""),
         ],
         className="app",
     )

@@ -8,10 +8,16 @@ A village or wijk is found by the postcodes of its buurten.
 from __future__ import annotations
 
 import re
-
-from rapidfuzz import fuzz, utils
+from typing import TYPE_CHECKING
 
 from dashboard import data
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from rapidfuzz import fuzz, utils
+else:
+    fuzz = lazy_module("rapidfuzz.fuzz")
+    utils = lazy_module("rapidfuzz.utils")
 
 #: A fuzzy hit needs at least this similarity (0-100): 'Anen' → 'Annen' is 89, 'Giten' → 'Gieten' 91.
 MIN_SCORE = 80

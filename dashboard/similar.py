@@ -9,11 +9,17 @@ fill that frame from :mod:`dashboard.data`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import data
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 TOP_SIMILAR = 5
 #: Each indicator an area lacks makes it this much (relatively) farther away, on top of the k/shared scaling.

@@ -6,8 +6,16 @@ Python; ``tests/test_theme.py`` checks the two agree.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from plotly.colors import sample_colorscale, sequential, unlabel_rgb
+
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")
 
 #: The monitor's deep blue (10:1 contrast with white): headings, primary buttons, spinners, sparklines, PDF/Excel.
 ACCENT = "#173f6b"

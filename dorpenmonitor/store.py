@@ -27,12 +27,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import get_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 metadata = sa.MetaData()
 

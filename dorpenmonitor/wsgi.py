@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -207,12 +208,45 @@ def health_response(store: Store, extra: dict[str, Any] | None = None) -> flask.
 THREADS_PER_WORKER = 4
 
 
+#: Processes (by pid) that started their warm-up (a forked worker is a new process).
+_WARMED: set[int] = set()
+_WARM_LOCK = threading.Lock()
+
+
+def warm_in_background(warm: Callable[[], None]) -> threading.Thread | None:
+    """Run ``warm`` in a background thread, once per process; the thread (None when already started).
+
+    A worker answers the page shell without pandas and friends (``dorpenmonitor.lazy``) and without data; the
+    callbacks that follow a page load need both. Started as the worker starts, ``warm`` loads them while the
+    browser fetches the scripts; a callback that comes sooner waits for the same import (the import lock) or
+    computes the same read itself. The shell is cheap, so sharing the interpreter with the warm-up costs it little.
+    """
+    with _WARM_LOCK:
+        if os.getpid() in _WARMED:
+            return None
+        _WARMED.add(os.getpid())
+
+    def run() -> None:
+        try:
+            warm()
+        except Exception as exc:  # noqa: BLE001 - the request that needs it fails again, with its own message
+            print(f"Opwarmen van werker {os.getpid()} mislukt: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    thread = threading.Thread(target=run, name="dorpenmonitor-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_production(load_app: Callable[[], Any], host: str, port: int, workers: int,
-                   threads: int = THREADS_PER_WORKER) -> None:
+                   threads: int = THREADS_PER_WORKER, warm: Callable[[], None] | None = None) -> None:
     """Serve the WSGI app returned by ``load_app`` with gunicorn (``workers`` processes × ``threads`` threads).
 
-    ``load_app`` runs in every worker after the fork, so each worker builds its
-    own app (no warm-up needed: pages read the load-time indicator cube).
+    ``load_app`` runs once, in the master before it forks the workers
+    (``preload_app``): the workers start with the app built and its callbacks
+    registered, share its memory, and a replaced worker is up at once. So
+    ``load_app`` must leave no open database connection behind (a forked
+    connection would be shared by every worker). ``warm`` runs in each worker,
+    in the background, from the moment it starts (:func:`warm_in_background`).
     """
     _drop_server_header()
 
@@ -231,6 +265,8 @@ def run_production(load_app: Callable[[], Any], host: str, port: int, workers: i
                 # Same body limit as the app, enforced before Flask sees the request line / headers.
                 "limit_request_line": 8190,
                 "limit_request_fields": 100,
+                "preload_app": True,
+                "post_worker_init": lambda _worker: warm_in_background(warm) if warm else None,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

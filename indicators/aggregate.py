@@ -19,12 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dorpenmonitor.catalogue import BY_KEY
+from dorpenmonitor.lazy import lazy_module
 from indicators.registry import Indicator, check_columns, evaluate
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 #: Weights for mean-type variables: first the proper base, then a proxy used
 #: per area where the proper base is not published (woningvoorraad per buurt

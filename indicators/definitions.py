@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from dorpenmonitor.lazy import lazy_module
 from indicators.aggregate import WEIGHTS, kind
 from indicators.registry import Fallback, Indicator, register, safe_ratio
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 KWB = "85984NED"
 KWB22 = "85318NED"

@@ -16,9 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
+
 
 #: The five themes of the monitor, in display order.
 THEMES: tuple[str, ...] = ("demografie", "wonen", "energie", "leefbaarheid en voorzieningen", "sociaal domein")
@@ -33,7 +41,8 @@ AGGREGATION_LABELS: dict[str, str] = {
 }
 STATUSES: tuple[str, ...] = ("ok", "geheim", "ontbreekt", "onbetrouwbaar")
 
-Compute = Callable[[pd.DataFrame], pd.Series]
+#: A string, so the alias does not import pandas at start-up (dorpenmonitor.lazy).
+Compute = Callable[["pd.DataFrame"], "pd.Series"]
 
 
 class MissingVariableError(KeyError):

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
+from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import CONVERSION_KEY, CONVERTED_SUFFIX, Store
 from indicators.registry import REGISTRY, get
@@ -39,6 +38,13 @@ from indicators.results import (
     check_niveau,
 )
 from indicators.villages import Village
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 __all__ = ["EXPORT_NIVEAUS", "NIVEAUS", "RANK_NOTE", "Benchmark", "Comparable", "CubeMissingError", "IndicatorService",
            "Reference"]

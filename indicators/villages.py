@@ -51,11 +51,16 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN, PROJECT_ROOT, get_settings
 from dorpenmonitor.text import norm, slug
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "dorpen.toml"
 WOONPLAATSEN_FILE = "woonplaatsen_2025_86097NED.csv"

@@ -211,7 +211,7 @@ def test_main_runs_gunicorn_by_default(monkeypatch):
     import app as app_module
 
     calls: list = []
-    monkeypatch.setattr(app_module.wsgi, "run_production", lambda load, host, port, workers: calls.append(
+    monkeypatch.setattr(app_module.wsgi, "run_production", lambda load, host, port, workers, **_: calls.append(
         (load, host, port, workers)))
     monkeypatch.setenv("DORPENMONITOR_WORKERS", "3")
     app_module.main()

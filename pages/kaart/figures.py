@@ -18,10 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import (
@@ -34,6 +32,14 @@ from dashboard.formatting import (
     unit_affixes,
 )
 from dashboard.theme import FONT, MISSING_COLORS, Bounds, palette
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 CLASS_METHODS: dict[str, str] = {
     "kwantielen": "Kwantielen (gelijke aantallen)",

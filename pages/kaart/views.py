@@ -7,10 +7,8 @@ reads data through the named loaders in :mod:`dashboard.data`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch, html
 
@@ -18,6 +16,7 @@ from dashboard import data, links
 from dashboard.downloads import csv_text
 from dashboard.formatting import fmt_number, fmt_value, level_word, status_word, tables_label
 from dorpenmonitor.codes import gemeente_of
+from dorpenmonitor.lazy import lazy_module
 from indicators.service import Reference
 from pages.kaart.figures import (
     ChangeValues,
@@ -32,6 +31,13 @@ from pages.kaart.figures import (
     view_layout,
 )
 from pages.kaart.state import NIVEAUS, KaartState
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 DIRECTION_HINT = {
     "hoger is beter": "donkerder = ongunstiger (lager)",

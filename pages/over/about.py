@@ -7,10 +7,16 @@ sources list is shared with the downloads (:func:`dashboard.downloads.sources`).
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import data
+from dorpenmonitor.lazy import lazy_module
 from indicators import villages
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 
 @data.loader(maxsize=1)

@@ -7,19 +7,24 @@ indicator registry, so it cannot drift from what the monitor actually shows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dash
-import pandas as pd
 from dash import dcc, html
 
 from dashboard import data, links
 from dashboard.downloads import sources
 from dashboard.formatting import level_word, status_word
 from dorpenmonitor.codes import RUN_WORDS
+from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
 from indicators import REGISTRY, THEMES
 from pages.over import about
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 dash.register_page(__name__, path="/over", name="Over de data", title="Over de data · Dorpenmonitor Drenthe",
                    order=9)

@@ -13,12 +13,18 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
-import shapely
 
 from dashboard import data
 from dashboard.theme import ACCENT
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = lazy_module("shapely")
 
 #: How many neighbouring villages get their name on the map (nearest first).
 MAX_NEIGHBOURS = 8

@@ -18,16 +18,21 @@ import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import data
 from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float
 from dashboard.similar import level_matrix, similar_to
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
+from dorpenmonitor.lazy import lazy_module
 from indicators import REGISTRY, THEMES
 from indicators.glossary import plain
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 #: Areas' own sums (counts) are not comparable with a gemeente: only rates and means get a highlight.
 _NOT_COMPARABLE_AGGREGATIONS = ("sum",)

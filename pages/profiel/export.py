@@ -19,13 +19,12 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dashboard.downloads import ATTRIBUTION, LICENCE_NOTE, XLSX_TYPE, Download, excel_bytes, sources
 from dashboard.formatting import fmt_pct, fmt_short, fmt_value, slug, unit_label
 from dashboard.theme import ACCENT, INK, MUTED, rgb
+from dorpenmonitor.lazy import lazy_module
 from indicators import REGISTRY
 from pages.profiel import areamap, briefing
 from pages.profiel.briefing import (
@@ -38,6 +37,11 @@ from pages.profiel.briefing import (
     series_source,
     status_text,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LOG = logging.getLogger(__name__)

@@ -6,13 +6,18 @@ Pure: frames and metadata in, a plotly figure out.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import IndicatorMeta, fmt_value, hover_escape
 from dashboard.theme import FONT, GRID, LINE_COLORS
+from dorpenmonitor.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 BENCHMARK_STYLE: dict[str, dict[str, str]] = {
     "gemeente": {"color": "#555555", "dash": "dash"},

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
 from dashboard import data
 from dashboard.downloads import areas_stem, csv_text
+from dorpenmonitor.lazy import lazy_module
 from pages.trends.figures import trend_figure_dict
 from pages.trends.state import TrendsState
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 
 def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -25,7 +24,13 @@ from dashboard.links import Catalog, first, parse_codes, resolve_code, split_lis
 from dashboard.similar import TOP_SIMILAR, similar_areas, similar_to  # noqa: F401 - re-exported
 from dashboard.theme import FONT, GRID, LINE_COLORS
 from dashboard.validate import clip, too_many
+from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 MAX_AREAS = 8
 MAX_INDICATORS = 8
