@@ -39,6 +39,28 @@ def test_vergelijken_opens_clean_with_bars_benchmarks_and_lookalikes(browser, li
     assert console_errors(browser) == []
 
 
+@pytest.mark.parametrize(("width", "columns"), [(390, 1), (1280, 2)])
+def test_vergelijken_panels_never_overlap(browser, live_app, width, columns):
+    """At 390 px the small multiples' two columns ran into each other; now a phone gets one column."""
+    browser.set_window_size(width, 1000)
+    try:
+        open_page(browser, f"{live_app}/vergelijken?codes=DP1680_annen,DP0114_nieuw-amsterdam,DP1730_zuidlaren",
+                  "#vergelijken-gebieden")
+        wait_for(lambda: len(browser.find_elements_by_css_selector("#vergelijken-grafiek .barlayer .trace")) >= 4,
+                 SLOW, "four panels")
+        boxes = browser.execute_script("""return Array.from(document.querySelectorAll('#vergelijken-grafiek .veelvoud'))
+            .map(function(p) { var r = p.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; });""")
+        assert len({round(b[0]) for b in boxes}) == columns
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = a[1] <= b[0] + 1 or b[1] <= a[0] + 1 or a[3] <= b[2] + 1 or b[3] <= a[2] + 1
+                assert apart, (a, b)
+            assert a[1] <= width  # nothing runs off a phone's screen
+        assert console_errors(browser) == []
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
 def test_vergelijken_add_lookalike_updates_url(browser, live_app):
     open_page(browser, f"{live_app}/vergelijken?codes=DP1680_annen&indicatoren=aandeel_65plus,afstand_huisarts",
               "#vergelijken-gebieden")

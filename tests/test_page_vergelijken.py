@@ -186,18 +186,15 @@ def test_count_indicators_get_no_reference_lines_but_keep_references_in_the_tabl
     codes = ["DP1680_annen", "DP0114_nieuw-amsterdam"]
     inds = ["huishoudens", "woningvoorraad", "aandeel_65plus"]
     tidy = compare.compare_frame(codes, inds)
-    fig = compare.small_multiples(tidy, {i: data.indicator(i) for i in inds})
-    by_axis: dict[str, list] = {}
-    for trace in fig.data:
-        by_axis.setdefault(trace.xaxis, []).append(trace)
-    counts = [ax for ax, traces in by_axis.items() if not any(t.type == "scatter" for t in traces)]
-    assert len(counts) == 2  # both count panels have bars only
-    pct = [t for traces in by_axis.values() for t in traces if t.type == "scatter"]
+    panels = {p.indicator: p.figure for p in compare.small_multiples(tidy, {i: data.indicator(i) for i in inds})}
+    counts = [i for i, fig in panels.items() if not any(t.type == "scatter" for t in fig.data)]
+    assert sorted(counts) == ["huishoudens", "woningvoorraad"]  # both count panels have bars only
+    pct = [t for t in panels["aandeel_65plus"].data if t.type == "scatter"]
     assert {t.name for t in pct} >= {"Drenthe (12 gemeenten)"}  # a share keeps its reference lines
-    for ax in counts:
-        bars = [t for t in by_axis[ax] if t.type == "bar"][0]
-        layout_axis = fig.layout["xaxis" + ax[1:]]
-        assert layout_axis.range is None or layout_axis.range[1] < 10 * max(bars.x)
+    for ind in counts:
+        bars = [t for t in panels[ind].data if t.type == "bar"][0]
+        axis = panels[ind].layout.xaxis
+        assert axis.range is None or axis.range[1] < 10 * max(bars.x)
     text = "".join(_text(c) for c in vergelijken.update(codes, inds)[0])
     assert "Drenthe (12 gemeenten)" in text and "referenties in de tabel" in text
 
@@ -209,3 +206,25 @@ def test_vergelijken_says_onbetrouwbaar_as_the_map_does(app):
 
     text = "".join(_text(c) for c in vergelijken.update(["DP1680_annen"], ["aandeel_65plus"])[0])
     assert f"* = {STATUS_WORDS['onbetrouwbaar']}." in text and "onzeker" not in text
+
+
+def test_small_multiples_are_one_figure_per_indicator_with_one_legend(app):
+    """At 390 px the two columns of subplots of one figure ran into each other (area names over the bars of the
+    left column). Each panel is its own figure now, laid out by CSS (one column on a phone); the references'
+    legend is shown once, and a panel grows with the number of areas."""
+    from dashboard import data
+    from pages.vergelijken import compare
+    from pages.vergelijken import page as vergelijken
+
+    inds = ["woningvoorraad", "aandeel_65plus", "afstand_huisarts"]
+    metas = {i: data.indicator(i) for i in inds}
+    two = compare.small_multiples(compare.compare_frame(["DP1680_annen", "GM0106"], inds), metas)
+    assert [p.indicator for p in two] == inds
+    assert "(%)" in two[1].title and "referenties in de tabel" in two[0].title
+    with_legend = [p.indicator for p in two if any(t.showlegend for t in p.figure.data)]
+    assert with_legend == ["aandeel_65plus"]  # the first panel with reference lines (the count panel has none)
+    four = compare.small_multiples(
+        compare.compare_frame(["DP1680_annen", "GM0106", "DP1730_zuidlaren", "GM0114"], inds), metas)
+    assert four[2].figure.layout.height == two[2].figure.layout.height + 2 * compare.BAR_HEIGHT
+    grid = vergelijken._small_multiples(compare.compare_frame(["DP1680_annen"], inds), metas)
+    assert grid.id == "vergelijken-grafiek" and "veelvouden" in grid.className and len(grid.children) == 3

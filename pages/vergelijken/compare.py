@@ -9,13 +9,11 @@ loader :func:`compare_frame` fills them from :mod:`dashboard.data` ("lijkt op" l
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import data, links
 from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
@@ -192,77 +190,91 @@ def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
 
 # -- figure ----------------------------------------------------------------------
 
-def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> go.Figure:
+@dataclass(frozen=True)
+class Panel:
+    """One small multiple: the panel's title (with unit) and its bar figure."""
+
+    indicator: str
+    title: str
+    figure: go.Figure
+
+
+#: Height of one area's bar and of a panel's axes and margins (px); the legend adds a line or two above it.
+BAR_HEIGHT = 30
+PANEL_FRAME = 70
+LEGEND_HEIGHT = 56
+
+
+def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> list[Panel]:
     """One horizontal bar panel per indicator; Drenthe and the 13 gemeenten as vertical reference lines,
     each area's own gemeente as a black tick on its bar (areas may lie in different gemeenten).
+
+    Each panel is a figure of its own, so the page can lay them out in a grid that has two columns on a wide
+    screen and one on a phone: in one figure with two columns of subplots the area names of the right column
+    ran over the bars of the left one at 390 px. The first panel with reference lines carries their legend.
 
     Count indicators (aggregation 'sum') get no reference lines or ticks: totals are on another scale than the
     areas compared; the table beside the chart lists them.
     """
     inds = [i for i in dict.fromkeys(tidy["indicator"]) if i in metas]
-    n = len(inds)
-    if n == 0:
-        return go.Figure()
-    ncols = 1 if n == 1 else 2
-    nrows = math.ceil(n / ncols)
-    names = list(dict.fromkeys(tidy["naam"]))
-    titles = [(f"{metas[i].title} ({metas[i].unit})" if metas[i].unit not in ("", "aantal") else metas[i].title)
-              + (" · referenties in de tabel" if getattr(metas[i], "aggregation", "") == "sum" else "")
-              for i in inds]
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=titles,
-                        horizontal_spacing=0.16, vertical_spacing=min(0.5 / max(nrows, 1), 0.14))
     colors = {c: LINE_COLORS[i % len(LINE_COLORS)] for i, c in enumerate(dict.fromkeys(tidy["code"]))}
-    shown: set[str] = set()
-    for k, ind in enumerate(inds):
-        row, col = k // ncols + 1, k % ncols + 1
+    panels: list[Panel] = []
+    legend_shown = False
+    for ind in inds:
         meta = metas[ind]
-        sub = tidy[tidy["indicator"] == ind].iloc[::-1]  # first chosen area on top
-        vals = pd.to_numeric(sub["waarde"], errors="coerce")
-        labels = [f"{nm} ({j})" if pd.notna(j) else nm for nm, j in zip(sub["naam"], sub["jaar"], strict=True)]
-        fig.add_trace(go.Bar(
-            x=vals, y=labels, orientation="h", marker={"color": [colors[c] for c in sub["code"]]},
-            text=[fmt_value(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
-            hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>", showlegend=False, cliponaxis=False,
-        ), row=row, col=col)
-        # A count (woningvoorraad, huishoudens) of the gemeente or of Drenthe is on another scale than a village's:
-        # as a line it squeezes the village bars into slivers (axis to 250.000). Its references stay in the table.
         is_count = getattr(meta, "aggregation", "") == "sum"
-        gm = pd.to_numeric(sub["gemeente_waarde"], errors="coerce")
-        if gm.notna().any() and not is_count:
-            fig.add_trace(go.Scatter(
-                x=gm, y=labels, mode="markers", name="Eigen gemeente", legendgroup="gemeente",
-                showlegend="gemeente" not in shown,
-                marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#111111"}},
-                customdata=[[f"{g}: {fmt_value(v, meta)}"] for g, v in zip(sub["gemeente"], gm, strict=True)],
-                hovertemplate="Gemeente %{customdata[0]}<extra></extra>",
-            ), row=row, col=col)
-            shown.add("gemeente")
-        for key, label in (("drenthe", "Drenthe (12 gemeenten)"), ("monitor", "Monitor (13 gemeenten)")):
-            ref = pd.to_numeric(sub[f"{key}_waarde"], errors="coerce").dropna()
-            if ref.empty or is_count:
-                continue
-            v = float(ref.iloc[-1])
-            style = REF_STYLE[key]
-            # A line trace (not a shape) so the reference has a legend entry and a hover text.
-            fig.add_trace(go.Scatter(
-                x=[v, v], y=[labels[0], labels[-1]], mode="lines", name=label, legendgroup=key,
-                showlegend=key not in shown, line={"color": style["color"], "dash": style["dash"], "width": 2},
-                hovertemplate=f"{label}: {fmt_value(v, meta)}<extra></extra>",
-            ), row=row, col=col)
-            shown.add(key)
-        # Unit in the panel title, not as an axis title: that would collide with the panel below.
-        fig.update_xaxes(gridcolor=GRID, rangemode="tozero", exponentformat="none", separatethousands=True,
-                         row=row, col=col)
-        fig.update_yaxes(automargin=True, row=row, col=col)
-    per_row = 70 + 30 * len(names)
+        title = ((f"{meta.title} ({meta.unit})" if meta.unit not in ("", "aantal") else meta.title)
+                 + (" · referenties in de tabel" if is_count else ""))
+        sub = tidy[tidy["indicator"] == ind].iloc[::-1]  # first chosen area on top
+        fig = _panel(sub, meta, colors, is_count, legend=not legend_shown)
+        legend_shown = legend_shown or any(tr.showlegend for tr in fig.data)
+        panels.append(Panel(ind, title, fig))
+    return panels
+
+
+def _panel(sub: pd.DataFrame, meta: Any, colors: Mapping[str, str], is_count: bool, legend: bool) -> go.Figure:
+    """The bar figure of one indicator (``sub``: its rows, last chosen area first); ``legend``: show one."""
+    fig = go.Figure()
+    vals = pd.to_numeric(sub["waarde"], errors="coerce")
+    labels = [f"{nm} ({j})" if pd.notna(j) else nm for nm, j in zip(sub["naam"], sub["jaar"], strict=True)]
+    fig.add_trace(go.Bar(
+        x=vals, y=labels, orientation="h", marker={"color": [colors[c] for c in sub["code"]]},
+        text=[fmt_value(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
+        hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>", showlegend=False, cliponaxis=False,
+    ))
+    # A count (woningvoorraad, huishoudens) of the gemeente or of Drenthe is on another scale than a village's:
+    # as a line it squeezes the village bars into slivers (axis to 250.000). Its references stay in the table.
+    gm = pd.to_numeric(sub["gemeente_waarde"], errors="coerce")
+    if gm.notna().any() and not is_count:
+        fig.add_trace(go.Scatter(
+            x=gm, y=labels, mode="markers", name="Eigen gemeente", legendgroup="gemeente", showlegend=legend,
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#111111"}},
+            customdata=[[f"{g}: {fmt_value(v, meta)}"] for g, v in zip(sub["gemeente"], gm, strict=True)],
+            hovertemplate="Gemeente %{customdata[0]}<extra></extra>",
+        ))
+    for key, label in (("drenthe", "Drenthe (12 gemeenten)"), ("monitor", "Monitor (13 gemeenten)")):
+        ref = pd.to_numeric(sub[f"{key}_waarde"], errors="coerce").dropna()
+        if ref.empty or is_count:
+            continue
+        v = float(ref.iloc[-1])
+        style = REF_STYLE[key]
+        # A line trace (not a shape) so the reference has a legend entry and a hover text.
+        fig.add_trace(go.Scatter(
+            x=[v, v], y=[labels[0], labels[-1]], mode="lines", name=label, legendgroup=key, showlegend=legend,
+            line={"color": style["color"], "dash": style["dash"], "width": 2},
+            hovertemplate=f"{label}: {fmt_value(v, meta)}<extra></extra>",
+        ))
+    with_legend = any(tr.showlegend for tr in fig.data)
+    # Unit in the panel title (above the figure, on the page), not as an axis title.
+    fig.update_xaxes(gridcolor=GRID, rangemode="tozero", exponentformat="none", separatethousands=True)
+    fig.update_yaxes(automargin=True)
+    top = LEGEND_HEIGHT if with_legend else 10
     fig.update_layout(
-        height=max(260, nrows * per_row + 90), margin={"l": 10, "r": 20, "t": 40, "b": 10},
+        height=PANEL_FRAME + BAR_HEIGHT * len(labels) + top, margin={"l": 10, "r": 20, "t": top, "b": 10},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff", separators=",.", bargap=0.3,
-        font={"family": FONT, "size": 12}, hoverlabel={"bgcolor": "#ffffff"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 40 / max(260, nrows * per_row + 90),
-                "x": 0},
+        font={"family": FONT, "size": 12}, hoverlabel={"bgcolor": "#ffffff"}, showlegend=with_legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
-    fig.update_annotations(font={"size": 13})
     return fig
 
 

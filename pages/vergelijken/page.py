@@ -25,8 +25,9 @@ dash.register_page(__name__, path="/vergelijken", name="Vergelijken", title="Ver
 
 #: "4 selected" is not in the shared Dutch labels (yet); until then it is added here.
 LABELS = {**DROPDOWN_LABELS, "selected_count": "{num_selected} gekozen"}
-GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
-                                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+#: The small panels: a value on hover, no tool bar (it covered the top bar of a panel; zooming a panel of three
+#: bars shows nothing new).
+GRAPH_CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True}
 #: The example comparison offered on an empty page.
 EXAMPLE = compare.VergelijkState(("DP1680_annen", "DP0114_nieuw-amsterdam", "DP1730_zuidlaren"))
 
@@ -113,12 +114,25 @@ def _content(state: compare.VergelijkState) -> list:
         ], className="paneel"),
         html.Section([
             html.H2("Per indicator", className="vak-titel"),
-            dcc.Graph(id="vergelijken-grafiek", figure=compare.small_multiples(tidy, metas), config=GRAPH_CONFIG),
+            _small_multiples(tidy, metas),
             html.P("Zwart streepje: de eigen gemeente van het gebied. Gestippeld: Drenthe; streep-stip: de 13 "
                    "gemeenten van de monitor samen.", className="noot"),
         ], className="paneel"),
         _similar_section(state),
     ]
+
+
+def _small_multiples(tidy: Any, metas: dict[str, Any]) -> html.Div:
+    """The panels in a grid: two columns on a wide screen, one on a phone (``.veelvouden`` in pages_extra.css)."""
+    return html.Div([
+        html.Figure([
+            html.Figcaption(p.title, className="veelvoud-titel"),
+            # A responsive graph takes its box's height: the box gets the panel's own (it grows with the areas).
+            dcc.Graph(id={"type": "vergelijken-paneel", "indicator": p.indicator}, figure=p.figure,
+                      config=GRAPH_CONFIG, style={"height": f"{p.figure.layout.height}px"}),
+        ], className="veelvoud")
+        for p in compare.small_multiples(tidy, metas)
+    ], id="vergelijken-grafiek", className="veelvouden")
 
 
 def _similar_section(state: compare.VergelijkState) -> html.Section:
