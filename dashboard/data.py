@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from dashboard.formatting import level_word
 from dashboard.links import Catalog
@@ -40,7 +40,7 @@ from dorpenmonitor.store import CUBE_STAMP, Store, get_store
 from indicators import REGISTRY, THEMES
 from indicators.registry import Indicator
 from indicators.results import TREND_COLUMNS as _TREND_COLUMNS
-from indicators.service import Benchmark, IndicatorService
+from indicators.service import AreaRow, Benchmark, IndicatorService
 from indicators.villages import Village
 
 if TYPE_CHECKING:
@@ -269,6 +269,24 @@ def area_index() -> dict[str, tuple[str, str]]:
     return {c: (n, lv) for c, n, lv in zip(df["code"], df["naam"], df["niveau"], strict=True)}
 
 
+class AreaInfo(NamedTuple):
+    """One selectable area as the pages name it (a row of :func:`areas`)."""
+
+    naam: str
+    niveau: str
+    gemeente_code: str | None
+    gemeente_naam: str | None
+
+
+@loader(maxsize=1)
+def area_info() -> dict[str, AreaInfo]:
+    """code → :class:`AreaInfo` of every selectable area: a dict lookup per request instead of a frame filter."""
+    df = areas()
+    return {str(c): AreaInfo(str(n), str(lv), None if pd.isna(gc) else str(gc), None if pd.isna(gn) else str(gn))
+            for c, n, lv, gc, gn in zip(df["code"], df["naam"], df["niveau"], df["gemeente_code"],
+                                        df["gemeente_naam"], strict=True)}
+
+
 @loader(maxsize=1)
 def region_names() -> dict[str, str]:
     """Name of every CBS region in the database (also old buurt codes), plus villages."""
@@ -381,9 +399,13 @@ def current_buurt_year() -> str:
 
 
 @loader(maxsize=64)
-def area_rows(code: str) -> pd.DataFrame:
-    """Every indicator and year of one area with benchmarks, rank, spread, breaks and sources (one query)."""
-    return service().area_rows(code)
+def area_rows(code: str) -> dict[str, tuple[AreaRow, ...]]:
+    """Every indicator and year of one area with benchmarks, rank, spread, breaks and sources (one query).
+
+    indicator → its rows ascending by year, as plain Python values (no DataFrame: a profile reads each row
+    once, and building a frame cost more than the query).
+    """
+    return service().area_records(code)
 
 
 @loader(maxsize=512)

@@ -645,17 +645,15 @@ class Store:
         ``omgerekend``: the rows converted to the current buurt division (levels ending in
         :data:`CONVERTED_SUFFIX`) instead of the published ones.
         """
-        iv = indicator_values
-        cols = [iv.c[name] for name in columns] if columns else list(iv.c)
-        codes = list(codes)
-        q = sa.select(*cols).where(iv.c.code == codes[0] if len(codes) == 1 else iv.c.code.in_(codes))
-        converted = iv.c.niveau.like(f"%{CONVERTED_SUFFIX}")
-        q = q.where(converted if omgerekend else sa.not_(converted))
-        if indicator is not None:
-            q = q.where(iv.c.indicator == indicator)
-        if jaar is not None:
-            q = q.where(iv.c.jaar == int(jaar))
-        return self._frame(q.order_by(iv.c.indicator, iv.c.jaar))
+        return self._frame(_cube_rows_query(codes, indicator, jaar, columns, omgerekend))
+
+    def cube_records(self, code: str, columns: Sequence[str]) -> list[sa.Row]:
+        """The published cube rows of one area as plain rows (attribute access, no DataFrame), by indicator and jaar.
+
+        What a profile reads per request: building a frame of ~1,000 rows cost more than the indexed query.
+        """
+        with self._connect() as c:
+            return list(c.execute(_cube_rows_query([code], columns=columns)).all())
 
     def cube_converted_years(self) -> list[int]:
         """Years with rows converted to the current buurt division (index ix_iv_level)."""
@@ -827,6 +825,27 @@ class Store:
             .order_by(r.c.level, o.c.period, v.c.theme)
         )
         return self._frame(q)
+
+
+def _cube_rows_query(
+    codes: Sequence[str],
+    indicator: str | None = None,
+    jaar: int | None = None,
+    columns: Sequence[str] | None = None,
+    omgerekend: bool = False,
+) -> sa.Select:
+    """The query of :meth:`Store.cube_rows` (index ix_iv_code), ordered by indicator and jaar."""
+    iv = indicator_values
+    cols = [iv.c[name] for name in columns] if columns else list(iv.c)
+    codes = list(codes)
+    q = sa.select(*cols).where(iv.c.code == codes[0] if len(codes) == 1 else iv.c.code.in_(codes))
+    converted = iv.c.niveau.like(f"%{CONVERTED_SUFFIX}")
+    q = q.where(converted if omgerekend else sa.not_(converted))
+    if indicator is not None:
+        q = q.where(iv.c.indicator == indicator)
+    if jaar is not None:
+        q = q.where(iv.c.jaar == int(jaar))
+    return q.order_by(iv.c.indicator, iv.c.jaar)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
 from dorpenmonitor.lazy import lazy_module
@@ -46,13 +46,31 @@ else:
     np = lazy_module("numpy")
     pd = lazy_module("pandas")
 
-__all__ = ["EXPORT_NIVEAUS", "NIVEAUS", "RANK_NOTE", "Benchmark", "Comparable", "CubeMissingError", "IndicatorService",
-           "Reference"]
+__all__ = ["EXPORT_NIVEAUS", "NIVEAUS", "RANK_NOTE", "AreaRow", "Benchmark", "Comparable", "CubeMissingError",
+           "IndicatorService", "Reference"]
 
 #: Columns of the area profile (:meth:`IndicatorService.area_rows`).
 AREA_COLUMNS = ["indicator", "jaar", "naam", "gemeente_code", "waarde", "status", "note", "dekking",
                 "rank_in_gemeente", "count_in_gemeente", "bron", "breuk", "breuk_reden", "gemeente_waarde",
                 "drenthe_waarde", "monitor_waarde", "spreiding"]
+
+
+class AreaRow(NamedTuple):
+    """One cube row of an area as a profile reads it (:meth:`IndicatorService.area_records`); None where unknown."""
+
+    indicator: str
+    jaar: int
+    waarde: float | None
+    status: str
+    note: str
+    rank_in_gemeente: int | None
+    count_in_gemeente: int | None
+    bron: str
+    breuk: bool
+    gemeente_waarde: float | None
+    drenthe_waarde: float | None
+    monitor_waarde: float | None
+    spreiding: float | None
 
 
 #: Levels ``dorpenmonitor export`` knows: the CBS levels and villages plus the two benchmark areas.
@@ -307,6 +325,13 @@ class IndicatorService:
     def area_rows(self, code: str) -> pd.DataFrame:
         """Every indicator and year of one area with its benchmarks (a profile in one indexed query)."""
         return _typed(self.store.cube_rows([code], columns=AREA_COLUMNS))
+
+    def area_records(self, code: str) -> dict[str, tuple[AreaRow, ...]]:
+        """:meth:`area_rows` as plain rows per indicator (ascending by year), without a DataFrame (the profile page)."""
+        out: dict[str, list[AreaRow]] = {}
+        for r in self.store.cube_records(code, AreaRow._fields):
+            out.setdefault(r.indicator, []).append(AreaRow._make(r))
+        return {k: tuple(v) for k, v in out.items()}
 
     def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
         """Drenthe ('PV22') or the monitor total ('MONITOR') per year (columns as ``Computation.benchmark_series``)."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from dashboard import data
 from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float
-from dashboard.similar import level_matrix, similar_to
+from dashboard.similar import level_matrix, level_scores, nearest
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
 from dorpenmonitor.lazy import lazy_module
@@ -494,14 +494,14 @@ def profile_frame(p: Profile) -> pd.DataFrame:
 def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFigure | None:
     """The newest figure of ``ind`` for ``code`` (None when the level never has it).
 
-    ``rows``: the area's cube rows of this indicator (tuples of ``data.area_rows``), which carry the
+    ``rows``: the area's cube rows of this indicator (``data.area_rows(code)[ind.id]``), which carry the
     benchmarks, rank, spread, series breaks and source tables, so a whole profile is one query.
     """
     yrs = data.years(ind.id, niveau)
     if not yrs:
         return None
     if rows is None:
-        rows = [x for x in data.area_rows(code).itertuples(index=False) if x.indicator == ind.id]
+        rows = data.area_rows(code).get(ind.id, ())
     by_year = {int(x.jaar): x for x in rows}
     # Newest year in which this area appears with a value; else the newest year at all (shows why it is missing).
     chosen, row = None, None
@@ -544,21 +544,29 @@ def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFig
 
 def peers(code: str, top: int = 5) -> tuple[Peer, ...]:
     """The area itself, then the ``top`` most similar areas of its level (:mod:`dashboard.similar`)."""
-    index = data.area_index()
-    if code not in index:
+    info = data.area_info()
+    if code not in info:
         return ()
-    niveau = index[code][1]
-    res = similar_to(code, PEER_INDICATORS, top)
-    matrix = level_matrix(niveau, PEER_COLUMNS)
-    areas = data.areas().set_index("code")
+    niveau = info[code].niveau
+    res = nearest(level_scores(niveau, PEER_INDICATORS), code, top)
+    values = peer_values(niveau)
 
     def row(c: str, gedeeld: int) -> Peer:
-        vals = tuple(round_to_input(i, to_float(matrix.at[c, i])) if c in matrix.index and i in matrix else None
-                     for i in PEER_COLUMNS)
-        gm = areas.at[c, "gemeente_naam"] if c in areas.index else ""
-        return Peer(c, index.get(c, (c, ""))[0], "" if pd.isna(gm) else str(gm), gedeeld, vals)
+        a = info.get(c)
+        return Peer(c, a.naam if a else c, (a.gemeente_naam or "") if a else "", gedeeld,
+                    values.get(c, (None,) * len(PEER_COLUMNS)))
 
-    return (row(code, len(PEER_INDICATORS)), *(row(str(r.code), int(r.gedeeld)) for r in res.itertuples()))
+    return (row(code, len(PEER_INDICATORS)), *(row(str(c), int(g)) for c, g in zip(res["code"], res["gedeeld"],
+                                                                                     strict=True)))
+
+
+@data.loader(maxsize=8)
+def peer_values(niveau: str) -> dict[str, tuple[float | None, ...]]:
+    """code → the newest values of :data:`PEER_COLUMNS` of every area of ``niveau`` (rounded as CBS publishes)."""
+    matrix = level_matrix(niveau, PEER_COLUMNS)
+    cols = [(i, matrix[i].to_numpy()) if i in matrix else (i, None) for i in PEER_COLUMNS]
+    return {str(c): tuple(round_to_input(i, to_float(v[n])) if v is not None else None for i, v in cols)
+            for n, c in enumerate(matrix.index)}
 
 
 def people_series(code: str, figures: Sequence[KeyFigure], gemeente_code: str | None,
@@ -573,17 +581,25 @@ def people_series(code: str, figures: Sequence[KeyFigure], gemeente_code: str | 
             out.append(TrendSeries(ind, titel, naam, True, f.trend))
             continue
         if gemeente_code and gemeente_code != code:
-            t = data.trend(ind, (gemeente_code,))
-            t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
-            pts = tuple((int(j), float(w), bool(b)) for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"],
-                                                                       strict=True))
-            pts = tuple(_segment(pts))  # only the comparable part after the last series break
+            pts = comparable_series(ind, gemeente_code)
             if len(pts) >= 2:
                 out.append(TrendSeries(ind, titel, f"gemeente {gemeente_naam}", False, pts))
                 continue
         if f is not None and len(f.trend) >= 2:
             out.append(TrendSeries(ind, titel, naam, True, f.trend))
     return tuple(out)
+
+
+@data.loader(maxsize=64)
+def comparable_series(indicator: str, code: str) -> tuple[tuple[int, float, bool], ...]:
+    """(jaar, waarde, breuk) of ``code``'s values after its last series break (the comparable part).
+
+    Read for a gemeente by every profile of its areas: cached per loaded database (13 gemeenten).
+    """
+    t = data.trend(indicator, (code,))
+    t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
+    pts = tuple((int(j), float(w), bool(b)) for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"], strict=True))
+    return tuple(_segment(pts))
 
 
 @data.loader(maxsize=64)
@@ -601,19 +617,15 @@ def village_members(code: str) -> tuple[tuple[str, str], ...]:
 @data.loader(maxsize=64)
 def profile(code: str) -> Profile | None:
     """The profile of ``code`` (any level incl. villages); None for an unknown code."""
-    areas = data.areas()
-    hit = areas[areas["code"] == code]
-    if hit.empty:
+    a = data.area_info().get(code)
+    if a is None:
         return None
-    a = hit.iloc[0]
-    niveau = str(a["niveau"])
-    per_indicator: dict[str, list] = {}
-    for x in data.area_rows(code).itertuples(index=False):  # the whole profile: one query
-        per_indicator.setdefault(x.indicator, []).append(x)
+    niveau = a.niveau
+    per_indicator = data.area_rows(code)  # the whole profile: one query
     figures = [f for ind in REGISTRY.values()
-               if (f := _figure(ind, code, niveau, per_indicator.get(ind.id, []))) is not None]
-    gm_naam = None if niveau == "gemeente" else (str(a["gemeente_naam"]) if pd.notna(a["gemeente_naam"]) else None)
-    naam = str(a["naam"])
+               if (f := _figure(ind, code, niveau, per_indicator.get(ind.id, ()))) is not None]
+    gm_naam = None if niveau == "gemeente" else a.gemeente_naam
+    naam = a.naam
     leden = village_members(code)
     if niveau == "gemeente":
         highlights = deviation_highlights(figures, naam, "Drenthe", ref="drenthe")
@@ -621,7 +633,7 @@ def profile(code: str) -> Profile | None:
         highlights = deviation_highlights(figures, naam, gm_naam)
     highlights += change_highlights(figures, naam)
     notes = quality_notes(figures, niveau, len(leden), approximate_boundaries=niveau in ("buurt", "dorp"))
-    gm_code = str(a["gemeente_code"])
+    gm_code = str(a.gemeente_code)
     gm_full = gm_naam or (naam if niveau == "gemeente" else None)
     return Profile(
         code=code, naam=naam, niveau=niveau, gemeente_code=gm_code, gemeente_naam=gm_naam,

@@ -14,6 +14,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, links
+from dashboard.elements import Element, el
 from dashboard.formatting import fmt_short, fmt_value, level_word, unit_label
 from dashboard.layout import alert, dropdown
 from dashboard.links import first, profile_href, resolve_code
@@ -124,12 +125,12 @@ def profile_body(p: briefing.Profile) -> list:
     elif p.gemeente_code:
         further.insert(0, dcc.Link("Buurten op de kaart",
                                    href=links.href("/", niveau="buurt", gemeente=p.gemeente_code)))
-    out: list = [html.Nav([html.Span(lk, className="profiel-link") for lk in further],
+    out: list = [el.Nav([el.Span(lk, className="profiel-link") for lk in further],
                           className="profiel-links niet-printen", **{"aria-label": "Verder met dit gebied"})]
     if p.highlights:
-        out.append(html.Section([
-            html.H2("Opvallend", className="vak-titel"),
-            html.Ul([html.Li(h) for h in p.highlights], className="opvallend-lijst"),
+        out.append(el.Section([
+            el.H2("Opvallend", className="vak-titel"),
+            el.Ul([el.Li(h) for h in p.highlights], className="opvallend-lijst"),
         ], className="paneel opvallend", id="profiel-opvallend"))
     if p.series:
         out.append(people_section(p))
@@ -144,38 +145,38 @@ def profile_body(p: briefing.Profile) -> list:
             extra = briefing.status_text(f) if not f.has_value else f.note
             svg = briefing.sparkline_svg(f.trend)
             first_year = f.trend[0][0] if f.trend else None
-            rows.append(html.Tr([
-                html.Th([f.titel, _info_tip(f.uitleg), html.Span(extra, className="cel-noot") if extra else None],
+            rows.append(el.Tr([
+                el.Th([f.titel, _info_tip(f.uitleg), el.Span(extra, className="cel-noot") if extra else None],
                         scope="row"),
-                html.Td(fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
-                *(html.Td(fmt_short(b, f), className="getal") for b in bench),
-                html.Td(unit_label(f), className="eenheid"),
-                html.Td(str(f.jaar or ""), className="getal jaar"),
-                html.Td(html.Img(src=briefing.svg_data_uri(svg), alt=f"Trend {f.titel} {first_year}–{f.jaar}",
+                el.Td(fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
+                *(el.Td(fmt_short(b, f), className="getal") for b in bench),
+                el.Td(unit_label(f), className="eenheid"),
+                el.Td(str(f.jaar or ""), className="getal jaar"),
+                el.Td(el.Img(src=briefing.svg_data_uri(svg), alt=f"Trend {f.titel} {first_year}–{f.jaar}",
                                  title=f"{first_year}–{f.jaar}", className="sparkline") if svg else "",
                         className="trend-cel"),
             ]))
-        out.append(html.Section([
-            html.H2(theme.capitalize(), className="vak-titel"),
-            html.Div(html.Table([
-                html.Thead(html.Tr([html.Th("Indicator", scope="col"), html.Th(p.naam, scope="col", className="getal"),
-                                    *(html.Th(h, scope="col", className="getal") for h in bench_heads),
-                                    html.Th("Eenheid", scope="col"), html.Th("Jaar", scope="col", className="getal"),
-                                    html.Th("Trend", scope="col")])),
-                html.Tbody(rows),
+        out.append(el.Section([
+            el.H2(theme.capitalize(), className="vak-titel"),
+            el.Div(el.Table([
+                el.Thead(el.Tr([el.Th("Indicator", scope="col"), el.Th(p.naam, scope="col", className="getal"),
+                                    *(el.Th(h, scope="col", className="getal") for h in bench_heads),
+                                    el.Th("Eenheid", scope="col"), el.Th("Jaar", scope="col", className="getal"),
+                                    el.Th("Trend", scope="col")])),
+                el.Tbody(rows),
             ], className="tabel profiel-tabel"), className="tabel-scroll"),
         ], className="paneel thema-vak"))
-    notes: list = [html.Li(n) for n in p.notes]
+    notes: list = [el.Li(n) for n in p.notes]
     if p.leden:
-        notes.append(html.Li(["Buurten in dit dorp: ", *_joined(
+        notes.append(el.Li(["Buurten in dit dorp: ", *_joined(
             [dcc.Link(n, href=profile_href(c)) for c, n in p.leden])]))
     titles = data.source_titles()
     tables = sorted({b.strip() for f in p.figures for b in f.bron.split(",") if b.strip()})
-    out.append(html.Section([
-        html.H2("Over deze cijfers", className="vak-titel"),
-        html.Ul(notes, className="noten-lijst", id="profiel-noten"),
-        html.P(["Bron: CBS (CC BY 4.0). Tabellen: ",
-                *_joined([html.Span(f"{t} {titles.get(t, '')}".strip()) for t in tables]), ". ",
+    out.append(el.Section([
+        el.H2("Over deze cijfers", className="vak-titel"),
+        el.Ul(notes, className="noten-lijst", id="profiel-noten"),
+        el.P(["Bron: CBS (CC BY 4.0). Tabellen: ",
+                *_joined([el.Span(f"{t} {titles.get(t, '')}".strip()) for t in tables]), ". ",
                 dcc.Link("Meer over de gegevens", href=links.href("/over")), "."], className="klein"),
     ], className="paneel"))
     return out
@@ -208,7 +209,7 @@ def series_figure(s: briefing.TrendSeries) -> dict[str, Any]:
     return {"data": [trace], "layout": layout}
 
 
-def people_section(p: briefing.Profile) -> html.Section:
+def people_section(p: briefing.Profile) -> Element:
     """'Mensen en woningen door de tijd': inwoners and huishoudens over time, the area's own series or else the
     gemeente's, saying which (the same :attr:`Profile.series` as the PDF)."""
     blocks = []
@@ -216,57 +217,57 @@ def people_section(p: briefing.Profile) -> html.Section:
         meta = REGISTRY[s.indicator]
         (y0, v0, _), (y1, v1, _) = s.points[0], s.points[-1]
         summary = f"Van {fmt_value(v0, meta)} in {y0} naar {fmt_value(v1, meta)} in {y1}."
-        blocks.append(html.Figure([
-            html.Figcaption([html.Strong(s.titel), html.Span(briefing.series_source(s, p.naam).split(": ", 1)[1],
+        blocks.append(el.Figure([
+            el.Figcaption([el.Strong(s.titel), el.Span(briefing.series_source(s, p.naam).split(": ", 1)[1],
                                                               className="cel-noot")]),
             dcc.Graph(id=f"profiel-reeks-{s.indicator}", figure=series_figure(s), config=SERIES_CONFIG,
                       className="reeks-grafiek", style={"height": "240px"}),
-            html.P(summary, className="klein"),
+            el.P(summary, className="klein"),
         ], className="reeks", **{"data-eigen": "ja" if s.eigen else "nee"}))
-    return html.Section([
-        html.H2("Mensen en woningen door de tijd", className="vak-titel"),
-        html.Div(blocks, className="reeksen"),
-        *(html.P(m + ".", className="noot") for m in briefing.missing_series(p)),
-        html.P("Leeftijdsopbouw en woningen naar eigendom en soort staan in de tabellen hieronder; de PDF zet ze "
+    return el.Section([
+        el.H2("Mensen en woningen door de tijd", className="vak-titel"),
+        el.Div(blocks, className="reeksen"),
+        *(el.P(m + ".", className="noot") for m in briefing.missing_series(p)),
+        el.P("Leeftijdsopbouw en woningen naar eigendom en soort staan in de tabellen hieronder; de PDF zet ze "
                "naast de gemeente en Drenthe in een grafiek.", className="noot"),
     ], className="paneel", id="profiel-reeksen")
 
 
-def peers_section(p: briefing.Profile) -> html.Section:
+def peers_section(p: briefing.Profile) -> Element:
     """'Lijkt op': the area itself and the five most similar areas of its level, key figures side by side
     (:attr:`Profile.peers`, as in the PDF)."""
     metas = [REGISTRY[i] for i in briefing.PEER_COLUMNS]
     is_gm = p.niveau == "gemeente"
-    head = [html.Th(level_word(p.niveau, capital=True), scope="col")]
+    head = [el.Th(level_word(p.niveau, capital=True), scope="col")]
     if not is_gm:
-        head.append(html.Th("Gemeente", scope="col"))
-    head += [html.Th(html.Abbr(h, title=m.title) if h != m.title else h, scope="col", className="getal")
+        head.append(el.Th("Gemeente", scope="col"))
+    head += [el.Th(el.Abbr(h, title=m.title) if h != m.title else h, scope="col", className="getal")
              for h, m in zip(briefing.PEER_HEADS, metas, strict=True)]
     rows = []
     for i, peer in enumerate(p.peers):
-        name: Any = (html.Strong(peer.naam) if i == 0 else dcc.Link(peer.naam, href=profile_href(peer.code)))
-        cells = [html.Th(name, scope="row")]
+        name: Any = (el.Strong(peer.naam) if i == 0 else dcc.Link(peer.naam, href=profile_href(peer.code)))
+        cells = [el.Th(name, scope="row")]
         if not is_gm:
-            cells.append(html.Td(peer.gemeente))
-        cells += [html.Td(fmt_value(v, m, unit=m.unit == "euro"), className="getal")
+            cells.append(el.Td(peer.gemeente))
+        cells += [el.Td(fmt_value(v, m, unit=m.unit == "euro"), className="getal")
                   for m, v in zip(metas, peer.waarden, strict=True)]
-        rows.append(html.Tr(cells, className="zelf" if i == 0 else None))
+        rows.append(el.Tr(cells, className="zelf" if i == 0 else None))
     compare = links.href("/vergelijken", codes=",".join(x.code for x in p.peers),
                          indicatoren=",".join(briefing.PEER_INDICATORS))
-    return html.Section([
-        html.H2(briefing.peers_title(p), className="vak-titel"),
-        html.P(briefing.peers_explanation(), className="klein"),
-        html.Div(html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)], className="tabel peers-tabel",
+    return el.Section([
+        el.H2(briefing.peers_title(p), className="vak-titel"),
+        el.P(briefing.peers_explanation(), className="klein"),
+        el.Div(el.Table([el.Thead(el.Tr(head)), el.Tbody(rows)], className="tabel peers-tabel",
                             id="profiel-peers-tabel"), className="tabel-scroll"),
-        html.P(dcc.Link("Vergelijk deze gebieden", href=compare), className="klein niet-printen"),
+        el.P(dcc.Link("Vergelijk deze gebieden", href=compare), className="klein niet-printen"),
     ], className="paneel", id="profiel-lijkt-op")
 
 
-def _info_tip(text: str) -> html.Span | None:
+def _info_tip(text: str) -> Element | None:
     """The plain-Dutch sentence of an indicator as an 'i' beside its name (hover shows it, screen readers read it)."""
     if not text:
         return None
-    return html.Span("i", title=text, className="info-tip niet-printen", role="img",
+    return el.Span("i", title=text, className="info-tip niet-printen", role="img",
                      **{"aria-label": f"Uitleg: {text}"})
 
 
