@@ -21,6 +21,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -278,10 +280,30 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def _open_existing(path: Path) -> Callable[[], sqlite3.Connection]:
+    """A connection factory that opens the SQLite file at ``path`` only if it exists (URI ``mode=rw``).
+
+    Plain ``sqlite3.connect`` creates an empty database wherever the file is
+    missing. Built here, not as a ``sqlite:///file:...?mode=rw&uri=true`` URL:
+    SQLAlchemy decodes %-escapes in a URL, SQLite's URI parser needs them for
+    '#', '?' and '%' in a path.
+    """
+    uri = f"file:{quote(str(path.resolve()), safe='/')}?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+
+    return connect
+
+
 @lru_cache(maxsize=8)
-def _engine(url: str) -> sa.Engine:
+def _engine(url: str, create: bool = True) -> sa.Engine:
     if url.startswith("sqlite"):
-        eng = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        path = sqlite_path(url)
+        if not create and path is not None and "mode=" not in url:
+            eng = sa.create_engine(url, creator=_open_existing(path))
+        else:
+            eng = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(eng, "connect")
         def _pragmas(dbapi_conn, _rec):  # pragma: no cover - trivial
@@ -322,11 +344,16 @@ class Scope:
 
 
 class Store:
-    """Database access for the Dorpenmonitor."""
+    """Database access for the Dorpenmonitor.
 
-    def __init__(self, url: str):
+    ``create=False`` (what the app reads through, :func:`get_store`): a SQLite
+    file that is missing is an error ("unable to open database file"), never
+    a new empty database at its path. Only the ETL creates the database.
+    """
+
+    def __init__(self, url: str, *, create: bool = True):
         self.url = url
-        self.engine = _engine(url)
+        self.engine = _engine(url, create)
         self._conn: sa.Connection | None = None
         self._file = sqlite_path(url)
         self._file_id = file_identity(self._file) if self._file else None
@@ -904,7 +931,7 @@ def dumps_geojson(obj: dict) -> str:
 
 @lru_cache(maxsize=4)
 def get_store(url: str | None = None) -> Store:
-    """The store for ``url`` (default: the configured database)."""
+    """The store the app reads ``url`` through (default: the configured database); never creates a SQLite file."""
     if url is None:
         url = get_settings().database_url
-    return Store(url)
+    return Store(url, create=False)

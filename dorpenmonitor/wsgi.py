@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import flask
+import sqlalchemy as sa
 from gunicorn.app.base import BaseApplication
 from gunicorn.http import wsgi as gunicorn_wsgi
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
@@ -32,6 +33,10 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "SAMEORIGIN",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+
+#: What a page request gets when the database does not answer (file gone, server down): 503, no traceback.
+DATABASE_DOWN = ("De database is niet bereikbaar of ontbreekt. Probeer het over enkele minuten opnieuw; "
+                 "blijft dit zo, meld het dan bij de beheerder (zie /healthz).")
 
 #: Where the map tiles come from when the setting ``online_basemap`` is on (the only outside host the page may use).
 OSM_TILES = "https://tile.openstreetmap.org"
@@ -159,6 +164,14 @@ def harden(
         response.headers.pop("Server", None)
         return response
 
+    def database_down(exc: sa.exc.DBAPIError) -> flask.Response:
+        # One line in the log instead of a 30-line traceback per request while the database is away.
+        server.logger.warning("Database niet bereikbaar (%s): %s", flask.request.path,
+                              str(exc.orig or exc).splitlines()[0] if str(exc.orig or exc) else type(exc).__name__)
+        resp = flask.Response(DATABASE_DOWN, status=503, mimetype="text/plain")
+        resp.headers["Retry-After"] = "30"
+        return resp
+
     def count_in() -> None:
         IN_FLIGHT.add(1)
 
@@ -171,6 +184,7 @@ def harden(
     server.before_request(limit_and_check)
     server.after_request(add_headers)
     server.teardown_request(count_out)
+    server.register_error_handler(sa.exc.DBAPIError, database_down)
 
 
 def health(store: Store, extra: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
@@ -180,7 +194,9 @@ def health(store: Store, extra: dict[str, Any] | None = None) -> tuple[dict[str,
     database (a query would let SQLite create an empty file at the path).
     """
     if store.file_missing():
-        return {"status": "fout", "database": "bestand ontbreekt"}, 503
+        return {"status": "fout", "database": "bestand ontbreekt",
+                "melding": "De database ontbreekt: laad de gegevens opnieuw met 'dorpenmonitor etl load-snapshot' "
+                           "(het dashboard maakt zelf nooit een database aan)."}, 503
     try:
         meta = store.meta()
     except Exception as exc:  # noqa: BLE001 - any driver error means "not reachable" to a load balancer

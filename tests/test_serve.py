@@ -270,3 +270,48 @@ def test_a_replaced_or_deleted_sqlite_file_is_noticed(snapshot_db, tmp_path, mon
     assert data.check_data_version(now=140.0) and served.meta()["test_marker"] == "terug"
     assert wsgi.health(served)[1] == 200
     served.engine.dispose()
+
+
+def _profile_body(code: str) -> dict:
+    """The profile page's callback request for ``code`` (as the browser sends it)."""
+    return {"output": "..profiel-inhoud.children...profiel-ondertitel.children..",
+            "outputs": [{"id": "profiel-inhoud", "property": "children"},
+                        {"id": "profiel-ondertitel", "property": "children"}],
+            "inputs": [{"id": "profiel-code", "property": "data", "value": code}], "state": [],
+            "changedPropIds": ["profiel-code.data"]}
+
+
+def test_the_app_never_creates_a_deleted_sqlite_file(snapshot_db, tmp_path, monkeypatch, client):
+    """Issue 12: a request that needs a new connection after the file was deleted used to create an EMPTY database
+    at the path. The app's store opens SQLite with mode=rw: the request gets a Dutch 503, /healthz says the database
+    is missing, no file appears, and the next load (a new file at the path) is served."""
+    from dashboard import data
+    from dorpenmonitor.store import get_store
+
+    path = tmp_path / "served.sqlite"
+    _copy_db(snapshot_db, path, "oud")
+    served = get_store(f"sqlite:///{path}")  # what create_app() reads through
+    manager = data.DataManager(served)
+    monkeypatch.setattr(data._CURRENT, "manager", manager)
+    assert client.post(DISPATCH, json=_profile_body("GM0106")).status_code == 200
+
+    path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    served.engine.dispose()  # every connection the pool opens from now on is a new one (a new thread, a new worker)
+    monkeypatch.setattr(data._CURRENT, "manager", data.DataManager(served))  # nothing cached: the request must ask
+    r = client.post(DISPATCH, json=_profile_body("GM0109"))
+    assert r.status_code == 503 and "database is niet bereikbaar of ontbreekt" in r.get_data(as_text=True)
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["database"] == "bestand ontbreekt"
+    assert "load-snapshot" in health.get_json()["melding"]
+    assert not path.exists(), "the app created a database file"
+
+    # The next load writes a new file at the path: noticed at the next look, and served.
+    _copy_db(snapshot_db, tmp_path / "geladen.sqlite", "geladen")
+    os.replace(tmp_path / "geladen.sqlite", path)
+    data._CURRENT.manager.checked_at = -1e9  # the next request looks at once
+    r = client.post(DISPATCH, json=_profile_body("GM0109"))
+    assert r.status_code == 200 and "Coevorden" in r.get_data(as_text=True)
+    assert served.meta()["test_marker"] == "geladen" and client.get("/healthz").status_code == 200
+    served.engine.dispose()
