@@ -65,17 +65,17 @@ def standardise(wide: pd.DataFrame) -> Standardised:
                         z=z.to_numpy(dtype="float64"), row={c: i for i, c in enumerate(codes)})
 
 
-def nearest(std: Standardised, target: str, top: int = TOP_SIMILAR) -> pd.DataFrame:
-    """Areas nearest to ``target`` in :func:`standardise`'s z-scores (pure; the rules of :func:`similar_areas`)."""
-    empty = pd.DataFrame(columns=["code", "afstand", "gedeeld"])
+def nearest(std: Standardised, target: str, top: int = TOP_SIMILAR) -> list[tuple[str, float, int]]:
+    """(code, afstand, gedeeld) of the areas nearest to ``target`` in :func:`standardise`'s z-scores, nearest first
+    (pure; the rules of :func:`similar_areas`). Plain tuples: the profile reads five of them per request."""
     i = std.row.get(target)
     if i is None:
-        return empty
+        return []
     t = std.z[i]
     use = ~np.isnan(t)
     k = int(use.sum())
     if k == 0:
-        return empty
+        return []
     others = np.ones(len(std.codes), dtype=bool)
     others[i] = False
     diff = std.z[others][:, use] - t[use]
@@ -87,7 +87,14 @@ def nearest(std: Standardised, target: str, top: int = TOP_SIMILAR) -> pd.DataFr
     keep = (shared >= max(1, k - max_missing(k))) & ~np.isnan(dist)
     codes, dist, shared = std.codes[others][keep], dist[keep], shared[keep]
     order = np.lexsort((codes, dist))[:top]  # by distance, then code (stable on ties)
-    return pd.DataFrame({"code": codes[order].astype(object), "afstand": dist[order], "gedeeld": shared[order]})
+    return [(str(codes[j]), float(dist[j]), int(shared[j])) for j in order]
+
+
+def _frame(rows: list[tuple[str, float, int]]) -> pd.DataFrame:
+    """:func:`nearest`'s rows as the frame :func:`similar_areas` returns (code, afstand, gedeeld)."""
+    return pd.DataFrame({"code": pd.Series([r[0] for r in rows], dtype=object),
+                         "afstand": pd.Series([r[1] for r in rows], dtype="float64"),
+                         "gedeeld": pd.Series([r[2] for r in rows], dtype="int64")})
 
 
 def similar_areas(wide: pd.DataFrame, target: str, top: int = TOP_SIMILAR) -> pd.DataFrame:
@@ -105,7 +112,7 @@ def similar_areas(wide: pd.DataFrame, target: str, top: int = TOP_SIMILAR) -> pd
     """
     if target not in wide.index or wide.empty:
         return pd.DataFrame(columns=["code", "afstand", "gedeeld"])
-    return nearest(standardise(wide), target, top)
+    return _frame(nearest(standardise(wide), target, top))
 
 
 @data.loader(maxsize=128)
@@ -134,7 +141,7 @@ def similar_to(code: str, indicatoren: Sequence[str], top: int = TOP_SIMILAR) ->
     if code not in index:
         return pd.DataFrame(columns=["code", "naam", "gemeente", "afstand", "gedeeld"])
     niveau = index[code][1]
-    res = nearest(level_scores(niveau, tuple(indicatoren)), code, top)
+    res = _frame(nearest(level_scores(niveau, tuple(indicatoren)), code, top))
     info = data.area_info()
     res["naam"] = [index.get(c, (c, ""))[0] for c in res["code"]]
     res["gemeente"] = [info[c].gemeente_naam if c in info else "" for c in res["code"]]

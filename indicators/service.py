@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
@@ -328,10 +330,8 @@ class IndicatorService:
 
     def area_records(self, code: str) -> dict[str, tuple[AreaRow, ...]]:
         """:meth:`area_rows` as plain rows per indicator (ascending by year), without a DataFrame (the profile page)."""
-        out: dict[str, list[AreaRow]] = {}
-        for r in self.store.cube_records(code, AreaRow._fields):
-            out.setdefault(r.indicator, []).append(AreaRow._make(r))
-        return {k: tuple(v) for k, v in out.items()}
+        rows = self.store.cube_records(code, AreaRow._fields)  # ordered by indicator, then jaar
+        return {ind: tuple(map(AreaRow._make, group)) for ind, group in groupby(rows, key=itemgetter(0))}
 
     def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
         """Drenthe ('PV22') or the monitor total ('MONITOR') per year (columns as ``Computation.benchmark_series``)."""

@@ -556,8 +556,7 @@ def peers(code: str, top: int = 5) -> tuple[Peer, ...]:
         return Peer(c, a.naam if a else c, (a.gemeente_naam or "") if a else "", gedeeld,
                     values.get(c, (None,) * len(PEER_COLUMNS)))
 
-    return (row(code, len(PEER_INDICATORS)), *(row(str(c), int(g)) for c, g in zip(res["code"], res["gedeeld"],
-                                                                                     strict=True)))
+    return (row(code, len(PEER_INDICATORS)), *(row(c, gedeeld) for c, _, gedeeld in res))
 
 
 @data.loader(maxsize=8)
