@@ -95,73 +95,125 @@ def weights_for(variables: Sequence[str]) -> tuple[str, ...]:
 
 
 def membership(groups: Mapping[str, Sequence[str]], index: pd.Index) -> pd.DataFrame:
-    """(groep, lid) rows for the members present in ``index``; ``groep`` is the group's position in ``groups``.
+    """(groep, lid, pos) rows for the members present in ``index``; ``groep`` is the group's position in
+    ``groups``, ``pos`` the member's row position in ``index``.
 
-    Positions instead of codes: every groupby below then runs on sorted
-    integers, which is several times faster than hashing strings each time.
+    Positions instead of codes: the aggregation then gathers and sums with
+    integer arrays instead of hashing strings for every indicator.
     """
     rows = pd.DataFrame([(i, m) for i, members in enumerate(groups.values()) for m in members],
                         columns=["groep", "lid"]).astype({"groep": "int64"})
-    return rows[rows["lid"].isin(index)].reset_index(drop=True)
+    pos = index.get_indexer(rows["lid"]) if len(rows) else np.array([], dtype=np.int64)
+    rows["pos"] = pos
+    return rows[pos >= 0].reset_index(drop=True)
 
 
-def _member_status(status: pd.DataFrame, members: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
-    """Statuses of ``inputs`` per membership row ('ontbreekt' where unknown).
+def group_sums(labels: np.ndarray, ngroups: int, columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per group and column: the sum of the non-NaN values and their number (``sums``, ``nobs``; ngroups × k).
 
-    Columns are picked before rows: the status frame is wide, and taking the
-    rows of all its columns first would copy it whole for every indicator.
+    Bit for bit what pandas' ``groupby(...).sum()`` gives: pandas adds with Kahan
+    compensation in row order, so a plain ``np.bincount`` differs in the last bit
+    for non-integer data (and the last bit decides how 23.15 rounds). Columns of
+    whole numbers with a sum below 2**53 are exact in any order and take
+    ``np.bincount``; the others a Kahan loop vectorised over the groups (one
+    step per member rank, so as many steps as the largest group has members).
     """
-    s = status.reindex(columns=list(inputs), fill_value="ontbreekt")
-    s = s.reindex(index=members["lid"], fill_value="ontbreekt").fillna("ontbreekt")
-    s.index = members.index
-    return s
-
-
-def _aggregate_variables(
-    inputs: Sequence[str],
-    values: pd.DataFrame,
-    status: pd.DataFrame,
-    members: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """Aggregated inputs per group over the members where all inputs (and a weight) are known.
-
-    Returns (aggregated wide frame, contributing-mask per membership row,
-    'proxy weight used' per group).
-    """
-    v = values.reindex(members["lid"])
-    s = _member_status(status, members, inputs)
-    v.index = members.index
-    known = s.eq("ok").all(axis=1) & v[list(inputs)].notna().all(axis=1)
-
-    # Effective weight per mean variable: proper base where known, otherwise the proxy.
-    weights: dict[str, pd.Series] = {}
-    proxy_used = pd.Series(False, index=members.index)
-    for var in inputs:
-        if kind(var) != "mean":
-            continue
-        w = pd.Series(np.nan, index=members.index)
-        for i, wvar in enumerate(WEIGHTS[var]):
-            cand = v[wvar] if wvar in v.columns else pd.Series(np.nan, index=members.index)
-            fill = w.isna() & cand.notna()
-            if i > 0:
-                proxy_used |= fill
-            w = w.where(~fill, cand)
-        weights[var] = w
-        known &= w.notna()
-    proxy_used &= known
-
-    grp = members["groep"]
-    out = {}
-    for var in inputs:
-        col = v[var].where(known)
-        if kind(var) == "mean":
-            w = weights[var].where(known)
-            num = (col * w).groupby(grp).sum(min_count=1)
-            den = w.groupby(grp).sum(min_count=1)
-            out[var] = num / den.where(den != 0)
+    k = len(columns)
+    sums = np.zeros((ngroups, k))
+    nobs = np.zeros((ngroups, k), dtype=np.int64)
+    kahan: list[int] = []
+    for j, x in enumerate(columns):
+        ok = ~np.isnan(x)
+        nobs[:, j] = np.bincount(labels, weights=ok, minlength=ngroups).astype(np.int64)
+        xv = np.where(ok, x, 0.0)
+        if np.all(np.trunc(xv) == xv) and np.abs(xv).sum() < 2.0**53:
+            sums[:, j] = np.bincount(labels, weights=xv, minlength=ngroups)
         else:
-            out[var] = col.groupby(grp).sum(min_count=1)
-    return pd.DataFrame(out), known, proxy_used.groupby(grp).any()
+            kahan.append(j)
+    if kahan and len(labels):
+        x = np.column_stack([columns[j] for j in kahan])
+        s = np.zeros((ngroups, len(kahan)))
+        c = np.zeros((ngroups, len(kahan)))
+        order = np.argsort(labels, kind="stable")
+        lab = labels[order]
+        starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+        rank = np.arange(len(lab)) - np.repeat(starts, np.diff(np.r_[starts, len(lab)]))
+        by_rank = np.lexsort((lab, rank))
+        rows, ranks = order[by_rank], rank[by_rank]
+        edges = np.r_[0, np.flatnonzero(ranks[1:] != ranks[:-1]) + 1, len(rows)]
+        for a, b in zip(edges[:-1], edges[1:], strict=False):
+            r = rows[a:b]
+            g = labels[r]  # distinct within one rank: plain fancy assignment is safe
+            v = x[r]
+            ok = ~np.isnan(v)
+            sg, cg = s[g], c[g]
+            y = v - cg
+            t = sg + y
+            comp = t - sg - y
+            comp[comp != comp] = 0.0
+            s[g] = np.where(ok, t, sg)
+            c[g] = np.where(ok, comp, cg)
+        sums[:, kahan] = s
+    return sums, nobs
+
+
+def _sum_min1(labels: np.ndarray, ngroups: int, columns: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """``groupby(...).sum(min_count=1)`` of each column: NaN for a group without any value."""
+    sums, nobs = group_sums(labels, ngroups, columns)
+    out = np.where(nobs > 0, sums, np.nan)
+    return [out[:, j] for j in range(len(columns))]
+
+
+def _positions(members: pd.DataFrame, index: pd.Index) -> np.ndarray:
+    """Row positions of the members in ``index`` (-1: absent)."""
+    if "pos" in members.columns:
+        return members["pos"].to_numpy()
+    return index.get_indexer(members["lid"])
+
+
+class _Gathered:
+    """The member rows of a values and a status frame, column by column, as numpy arrays (cached per column)."""
+
+    def __init__(self, values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame):
+        self.values, self.status = values, status
+        self.pos = _positions(members, values.index)
+        if status.index is values.index or status.index.equals(values.index):
+            self.spos = self.pos
+        else:
+            self.spos = status.index.get_indexer(members["lid"])
+        self._v: dict[str, np.ndarray] = {}
+
+    def value(self, var: str) -> np.ndarray:
+        """The members' values of ``var`` (NaN where the column or the row is absent)."""
+        out = self._v.get(var)
+        if out is None:
+            out = np.full(len(self.pos), np.nan)
+            if var in self.values.columns:
+                col = self.values[var].to_numpy(dtype=float)
+                hit = self.pos >= 0
+                out[hit] = col[self.pos[hit]]
+            self._v[var] = out
+        return out
+
+    def status_masks(self, inputs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per member: all ``inputs`` 'ok'; any 'geheim'; all published (not 'ontbreekt', 'geheim' counts)."""
+        n = len(self.pos)
+        all_ok = np.ones(n, dtype=bool)
+        secret = np.zeros(n, dtype=bool)
+        present = np.ones(n, dtype=bool)
+        hit = self.spos >= 0
+        for var in inputs:
+            if var not in self.status.columns:
+                all_ok[:] = False
+                present[:] = False
+                continue
+            a = np.full(n, "ontbreekt", dtype=object)
+            a[hit] = self.status[var].to_numpy()[self.spos[hit]]
+            na = pd.isna(a)
+            all_ok &= ~na & (a == "ok")
+            secret |= ~na & (a == "geheim")
+            present &= ~na & (a != "ontbreekt")
+        return all_ok, secret, present
 
 
 def aggregate(
@@ -243,48 +295,94 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
     """Aggregate ``ind`` one way (its own inputs), with status, note and coverage per group."""
     inputs = ind.inputs
     check_columns(ind.id, values, inputs)
-    variables = tuple(dict.fromkeys((*inputs, *weights_for(inputs))))
-    # Weights and the coverage basis may legitimately be absent: reindex adds them as unknown.
-    vals = values.reindex(columns=list(dict.fromkeys((*variables, COVERAGE_BASIS))))
-    agg, known, proxy = _aggregate_variables(inputs, vals, status, members)
-    groups_all = pd.Index(members["groep"].unique())
-    agg = agg.reindex(groups_all)
+    m = _Gathered(values, status, members)
+    # Groups in order of first appearance (membership lists them in the order of ``groups``).
+    labels, groups_all = pd.factorize(members["groep"].to_numpy())
+    groups_all = pd.Index(groups_all)
+    ng = len(groups_all)
+    all_ok, secret, present = m.status_masks(inputs)
+    known = all_ok.copy()
+    for var in inputs:
+        known &= ~np.isnan(m.value(var))
+
+    # Effective weight per mean variable: proper base where known, otherwise the proxy.
+    weights: dict[str, np.ndarray] = {}
+    proxy_used = np.zeros(len(labels), dtype=bool)
+    for var in inputs:
+        if kind(var) != "mean":
+            continue
+        w = np.full(len(labels), np.nan)
+        for i, wvar in enumerate(WEIGHTS[var]):
+            cand = m.value(wvar)
+            fill = np.isnan(w) & ~np.isnan(cand)
+            if i > 0:
+                proxy_used |= fill
+            w = np.where(fill, cand, w)
+        weights[var] = w
+        known &= ~np.isnan(w)
+    proxy_used &= known
+
+    # One pass over every column to sum: per input its (weighted) values, per mean input its weights, the
+    # coverage basis over all members and over the contributing ones.
+    cols: list[np.ndarray] = []
+    for var in inputs:
+        col = np.where(known, m.value(var), np.nan)
+        if kind(var) == "mean":
+            w = np.where(known, weights[var], np.nan)
+            cols += [col * w, w]
+        else:
+            cols.append(col)
+    basis = m.value(COVERAGE_BASIS)
+    cols += [basis, np.where(known, basis, np.nan)]
+    sums = _sum_min1(labels, ng, cols)
+    agg: dict[str, np.ndarray] = {}
+    j = 0
+    for var in inputs:
+        if kind(var) == "mean":
+            num, den = sums[j], sums[j + 1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                agg[var] = num / np.where(den != 0, den, np.nan)
+            j += 2
+        else:
+            agg[var] = sums[j]
+            j += 1
+    tot, cov_res = sums[j], sums[j + 1]
+    agg_frame = pd.DataFrame(agg, index=groups_all, columns=list(inputs))
 
     # Status of the aggregated row: a group with no contributing member is
     # 'geheim' when a member's input was secret, otherwise 'ontbreekt'.
-    mstat = _member_status(status, members, inputs)
-    any_secret = mstat.eq("geheim").any(axis=1).groupby(members["groep"]).any().reindex(groups_all, fill_value=False)
-    n_known = known.groupby(members["groep"]).sum().reindex(groups_all, fill_value=0)
+    size = np.bincount(labels, minlength=ng)
+    any_secret = np.bincount(labels, weights=secret, minlength=ng) > 0
+    n_known = np.bincount(labels, weights=known, minlength=ng).astype(np.int64)
     # Present: published for this member (a suppressed figure is published as 'geheim'), for every input.
-    present = mstat.ne("ontbreekt").all(axis=1).groupby(members["groep"]).sum().reindex(groups_all, fill_value=0)
-    agg_status = pd.DataFrame("ok", index=agg.index, columns=agg.columns)
-    agg_status = agg_status.where(agg.notna(), "ontbreekt")
-    res = evaluate(ind, agg.reindex(columns=list(inputs)), agg_status.reindex(columns=list(inputs)))
-    res.loc[n_known.eq(0), "status"] = np.where(any_secret[n_known.eq(0)], "geheim", "ontbreekt")
+    n_present = np.bincount(labels, weights=present, minlength=ng).astype(np.int64)
+    agg_status = pd.DataFrame(np.where(np.isnan(agg_frame.to_numpy(dtype=float)), "ontbreekt", "ok").astype(object),
+                              index=groups_all, columns=list(inputs))
+    res = evaluate(ind, agg_frame, agg_status)
+    none = n_known == 0
+    res.loc[none, "status"] = np.where(any_secret[none], "geheim", "ontbreekt")
 
     # Coverage in residents; where residents are unknown everywhere, in members.
-    basis = vals[COVERAGE_BASIS].reindex(members["lid"]).to_numpy()
-    basis = pd.Series(basis, index=members.index)
-    grp = members["groep"]
-    tot = basis.groupby(grp).sum(min_count=1).reindex(groups_all)
-    cov_res = basis.where(known).groupby(grp).sum(min_count=1).reindex(groups_all)
-    cov_cnt = known.groupby(grp).mean().reindex(groups_all)
-    by_residents = tot.gt(0)
-    dekking = (cov_res.fillna(0) / tot.where(by_residents)).fillna(cov_cnt)
+    cov_cnt = n_known / size
+    by_residents = tot > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dekking = np.where(np.isnan(cov_res), 0.0, cov_res) / np.where(by_residents, tot, np.nan)
+    dekking = np.where(np.isnan(dekking), cov_cnt, dekking)
     res["n"] = n_known
-    res["leden"] = present
-    res["dekking"] = dekking.where(res["status"].ne("ontbreekt") & res["status"].ne("geheim"))
+    res["leden"] = n_present
+    res["dekking"] = pd.Series(dekking, index=groups_all).where(res["status"].ne("ontbreekt")
+                                                                & res["status"].ne("geheim"))
 
     partial = res["dekking"].lt(0.9995)
     # Floor, not round: 99.6% coverage must not read as "100%" next to a partial note.
     pct = np.floor(res["dekking"] * 100).astype("Int64").astype(str)
-    basis_word = pd.Series(np.where(by_residents.reindex(res.index, fill_value=False), "van de inwoners",
-                                    "van de gebieden"), index=res.index)
+    basis_word = pd.Series(np.where(by_residents, "van de inwoners", "van de gebieden"), index=res.index)
     label = "op basis van " + pct + "% " + basis_word
     res.loc[partial, "note"] = _join(res.loc[partial, "note"], label[partial])
     low = res["status"].eq("ok") & res["dekking"].lt(MIN_COVERAGE)
     res.loc[low, "status"] = "onbetrouwbaar"
-    proxy = proxy.reindex(groups_all, fill_value=False) & res["status"].isin(["ok", "onbetrouwbaar"])
+    proxy = pd.Series(np.bincount(labels, weights=proxy_used, minlength=ng) > 0, index=groups_all) \
+        & res["status"].isin(["ok", "onbetrouwbaar"])
     res.loc[proxy, "note"] = _join(res.loc[proxy, "note"], pd.Series(
         "deels gewogen naar huishoudens (woningvoorraad niet gepubliceerd)", index=res.index)[proxy])
     return res
