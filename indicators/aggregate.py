@@ -253,13 +253,13 @@ def aggregate(
     if members.empty:
         return empty
 
+    positions = np.arange(len(order))
+    size = np.array([len(m) for m in groups.values()], dtype=np.int64)
     result = _one_way(ind, values, status, members)
-    positions = pd.RangeIndex(len(order))
-    size = pd.Series([len(m) for m in groups.values()], index=positions)
     if complete:
-        result = _mark_incomplete(result, size)
+        _mark_incomplete(result, size)
     if ind.fallback is not None and all(v in values.columns for v in ind.fallback.variables):
-        need = result["status"].isin(["ontbreekt", "geheim", "onvolledig"])
+        need = np.isin(result["status"], ["ontbreekt", "geheim", "onvolledig"])
         if need.any():
             fb = ind.fallback
             # The fallback as an indicator of its own: same metadata, other inputs.
@@ -267,38 +267,51 @@ def aggregate(
                              fallback=None, denominator_value=None)
             alt = _one_way(shadow, values, status, members)
             if complete:
-                alt = _mark_incomplete(alt, size)
-            use = need & alt["status"].isin(["ok", "onbetrouwbaar"])
-            alt.loc[use, "note"] = (fb.note + "; " + alt.loc[use, "note"]).str.rstrip("; ")
-            result.loc[use] = alt.loc[use]
-    result = result.reindex(positions).fillna({"status": "ontbreekt", "note": ""})
+                _mark_incomplete(alt, size)
+            use = need & np.isin(alt["status"], ["ok", "onbetrouwbaar"])
+            alt["note"][use] = [(fb.note + "; " + n).rstrip("; ") for n in alt["note"][use]]
+            for col, arr in result.items():
+                if col != "groep":
+                    arr[use] = alt[col][use]
+    # Groups without any member in the data: nothing known.
+    out = {"waarde": np.full(len(order), np.nan), "status": np.full(len(order), "ontbreekt", dtype=object),
+           "note": np.full(len(order), "", dtype=object), "n": np.zeros(len(order), dtype=np.int64),
+           "leden": np.zeros(len(order), dtype=np.int64), "dekking": np.full(len(order), np.nan)}
+    at = result["groep"]
+    for col, arr in out.items():
+        arr[at] = result[col]
     # Members outside the data (another year's buurt codes) or without inputs: say how many counted.
-    n = result["n"].fillna(0).astype(int)
-    short = n.lt(size) & result["status"].isin(["ok", "onbetrouwbaar", "onvolledig"])
-    result.loc[short, "note"] = _join(result.loc[short, "note"], n[short].astype(str) + " van "
-                                      + size[short].astype(str) + " gebieden")
-    result["leden"] = result["leden"].fillna(0).astype(int)
-    result["leden_totaal"] = size.astype(int).to_numpy()
-    result.index = pd.Index(order, name=None)
-    return result.drop(columns="n")
+    n = out["n"]
+    short = (n < size) & np.isin(out["status"], ["ok", "onbetrouwbaar", "onvolledig"])
+    out["note"][short] = [_join1(a, f"{k} van {t} gebieden")
+                          for a, k, t in zip(out["note"][short], n[short], size[short], strict=True)]
+    del out["n"]
+    index = pd.Index(order, name=None)
+    # Object columns, as before (pandas 3 would infer its string dtype from plain arrays).
+    frame = pd.DataFrame({k: pd.Series(v, index=index, dtype=object) if v.dtype == object else v
+                          for k, v in out.items()}, index=index)
+    frame["leden_totaal"] = size[positions]
+    return frame
 
 
-def _mark_incomplete(res: pd.DataFrame, size: pd.Series) -> pd.DataFrame:
+def _mark_incomplete(res: dict[str, np.ndarray], size: np.ndarray) -> None:
     """Status 'onvolledig' where not every member has the inputs published (a partial sum is not the total)."""
-    out = res.copy()
-    part = out["leden"].lt(size.reindex(out.index)) & out["status"].isin(["ok", "onbetrouwbaar"])
-    out.loc[part, "status"] = "onvolledig"
-    return out
+    part = (res["leden"] < size[res["groep"]]) & np.isin(res["status"], ["ok", "onbetrouwbaar"])
+    res["status"][part] = "onvolledig"
 
 
-def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate ``ind`` one way (its own inputs), with status, note and coverage per group."""
+def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame,
+             members: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Aggregate ``ind`` one way (its own inputs), with status, note and coverage per group.
+
+    Returns arrays over the groups with members (``groep``: their positions), plus
+    ``waarde``, ``status``, ``note``, ``n`` (contributing members), ``leden``, ``dekking``.
+    """
     inputs = ind.inputs
     check_columns(ind.id, values, inputs)
     m = _Gathered(values, status, members)
     # Groups in order of first appearance (membership lists them in the order of ``groups``).
     labels, groups_all = pd.factorize(members["groep"].to_numpy())
-    groups_all = pd.Index(groups_all)
     ng = len(groups_all)
     all_ok, secret, present = m.status_masks(inputs)
     known = all_ok.copy()
@@ -347,7 +360,7 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
             agg[var] = sums[j]
             j += 1
     tot, cov_res = sums[j], sums[j + 1]
-    agg_frame = pd.DataFrame(agg, index=groups_all, columns=list(inputs))
+    agg_frame = pd.DataFrame(agg, index=pd.Index(groups_all), columns=list(inputs))
 
     # Status of the aggregated row: a group with no contributing member is
     # 'geheim' when a member's input was secret, otherwise 'ontbreekt'.
@@ -357,10 +370,13 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
     # Present: published for this member (a suppressed figure is published as 'geheim'), for every input.
     n_present = np.bincount(labels, weights=present, minlength=ng).astype(np.int64)
     agg_status = pd.DataFrame(np.where(np.isnan(agg_frame.to_numpy(dtype=float)), "ontbreekt", "ok").astype(object),
-                              index=groups_all, columns=list(inputs))
+                              index=agg_frame.index, columns=list(inputs))
     res = evaluate(ind, agg_frame, agg_status)
+    waarde = res["waarde"].to_numpy(dtype=float).copy()
+    st = res["status"].to_numpy(dtype=object).copy()
+    note = res["note"].to_numpy(dtype=object).copy()
     none = n_known == 0
-    res.loc[none, "status"] = np.where(any_secret[none], "geheim", "ontbreekt")
+    st[none] = np.where(any_secret[none], "geheim", "ontbreekt")
 
     # Coverage in residents; where residents are unknown everywhere, in members.
     cov_cnt = n_known / size
@@ -368,25 +384,21 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame, members
     with np.errstate(divide="ignore", invalid="ignore"):
         dekking = np.where(np.isnan(cov_res), 0.0, cov_res) / np.where(by_residents, tot, np.nan)
     dekking = np.where(np.isnan(dekking), cov_cnt, dekking)
-    res["n"] = n_known
-    res["leden"] = n_present
-    res["dekking"] = pd.Series(dekking, index=groups_all).where(res["status"].ne("ontbreekt")
-                                                                & res["status"].ne("geheim"))
+    dekking = np.where((st != "ontbreekt") & (st != "geheim"), dekking, np.nan)
 
-    partial = res["dekking"].lt(0.9995)
+    partial = np.flatnonzero(dekking < 0.9995)
     # Floor, not round: 99.6% coverage must not read as "100%" next to a partial note.
-    pct = np.floor(res["dekking"] * 100).astype("Int64").astype(str)
-    basis_word = pd.Series(np.where(by_residents, "van de inwoners", "van de gebieden"), index=res.index)
-    label = "op basis van " + pct + "% " + basis_word
-    res.loc[partial, "note"] = _join(res.loc[partial, "note"], label[partial])
-    low = res["status"].eq("ok") & res["dekking"].lt(MIN_COVERAGE)
-    res.loc[low, "status"] = "onbetrouwbaar"
-    proxy = pd.Series(np.bincount(labels, weights=proxy_used, minlength=ng) > 0, index=groups_all) \
-        & res["status"].isin(["ok", "onbetrouwbaar"])
-    res.loc[proxy, "note"] = _join(res.loc[proxy, "note"], pd.Series(
-        "deels gewogen naar huishoudens (woningvoorraad niet gepubliceerd)", index=res.index)[proxy])
-    return res
+    for i in partial:
+        word = "van de inwoners" if by_residents[i] else "van de gebieden"
+        note[i] = _join1(note[i], f"op basis van {int(np.floor(dekking[i] * 100))}% {word}")
+    st[(st == "ok") & (dekking < MIN_COVERAGE)] = "onbetrouwbaar"
+    proxy = (np.bincount(labels, weights=proxy_used, minlength=ng) > 0) & np.isin(st, ["ok", "onbetrouwbaar"])
+    for i in np.flatnonzero(proxy):
+        note[i] = _join1(note[i], "deels gewogen naar huishoudens (woningvoorraad niet gepubliceerd)")
+    return {"groep": np.asarray(groups_all), "waarde": waarde, "status": st, "note": note, "n": n_known,
+            "leden": n_present, "dekking": dekking}
 
 
-def _join(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (a.fillna("") + "; " + b.fillna("")).str.strip("; ")
+def _join1(a: str, b: str) -> str:
+    """Two notes as one ('a; b'), either may be empty."""
+    return (a + "; " + b).strip("; ")

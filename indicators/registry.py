@@ -176,13 +176,32 @@ def safe_ratio(numerator: pd.Series, denominator: pd.Series, factor: float = 1.0
 
 def input_status(status: pd.DataFrame, variables: Iterable[str]) -> pd.Series:
     """Combined status per row: 'geheim' if any input is secret, else 'ontbreekt' if any is missing."""
-    cols = list(variables)
-    sub = status.reindex(columns=cols, fill_value="ontbreekt").fillna("ontbreekt")
-    out = pd.Series("ok", index=status.index, dtype=object)
-    if not cols:
-        return out
-    out[(sub != "ok").any(axis=1)] = "ontbreekt"
-    out[(sub == "geheim").any(axis=1)] = "geheim"
+    return pd.Series(_input_status(status, list(variables)), index=status.index, dtype=object)
+
+
+def _input_status(status: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """:func:`input_status` as an object array (column by column: no copy of the wide frame)."""
+    n = len(status)
+    not_ok = np.zeros(n, dtype=bool)
+    secret = np.zeros(n, dtype=bool)
+    for c in cols:
+        if c not in status.columns:
+            not_ok[:] = True
+            continue
+        a = status[c].to_numpy()
+        not_ok |= a != "ok"  # NaN (unknown) is not 'ok' either
+        secret |= a == "geheim"
+    out = np.full(n, "ok", dtype=object)
+    out[not_ok] = "ontbreekt"
+    out[secret] = "geheim"
+    return out
+
+
+def _any_missing(values: pd.DataFrame, cols: Iterable[str]) -> np.ndarray:
+    """Per row: any of ``cols`` is NaN."""
+    out = np.zeros(len(values), dtype=bool)
+    for c in cols:
+        out |= pd.isna(values[c].to_numpy())
     return out
 
 
@@ -217,35 +236,40 @@ def evaluate(
     if status is None:
         status = pd.DataFrame(np.where(values.notna(), "ok", "ontbreekt"), index=values.index,
                               columns=values.columns)
-    st = input_status(status, ind.inputs)
+    st = _input_status(status, list(ind.inputs))
     # A value CBS did publish but the store marked otherwise is not trusted, and vice versa.
-    st = st.where(~(st.eq("ok") & values[list(ind.inputs)].isna().any(axis=1)), "ontbreekt")
-    val = _clean(ind.compute(values), values.index).where(st.eq("ok"))
-    note = pd.Series("", index=values.index, dtype=object)
+    st[(st == "ok") & _any_missing(values, ind.inputs)] = "ontbreekt"
+    ok = st == "ok"
+    val = np.where(ok, _clean(ind.compute(values), values.index).to_numpy(), np.nan)
+    note = np.full(len(values), "", dtype=object)
 
     if ind.fallback is not None:
         fb = ind.fallback
-        need = st.ne("ok")
+        need = ~ok
         if need.any() and all(v in values.columns for v in fb.variables):
-            fst = input_status(status, fb.variables)
-            fst = fst.where(~values[list(fb.variables)].isna().any(axis=1), "ontbreekt")
-            use = need & fst.eq("ok")
+            fst = _input_status(status, list(fb.variables))
+            fst[_any_missing(values, fb.variables)] = "ontbreekt"
+            use = need & (fst == "ok")
             if use.any():
-                fval = _clean(fb.compute(values), values.index)
-                val = val.where(~use, fval)
-                st = st.where(~use, "ok")
-                note = note.where(~use, fb.note)
+                fval = _clean(fb.compute(values), values.index).to_numpy()
+                val = np.where(use, fval, val)
+                st[use] = "ok"
+                note[use] = fb.note
 
     den = ind.denominator_of(values) if all(v in values.columns for v in ind.denominator) else None
     if den is not None:
-        zero = st.eq("ok") & den.eq(0) & note.eq("")
-        val = val.where(~zero)
-        small = st.eq("ok") & den.lt(ind.min_denominator) & note.eq("")
-        st = st.where(~small, "onbetrouwbaar")
-        # Dutch decimal comma: this note is shown to users as is.
-        note = note.where(~small, "noemer " + den.round(1).astype(str).str.removesuffix(".0").str.replace(".", ",")
-                          + f" is kleiner dan {ind.min_denominator:g}")
-    return pd.DataFrame({"waarde": val, "status": st, "note": note}, index=values.index)
+        d = den.to_numpy(dtype=float)
+        plain = (st == "ok") & (note == "")
+        val = np.where(plain & (d == 0), np.nan, val)
+        small = plain & (d < ind.min_denominator)
+        st[small] = "onbetrouwbaar"
+        if small.any():
+            # Dutch decimal comma: this note is shown to users as is.
+            words = den[small].round(1).astype(str).str.removesuffix(".0").str.replace(".", ",")
+            note[small] = ("noemer " + words + f" is kleiner dan {ind.min_denominator:g}").to_numpy()
+    # Object columns, as before (pandas 3 would infer its string dtype from plain arrays).
+    return pd.DataFrame({"waarde": val, "status": pd.Series(st, index=values.index, dtype=object),
+                         "note": pd.Series(note, index=values.index, dtype=object)}, index=values.index)
 
 
 def missing_metadata(registry: Mapping[str, Indicator] | None = None) -> list[str]:
