@@ -101,8 +101,9 @@ def _num(x) -> float | None:
 
 def _split(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     """'code|year' keys → (codes, years)."""
-    parts = index.str.rsplit(SEP, n=1)
-    return parts.str[0].to_numpy(dtype=object), parts.str[1].astype(int).to_numpy()
+    parts = [k.rpartition(SEP) for k in index]
+    return (np.array([p[0] for p in parts], dtype=object),
+            np.array([int(p[2]) for p in parts], dtype=np.int64))
 
 
 def _full_columns(values: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -130,10 +131,18 @@ def _way_fallback(ind: Indicator, notes: pd.Series) -> np.ndarray:
     return notes.fillna("").astype(str).str.contains(ind.fallback.note, regex=False).to_numpy()
 
 
-def _prev_usable(arr: np.ndarray, usable: np.ndarray, code: pd.Series) -> np.ndarray:
-    """Per row (sorted by code, jaar): ``arr`` of the same code's previous usable row (NaN: none)."""
-    s = pd.Series(np.where(usable, arr, np.nan))
-    return s.groupby(code).shift(1).groupby(code).ffill().to_numpy()
+def _prev_usable(arr: np.ndarray, usable: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per row (sorted by code, jaar): ``arr`` of the same code's previous usable row (NaN: none).
+
+    ``start``: per row, the position of its code's first row. The previous usable row is the
+    running maximum of the usable positions, up to the row before, if it lies in the same code.
+    """
+    n = len(arr)
+    have = usable & ~np.isnan(arr)
+    last = np.maximum.accumulate(np.where(have, np.arange(n), -1)) if n else np.zeros(0, dtype=np.int64)
+    before = np.r_[-1, last[:-1]] if n else last
+    prev = np.where(before >= start, before, -1)
+    return np.where(prev >= 0, arr[np.maximum(prev, 0)], np.nan)
 
 
 def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ...]],
@@ -162,41 +171,49 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
         return brk, why
     src_level = "buurt" if niveau == "dorp" else niveau
     codes_all = t["code"].astype(str).to_numpy()
+    jaar_all = t["jaar"].to_numpy()
+    usable_all = np.isin(t["status"].to_numpy(), USABLE)
+    notes_all = t["note"]
     gm_all = np.array(["GM" + c[2:6] for c in codes_all], dtype=object)
     fixed_all = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
-    chg = pd.DataFrame([(c, y) for c, ys in changes.items() for y in ys], columns=["code", "wijziging"])
-    red = pd.DataFrame([(c, y) for c, ys in (redivided or {}).items() for y in ys], columns=["code", "wijziging"])
+
+    def marks(per_code: dict[str, tuple[int, ...]]) -> list[tuple[int, np.ndarray]]:
+        # Per change year, which rows belong to a code that changed that year (all indicators at once).
+        by_year: dict[int, list[str]] = {}
+        for c, ys in per_code.items():
+            for y in ys:
+                by_year.setdefault(y, []).append(c)
+        return [(y0, np.isin(codes_all, cs)) for y0, cs in sorted(by_year.items())]
+
+    chg = marks(changes)
+    red = marks(redivided or {})
     for ind_id, idx in t.groupby("indicator", sort=False).indices.items():
         ind = REGISTRY[ind_id]
-        sub = t.iloc[idx]
-        order = np.lexsort((sub["jaar"].to_numpy(), codes_all[idx]))
+        order = np.lexsort((jaar_all[idx], codes_all[idx]))
         rows = idx[order]
-        code = pd.Series(codes_all[rows])
-        jaar = t["jaar"].to_numpy()[rows].astype(float)
-        usable = t["status"].to_numpy()[rows]
-        usable = np.isin(usable, USABLE)
-        fb = _way_fallback(ind, t["note"].iloc[rows].reset_index(drop=True))
+        code = codes_all[rows]
+        first = np.r_[True, code[1:] != code[:-1]]
+        start = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+        jaar = jaar_all[rows].astype(float)
+        usable = usable_all[rows]
+        fb = _way_fallback(ind, notes_all.iloc[rows].reset_index(drop=True))
         fx = fixed_all[rows]
 
-        prev = _prev_usable(jaar, usable, code)
-        prev_fb = _prev_usable(fb.astype(float), usable, code)
-        prev_fx = _prev_usable(fx.astype(float), usable, code)
+        prev = _prev_usable(jaar, usable, start)
+        prev_fb = _prev_usable(fb.astype(float), usable, start)
+        prev_fx = _prev_usable(fx.astype(float), usable, start)
         has_prev = ~np.isnan(prev)
         reasons: list[tuple[np.ndarray, str | np.ndarray]] = []
         gm = gm_all[rows]
         for c in GEMEENTE_CHANGES:
             hit = has_prev & (gm == c.code) & (prev < c.jaar) & (c.jaar <= jaar) & ~(fx & (prev_fx == 1))
             reasons.append((hit, REASON_HERINDELING.format(jaar=c.jaar)))
-        if len(chg):
-            cbs = np.zeros(len(rows), dtype=bool)
-            for y0, cs in chg.groupby("wijziging")["code"]:
-                cbs |= has_prev & code.isin(set(cs)).to_numpy() & (prev < y0) & (y0 <= jaar)
-            reasons.append((cbs, REASON_CBS))
-        if len(red):
-            moved = np.zeros(len(rows), dtype=bool)
-            for y0, cs in red.groupby("wijziging")["code"]:
-                moved |= has_prev & code.isin(set(cs)).to_numpy() & (prev < y0) & (y0 <= jaar)
-            reasons.append((moved, REASON_BUURT))
+        for marked, word in ((chg, REASON_CBS), (red, REASON_BUURT)):
+            if marked:
+                hit = np.zeros(len(rows), dtype=bool)
+                for y0, in_code in marked:
+                    hit |= has_prev & in_code[rows] & (prev < y0) & (y0 <= jaar)
+                reasons.append((hit, word))
         for sc in SOURCE_CHANGES:
             if sc.niveau != src_level:
                 continue
