@@ -172,18 +172,29 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
     src_level = "buurt" if niveau == "dorp" else niveau
     codes_all = t["code"].astype(str).to_numpy()
     jaar_all = t["jaar"].to_numpy()
-    usable_all = np.isin(t["status"].to_numpy(), USABLE)
+    st_all = t["status"].to_numpy()
+    usable_all = (st_all == USABLE[0]) | (st_all == USABLE[1])
     notes_all = t["note"]
     gm_all = np.array(["GM" + c[2:6] for c in codes_all], dtype=object)
     fixed_all = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
 
+    code_ids, code_names = pd.factorize(codes_all)
+    code_pos = {c: i for i, c in enumerate(code_names)}
+
     def marks(per_code: dict[str, tuple[int, ...]]) -> list[tuple[int, np.ndarray]]:
-        # Per change year, which rows belong to a code that changed that year (all indicators at once).
-        by_year: dict[int, list[str]] = {}
+        # Per change year, which rows belong to a code that changed that year (all indicators at once; a
+        # lookup table per code instead of np.isin on strings).
+        by_year: dict[int, list[int]] = {}
         for c, ys in per_code.items():
-            for y in ys:
-                by_year.setdefault(y, []).append(c)
-        return [(y0, np.isin(codes_all, cs)) for y0, cs in sorted(by_year.items())]
+            if c in code_pos:
+                for y in ys:
+                    by_year.setdefault(y, []).append(code_pos[c])
+        out = []
+        for y0, ids in sorted(by_year.items()):
+            lut = np.zeros(len(code_names), dtype=bool)
+            lut[ids] = True
+            out.append((y0, lut[code_ids]))
+        return out
 
     chg = marks(changes)
     red = marks(redivided or {})
