@@ -18,6 +18,7 @@ suppressed buurt does not blank a whole village.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -172,7 +173,11 @@ def _positions(members: pd.DataFrame, index: pd.Index) -> np.ndarray:
 
 
 class _Gathered:
-    """The member rows of a values and a status frame, column by column, as numpy arrays (cached per column)."""
+    """The member rows of a values and a status frame, column by column, as numpy arrays (cached per column).
+
+    Shared by the indicators aggregated over the same frames and members (see :func:`_gathered`): each
+    column is gathered and each status compared once per level instead of once per indicator.
+    """
 
     def __init__(self, values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame):
         self.values, self.status = values, status
@@ -181,7 +186,12 @@ class _Gathered:
             self.spos = self.pos
         else:
             self.spos = status.index.get_indexer(members["lid"])
+        # Groups in order of first appearance (membership lists them in the order of ``groups``).
+        self.labels, groups_all = pd.factorize(members["groep"].to_numpy())
+        self.groups_all = np.asarray(groups_all)
+        self.size = np.bincount(self.labels, minlength=len(self.groups_all))
         self._v: dict[str, np.ndarray] = {}
+        self._s: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
 
     def value(self, var: str) -> np.ndarray:
         """The members' values of ``var`` (NaN where the column or the row is absent)."""
@@ -201,19 +211,44 @@ class _Gathered:
         all_ok = np.ones(n, dtype=bool)
         secret = np.zeros(n, dtype=bool)
         present = np.ones(n, dtype=bool)
-        hit = self.spos >= 0
         for var in inputs:
-            if var not in self.status.columns:
+            if var not in self._s:
+                self._s[var] = self._status_of(var)
+            got = self._s[var]
+            if got is None:
                 all_ok[:] = False
                 present[:] = False
                 continue
-            a = np.full(n, "ontbreekt", dtype=object)
-            a[hit] = self.status[var].to_numpy()[self.spos[hit]]
-            na = pd.isna(a)
-            all_ok &= ~na & (a == "ok")
-            secret |= ~na & (a == "geheim")
-            present &= ~na & (a != "ontbreekt")
+            all_ok &= got[0]
+            secret |= got[1]
+            present &= got[2]
         return all_ok, secret, present
+
+    def _status_of(self, var: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Per member: ``var`` is 'ok', 'geheim', published; None when the status frame lacks the column."""
+        if var not in self.status.columns:
+            return None
+        n = len(self.pos)
+        hit = self.spos >= 0
+        a = np.full(n, "ontbreekt", dtype=object)
+        a[hit] = self.status[var].to_numpy()[self.spos[hit]]
+        na = pd.isna(a)
+        return ~na & (a == "ok"), ~na & (a == "geheim"), ~na & (a != "ontbreekt")
+
+
+#: The last frames aggregated and their gathered members; weak references, so a level's frames are not kept
+#: alive by this cache once the caller drops them.
+_LAST: list = [None, None, None, None]
+
+
+def _gathered(values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame) -> _Gathered:
+    """The :class:`_Gathered` of these frames, shared while the same three objects come back."""
+    refs = _LAST[:3]
+    if all(r is not None for r in refs) and refs[0]() is values and refs[1]() is status and refs[2]() is members:
+        return _LAST[3]
+    g = _Gathered(values, status, members)
+    _LAST[:] = [weakref.ref(values), weakref.ref(status), weakref.ref(members), g]
+    return g
 
 
 def aggregate(
@@ -242,19 +277,20 @@ def aggregate(
     are aggregated over the same groups.
     """
     order = list(groups)
-    empty = pd.DataFrame(
-        {"waarde": np.nan, "status": "ontbreekt", "note": "", "dekking": np.nan, "leden": 0,
-         "leden_totaal": [len(groups[g]) for g in order]}, index=pd.Index(order, name=None)
-    )
+    size = np.fromiter((len(m) for m in groups.values()), dtype=np.int64, count=len(order))
+
+    def empty() -> pd.DataFrame:
+        return pd.DataFrame({"waarde": np.nan, "status": "ontbreekt", "note": "", "dekking": np.nan, "leden": 0,
+                             "leden_totaal": size}, index=pd.Index(order, name=None))
+
     if ind.aggregation == "none":
-        return empty.assign(note="niet aggregeerbaar")
+        return empty().assign(note="niet aggregeerbaar")
     if members is None:
         members = membership(groups, values.index)
     if members.empty:
-        return empty
+        return empty()
 
     positions = np.arange(len(order))
-    size = np.array([len(m) for m in groups.values()], dtype=np.int64)
     result = _one_way(ind, values, status, members)
     if complete:
         _mark_incomplete(result, size)
@@ -309,9 +345,8 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame,
     """
     inputs = ind.inputs
     check_columns(ind.id, values, inputs)
-    m = _Gathered(values, status, members)
-    # Groups in order of first appearance (membership lists them in the order of ``groups``).
-    labels, groups_all = pd.factorize(members["groep"].to_numpy())
+    m = _gathered(values, status, members)
+    labels, groups_all = m.labels, m.groups_all
     ng = len(groups_all)
     all_ok, secret, present = m.status_masks(inputs)
     known = all_ok.copy()
@@ -364,7 +399,7 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame,
 
     # Status of the aggregated row: a group with no contributing member is
     # 'geheim' when a member's input was secret, otherwise 'ontbreekt'.
-    size = np.bincount(labels, minlength=ng)
+    size = m.size
     any_secret = np.bincount(labels, weights=secret, minlength=ng) > 0
     n_known = np.bincount(labels, weights=known, minlength=ng).astype(np.int64)
     # Present: published for this member (a suppressed figure is published as 'geheim'), for every input.
@@ -395,7 +430,7 @@ def _one_way(ind: Indicator, values: pd.DataFrame, status: pd.DataFrame,
     proxy = (np.bincount(labels, weights=proxy_used, minlength=ng) > 0) & np.isin(st, ["ok", "onbetrouwbaar"])
     for i in np.flatnonzero(proxy):
         note[i] = _join1(note[i], "deels gewogen naar huishoudens (woningvoorraad niet gepubliceerd)")
-    return {"groep": np.asarray(groups_all), "waarde": waarde, "status": st, "note": note, "n": n_known,
+    return {"groep": groups_all, "waarde": waarde, "status": st, "note": note, "n": n_known,
             "leden": n_present, "dekking": dekking}
 
 

@@ -118,10 +118,34 @@ def _full_columns(values: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFr
 
 
 def _rank(frame: pd.DataFrame, niveau: str) -> pd.Series:
-    """Rank among 'ok' values, 1 = highest; within the gemeente (for gemeenten among all 13), per year."""
-    ok = frame["waarde"].where(frame["status"].eq("ok"))
-    gm = pd.Series("alle", index=frame.index) if niveau == "gemeente" else frame["gemeente_code"]
-    return ok.groupby([gm, frame["jaar"]]).rank(ascending=False, method="min").astype("Int64")
+    """Rank among 'ok' values, 1 = highest; within the gemeente (for gemeenten among all 13), per year.
+
+    As ``groupby(...).rank(ascending=False, method="min")``, on sorted arrays: the rank of a value is
+    one more than the number of larger values of its group (ties share the lowest rank).
+    """
+    n = len(frame)
+    w = frame["waarde"].to_numpy(dtype=float)
+    take = (frame["status"].to_numpy() == "ok") & ~np.isnan(w)
+    if niveau == "gemeente":
+        gm_ids = np.zeros(n, dtype=np.int64)
+    else:
+        gm_ids = pd.factorize(frame["gemeente_code"].to_numpy(), use_na_sentinel=True)[0]
+        take &= gm_ids >= 0  # no gemeente: no rank (groupby drops a missing key)
+    out = np.full(n, -1, dtype=np.int64)
+    rows = np.flatnonzero(take)
+    if len(rows):
+        yr_ids = pd.factorize(frame["jaar"].to_numpy())[0]
+        key = gm_ids[rows] * (yr_ids.max() + 1) + yr_ids[rows]
+        v = w[rows]
+        order = np.lexsort((-v, key))
+        k, vs = key[order], v[order]
+        pos = np.arange(len(order))
+        new_group = np.r_[True, k[1:] != k[:-1]]
+        new_value = new_group | np.r_[True, vs[1:] != vs[:-1]]
+        group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+        value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
+        out[rows[order]] = value_start - group_start + 1
+    return pd.Series(pd.array(np.where(out > 0, out, 0), dtype="Int64"), index=frame.index).where(out > 0)
 
 
 def _way_fallback(ind: Indicator, notes: pd.Series) -> np.ndarray:
