@@ -53,72 +53,101 @@ def _rounded(t: pd.DataFrame) -> np.ndarray:
 
 
 class _Tables:
-    """Which CBS tables each 'code|year' row's variables came from, as bit masks (few tables, many rows)."""
+    """Which CBS tables each 'code|year' row's variables came from, as bit masks (few tables, many rows).
+
+    Per variable one integer array over the rows (a village row: the OR of its buurten's rows), so the
+    tables of an indicator are a bitwise OR of a few arrays.
+    """
 
     def __init__(self, bron: pd.DataFrame, regroup: Mapping[str, Sequence[str]] | None = None):
         arr = bron.to_numpy(dtype=object)
-        ri, ci = np.nonzero(~pd.isna(arr)) if arr.size else (np.array([], int), np.array([], int))
-        tables = arr[ri, ci].astype(str)
-        self.names = sorted(set(tables.tolist()))
+        present = ~pd.isna(arr)
+        self.names = sorted(set(arr[present].astype(str).tolist()))
         bit = {t: 1 << i for i, t in enumerate(self.names)}
-        long = pd.DataFrame({"key": bron.index.to_numpy()[ri], "var": bron.columns.to_numpy()[ci],
-                             "bit": pd.Series(tables).map(bit).to_numpy(dtype=np.int64)})
-        codes, yrs = _split(pd.Index(long["key"]))
-        long["jaar"] = yrs
-        if regroup is not None:
+        codes, yrs = _split(bron.index)
+        cols: dict[str, np.ndarray] = {}
+        for j, var in enumerate(bron.columns):
+            m = present[:, j]
+            if not m.any():
+                continue
+            col = np.zeros(len(bron), dtype=np.int64)
+            col[m] = [bit[str(x)] for x in arr[m, j]]
+            cols[var] = col
+        if regroup is None:
+            self.keys = bron.index
+            self.years = yrs
+        else:
             # A village's row draws on all its buurten: 'BU…|2024' → 'DP…|2024' (a buurt may be in several).
             members = pd.DataFrame([(b, v) for v, bs in regroup.items() for b in bs], columns=["lid", "groep"])
-            long = long.assign(lid=codes).merge(members, on="lid")
-            long = long.assign(key=long["groep"] + SEP + long["jaar"].astype(str))
-        self.by_var = {v: g[["key", "jaar", "bit"]] for v, g in long.groupby("var", sort=False)}
+            rows = pd.DataFrame({"lid": codes, "row": np.arange(len(codes)), "jaar": yrs}).merge(members, on="lid")
+            vkeys = rows["groep"].to_numpy(dtype=object) + SEP + rows["jaar"].astype(str).to_numpy(dtype=object)
+            ids, uniq = pd.factorize(vkeys)
+            self.keys = pd.Index(uniq)
+            self.years = np.zeros(len(uniq), dtype=np.int64)
+            self.years[ids] = rows["jaar"].to_numpy()
+            src = rows["row"].to_numpy()
+            grouped: dict[str, np.ndarray] = {}
+            for var, col in cols.items():
+                out = np.zeros(len(uniq), dtype=np.int64)
+                np.bitwise_or.at(out, ids, col[src])
+                grouped[var] = out
+            cols = grouped
+        self.by_var = cols
         self._words: dict[int, str] = {}
 
-    def masks(self, variables: Sequence[str]) -> pd.Series:
-        """key → OR of the table bits of ``variables``."""
-        parts = [self.by_var[v] for v in dict.fromkeys(variables) if v in self.by_var]
-        if not parts:
-            return pd.Series(dtype=np.int64)
-        sub = pd.concat(parts, ignore_index=True)[["key", "bit"]].drop_duplicates()
-        return sub.groupby("key", sort=False)["bit"].sum()  # unique bits per key: the sum is the OR
+    def masks(self, variables: Sequence[str]) -> np.ndarray:
+        """Per row of :attr:`keys`: the OR of the table bits of ``variables``."""
+        out = np.zeros(len(self.keys), dtype=np.int64)
+        for v in dict.fromkeys(variables):
+            if v in self.by_var:
+                out |= self.by_var[v]
+        return out
 
-    def year_masks(self, variables: Sequence[str]) -> pd.Series:
-        """year → OR of the table bits of ``variables`` over all rows of that year."""
-        parts = [self.by_var[v] for v in dict.fromkeys(variables) if v in self.by_var]
-        if not parts:
-            return pd.Series(dtype=np.int64)
-        sub = pd.concat(parts, ignore_index=True)[["jaar", "bit"]].drop_duplicates()
-        return sub.groupby("jaar")["bit"].sum()
+    def year_masks(self, variables: Sequence[str]) -> dict[int, int]:
+        """year → OR of the table bits of ``variables`` over all rows of that year (years with a bit only)."""
+        m = self.masks(variables)
+        hit = m != 0
+        if not hit.any():
+            return {}
+        ys, inv = np.unique(self.years[hit], return_inverse=True)
+        out = np.zeros(len(ys), dtype=np.int64)
+        np.bitwise_or.at(out, inv, m[hit])
+        return dict(zip(ys.tolist(), out.tolist(), strict=True))
 
-    def words(self, masks: pd.Series) -> pd.Series:
-        """Bit masks → 'tableA, tableB' (sorted, as the per-request code joined them)."""
-        out = []
-        for m in masks.to_numpy():
-            m = int(m)
-            w = self._words.get(m)
-            if w is None:
-                w = self._words[m] = ", ".join(n for i, n in enumerate(self.names) if m >> i & 1)
-            out.append(w)
-        return pd.Series(out, index=masks.index, dtype=object)
+    def word(self, mask: int) -> str:
+        """A bit mask → 'tableA, tableB' (sorted, as the per-request code joined them)."""
+        w = self._words.get(mask)
+        if w is None:
+            w = self._words[mask] = ", ".join(n for i, n in enumerate(self.names) if mask >> i & 1)
+        return w
+
+    def words(self, masks: np.ndarray) -> np.ndarray:
+        """Bit masks → words, as an object array."""
+        u, inv = np.unique(masks, return_inverse=True)
+        return np.array([self.word(int(x)) for x in u], dtype=object)[inv.reshape(-1)]
 
 
 def _source_columns(t: pd.DataFrame, tables: _Tables) -> tuple[pd.Series, dict[tuple[str, int], str]]:
     """Per row the tables of the way actually used (fallback or not); per (indicator, year) all tables."""
-    bron = pd.Series("", index=t.index, dtype=object)
+    bron = np.full(len(t), "", dtype=object)
     per_year: dict[tuple[str, int], str] = {}
-    keys = t["code"].astype(str) + SEP + t["jaar"].astype(str)
-    for ind_id, rows in t.groupby("indicator", sort=False).groups.items():
+    keys = t["code"].astype(str).to_numpy(dtype=object) + SEP + t["jaar"].astype(str).to_numpy(dtype=object)
+    pos = tables.keys.get_indexer(keys)
+    notes = t["note"]
+    for ind_id, rows in t.groupby("indicator", sort=False).indices.items():
         ind = REGISTRY[ind_id]
-        main = tables.masks(ind.inputs)
-        mask = keys.loc[rows].map(main).fillna(0).astype(np.int64)
+        p = pos[rows]
+        inside = p >= 0
+        mask = np.where(inside, tables.masks(ind.inputs)[np.maximum(p, 0)], 0)
         if ind.fallback is not None:
-            fb = tables.masks(ind.fallback.variables)
-            use_fb = t.loc[rows, "note"].fillna("").str.contains(ind.fallback.note, regex=False)
-            mask = mask.where(~use_fb, keys.loc[rows].map(fb).fillna(0).astype(np.int64))
-        bron.loc[rows] = tables.words(mask).to_numpy()
+            fb = np.where(inside, tables.masks(ind.fallback.variables)[np.maximum(p, 0)], 0)
+            use_fb = notes.iloc[rows].fillna("").str.contains(ind.fallback.note, regex=False).to_numpy(dtype=bool)
+            mask = np.where(use_fb, fb, mask)
+        bron[rows] = tables.words(mask)
         every = tables.year_masks([*ind.inputs, *(ind.fallback.variables if ind.fallback else ())])
-        for y, w in tables.words(every).items():
-            per_year[(ind_id, int(y))] = w
-    return bron, per_year
+        for y, m in every.items():
+            per_year[(ind_id, int(y))] = tables.word(m)
+    return pd.Series(bron, index=t.index, dtype=object), per_year
 
 
 def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
