@@ -38,8 +38,10 @@ from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import get_settings
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 else:
+    np = lazy_module("numpy")
     pd = lazy_module("pandas")
 
 metadata = sa.MetaData()
@@ -608,8 +610,12 @@ class Store:
 
     # -- the indicator cube ---------------------------------------------
     @staticmethod
-    def write_cube(conn: sa.Connection, frames: Mapping[str, pd.DataFrame], stamp: str | None = None) -> int:
+    def write_cube(conn: sa.Connection, frames: Mapping[str, pd.DataFrame | Sequence[pd.DataFrame]],
+                   stamp: str | None = None) -> int:
         """Replace the whole cube with ``frames`` (table name → rows) inside ``conn``'s transaction; rows written.
+
+        A table's rows may come as a list of frames (parts, written in order; a column a part lacks is
+        empty there), so a national cube need not be concatenated in memory first.
 
         The tables are dropped and created anew, and their indexes built after
         the rows are in (half a million rows: much faster than deleting and
@@ -621,8 +627,9 @@ class Store:
             table.drop(conn, checkfirst=True)
             conn.execute(sa.schema.CreateTable(table))
             frame = frames.get(table.name)
-            if frame is not None and not frame.empty:
-                n += _bulk_insert(conn, table, frame)
+            for part in [frame] if isinstance(frame, pd.DataFrame) else (frame or []):
+                if part is not None and not part.empty:
+                    n += _bulk_insert(conn, table, part)
             for index in table.indexes:
                 index.create(conn)
         extra = frames.get(CUBE_META)
@@ -903,20 +910,27 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 
 def _bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, chunk: int = 50000) -> int:
-    """Insert ``frame``'s rows as plain tuples through the driver (no per-value processing by SQLAlchemy)."""
+    """Insert ``frame``'s rows as plain tuples through the driver (no per-value processing by SQLAlchemy).
+
+    Converted to Python values one chunk at a time: boxed floats and row tuples of a whole national
+    cube (millions of rows) would take many times the frame's own memory.
+    """
     cols = [col.name for col in table.c]
-    data = []
-    for name in cols:
-        col = frame[name]
-        values = col.to_numpy(dtype=object, copy=True)  # Python scalars (float, int, bool, str) for the driver
-        values[col.isna().to_numpy()] = None
-        data.append(values)
-    rows = list(zip(*data, strict=True))
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
-    for i in range(0, len(rows), chunk):
-        conn.exec_driver_sql(sql, rows[i : i + chunk])
-    return len(rows)
+    for i in range(0, len(frame), chunk):
+        part = frame.iloc[i : i + chunk]
+        data = []
+        for name in cols:
+            if name not in part.columns:  # a part of a table without this column: empty there
+                data.append(np.full(len(part), None, dtype=object))
+                continue
+            col = part[name]
+            values = col.to_numpy(dtype=object, copy=True)  # Python scalars (float, int, bool, str) for the driver
+            values[col.isna().to_numpy()] = None
+            data.append(values)
+        conn.exec_driver_sql(sql, list(zip(*data, strict=True)))
+    return len(frame)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -301,8 +301,13 @@ def _areas(comp: Computation) -> pd.DataFrame:
     return a
 
 
-def build(store: Store, villages_config: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every cube table as a frame (table name → rows), computed from ``store``'s current data."""
+def build(store: Store, villages_config: str | Path | None = None) -> dict[str, pd.DataFrame | list[pd.DataFrame]]:
+    """Every cube table as a frame (table name → rows), computed from ``store``'s current data.
+
+    ``indicator_values`` is a list of frames (one per level and part, ``volgorde`` numbered across them):
+    at national scale one concatenated frame would double the peak memory of a load for nothing, since
+    :meth:`~dorpenmonitor.store.Store.write_cube` writes the parts one after the other.
+    """
     comp = Computation(store, villages_config)
     bench = _bench_for_levels(comp)
     values, comparables, years = [], [], []
@@ -314,10 +319,19 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
         comparables.append(c)
         years.append(y)
     values.append(_benchmark_rows(comp, years[0]))
-    values += [_converted_rows(comp, niveau) for niveau in CONVERTIBLE]
-    cube = pd.concat([v for v in values if len(v)], ignore_index=True)
+    for niveau in CONVERTIBLE:
+        values.append(_converted_rows(comp, niveau))
+        # The level's long tables are not read again: free them before the next one is built.
+        for key in [k for k in comp._memo if k[1][:1] == (niveau,) and k[0] in ("_table_all", "_view")]:
+            del comp._memo[key]
+    parts, start = [], 0
+    for v in values:
+        if len(v):
+            parts.append(v.assign(volgorde=np.arange(start, start + len(v))))
+            start += len(v)
+    values.clear()
     return {
-        "indicator_values": cube.assign(volgorde=np.arange(len(cube))),
+        "indicator_values": parts,
         "indicator_comparables": pd.concat([c for c in comparables if len(c)], ignore_index=True)
         if any(len(c) for c in comparables) else pd.DataFrame(),
         "indicator_years": pd.concat([y for y in years if len(y)], ignore_index=True),
