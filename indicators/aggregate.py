@@ -17,8 +17,8 @@ suppressed buurt does not blank a whole village.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
