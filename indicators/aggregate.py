@@ -241,6 +241,20 @@ class _Gathered:
 _LAST: list = [None, None, None, None]
 
 
+#: The last ``groups`` mapping aggregated over, with its keys and sizes (a level's indicators share one).
+_LAST_GROUPS: list = [None, None, None]
+
+
+def _sizes(groups: Mapping[str, Sequence[str]]) -> tuple[list[str], np.ndarray]:
+    """The group codes in order and their number of members, shared while the same mapping comes back."""
+    if _LAST_GROUPS[0] is groups and len(_LAST_GROUPS[1]) == len(groups):
+        return _LAST_GROUPS[1], _LAST_GROUPS[2]
+    order = list(groups)
+    size = np.fromiter((len(m) for m in groups.values()), dtype=np.int64, count=len(order))
+    _LAST_GROUPS[:] = [groups, order, size]
+    return order, size
+
+
 def _gathered(values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame) -> _Gathered:
     """The :class:`_Gathered` of these frames, shared while the same three objects come back."""
     refs = _LAST[:3]
@@ -276,8 +290,7 @@ def aggregate(
     :func:`membership` of ``groups`` in ``values.index``, when many indicators
     are aggregated over the same groups.
     """
-    order = list(groups)
-    size = np.fromiter((len(m) for m in groups.values()), dtype=np.int64, count=len(order))
+    order, size = _sizes(groups)
 
     def empty() -> pd.DataFrame:
         return pd.DataFrame({"waarde": np.nan, "status": "ontbreekt", "note": "", "dekking": np.nan, "leden": 0,

@@ -230,9 +230,9 @@ def _comparables(comp: Computation, niveau: str, t: pd.DataFrame) -> pd.DataFram
             groups[f"{k}{SEP}{y}"] = [f"{m}{SEP}{y}" for m in members]
     parts = []
     members = membership(groups, values.index)
+    ks, ys = _split(pd.Index(list(groups)))  # every aggregate is indexed by the groups, in this order
     for ind in REGISTRY.values():
         res = aggregate(ind, values, status, groups, members)
-        ks, ys = _split(res.index)
         w = [round(float(x), ind.decimals) if not np.isnan(x) else np.nan for x in res["waarde"].astype(float)]
         parts.append(pd.DataFrame({"indicator": ind.id, "jaar": ys, "stedelijkheid": ks.astype(int),
                                    "waarde": w, "status": res["status"].to_numpy(),
@@ -240,10 +240,7 @@ def _comparables(comp: Computation, niveau: str, t: pd.DataFrame) -> pd.DataFram
     out = pd.concat(parts, ignore_index=True)
     kl = t["code"].map(klasse)
     okrows = t[t["status"].eq("ok") & kl.notna()].assign(stedelijkheid=kl.dropna().astype(int))
-    grouped = okrows.groupby(["indicator", "jaar", "stedelijkheid"])["waarde"]
-    # Series.median per group, not groupby's own median: the two differ in the last bit, which decides how
-    # 23.15 rounds (the per-request code took Series.median).
-    stats = pd.DataFrame({"size": grouped.size(), "median": grouped.agg(lambda s: s.median())})
+    stats = _group_medians(okrows, ["indicator", "jaar", "stedelijkheid"], "waarde")
     stats = stats.reindex(pd.MultiIndex.from_frame(out[["indicator", "jaar", "stedelijkheid"]]))
     dec = out["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()})
     med = stats["median"].to_numpy(dtype=float)
@@ -251,6 +248,33 @@ def _comparables(comp: Computation, niveau: str, t: pd.DataFrame) -> pd.DataFram
     out["mediaan"] = [round(float(m), int(d)) if not np.isnan(m) else np.nan for m, d in zip(med, dec, strict=True)]
     out["aantal"] = stats["size"].fillna(0).astype(int).to_numpy()
     return out
+
+
+def _group_medians(frame: pd.DataFrame, by: list[str], col: str) -> pd.DataFrame:
+    """Per group of ``by``: ``size`` (rows) and ``median`` of ``col`` (NaN skipped), indexed by the groups.
+
+    The median as ``Series.median`` computes it (numpy: the middle value, or the two middle values added
+    and halved), not groupby's own median, which differs in the last bit; that bit decides how 23.15
+    rounds. One sort for all groups instead of a Python call per group.
+    """
+    if frame.empty:
+        return pd.DataFrame({"size": pd.Series(dtype=np.int64), "median": pd.Series(dtype=float)})
+    codes, uniques = pd.MultiIndex.from_frame(frame[by]).factorize()
+    ng = len(uniques)
+    size = np.bincount(codes, minlength=ng)
+    v = frame[col].to_numpy(dtype=float)
+    keep = ~np.isnan(v)
+    g, v = codes[keep], v[keep]
+    order = np.lexsort((v, g))
+    g, v = g[order], v[order]
+    n = np.bincount(g, minlength=ng)
+    start = np.r_[0, np.cumsum(n)[:-1]]
+    med = np.full(ng, np.nan)
+    has = n > 0
+    lo = start + (n - 1) // 2
+    hi = start + n // 2
+    med[has] = np.where((n[has] % 2) == 1, v[lo[has]], (v[lo[has]] + v[hi[has]]) / 2.0)
+    return pd.DataFrame({"size": size, "median": med}, index=uniques)
 
 
 def _benchmark_rows(comp: Computation, gemeente_years: pd.DataFrame) -> pd.DataFrame:

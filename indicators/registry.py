@@ -215,9 +215,14 @@ def check_columns(ind_id: str, frame: pd.DataFrame, variables: Iterable[str]) ->
         )
 
 
-def _clean(values: pd.Series, index: pd.Index) -> pd.Series:
-    v = pd.Series(values, index=index).astype("float64")
-    return v.replace([np.inf, -np.inf], np.nan)
+def _clean(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """An indicator function's result on ``index`` as float64, NaN (not inf) where it divided by zero."""
+    if isinstance(values, pd.Series) and (values.index is index or values.index.equals(index)):
+        out = values.astype("float64").to_numpy(copy=True)
+    else:
+        out = pd.Series(values, index=index).astype("float64").to_numpy(copy=True)
+    out[np.isinf(out)] = np.nan
+    return out
 
 
 def evaluate(
@@ -240,7 +245,7 @@ def evaluate(
     # A value CBS did publish but the store marked otherwise is not trusted, and vice versa.
     st[(st == "ok") & _any_missing(values, ind.inputs)] = "ontbreekt"
     ok = st == "ok"
-    val = np.where(ok, _clean(ind.compute(values), values.index).to_numpy(), np.nan)
+    val = np.where(ok, _clean(ind.compute(values), values.index), np.nan)
     note = np.full(len(values), "", dtype=object)
 
     if ind.fallback is not None:
@@ -251,7 +256,7 @@ def evaluate(
             fst[_any_missing(values, fb.variables)] = "ontbreekt"
             use = need & (fst == "ok")
             if use.any():
-                fval = _clean(fb.compute(values), values.index).to_numpy()
+                fval = _clean(fb.compute(values), values.index)
                 val = np.where(use, fval, val)
                 st[use] = "ok"
                 note[use] = fb.note
