@@ -334,20 +334,21 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
     """
     comp = Computation(store, villages_config)
     bench = _bench_for_levels(comp)
-    values, comparables, years = [], [], []
+    values, comparables, years, converted = [], [], [], []
     gem = None
     for niveau in ("gemeente", "wijk", "buurt", "dorp"):
         t, c, y = _level(comp, niveau, gem, bench)
         gem = t if niveau == "gemeente" else gem
-        values.append(t)
+        values.append(t if niveau == "gemeente" else _compact(t))
         comparables.append(c)
         years.append(y)
+        if niveau in CONVERTIBLE:
+            # The converted rows read the level's long table once more; after that it is not read again.
+            converted.append(_compact(_converted_rows(comp, niveau)))
+            for key in [k for k in comp._memo if k[1][:1] == (niveau,) and k[0] in ("_table_all", "_view")]:
+                del comp._memo[key]
     values.append(_benchmark_rows(comp, years[0]))
-    for niveau in CONVERTIBLE:
-        values.append(_converted_rows(comp, niveau))
-        # The level's long tables are not read again: free them before the next one is built.
-        for key in [k for k in comp._memo if k[1][:1] == (niveau,) and k[0] in ("_table_all", "_view")]:
-            del comp._memo[key]
+    values += converted
     parts, start = [], 0
     for v in values:
         if len(v):
@@ -363,6 +364,21 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
         CUBE_META: pd.DataFrame({"key": [CONVERSION_KEY],
                                  "value": [json.dumps(comp.conversion_summary(), ensure_ascii=False)]}),
     }
+
+
+#: Text columns of the cube with few distinct values per level (areas, indicators, words).
+_COMPACT = ("code", "naam", "gemeente_code", "indicator", "status", "note", "niveau", "bron", "breuk_reden",
+            "omrekening")
+
+
+def _compact(t: pd.DataFrame) -> pd.DataFrame:
+    """``t`` with its text columns as categories: the same values, written the same, in a fraction of the memory.
+
+    At national scale a level has millions of rows that repeat a few thousand codes and a few dozen words;
+    as object columns each row holds a pointer per column, as categories a small integer.
+    """
+    cols = {c: t[c].astype("category") for c in _COMPACT if c in t.columns}
+    return t.assign(**cols) if cols else t
 
 
 def _converted_rows(comp: Computation, niveau: str) -> pd.DataFrame:
