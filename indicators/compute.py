@@ -295,6 +295,45 @@ def _fixed_rows(t: pd.DataFrame, bron: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _wide(obs: pd.DataFrame, source_tables: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Long observations → wide (values, status, source table) frames with rows 'code|year', columns sorted.
+
+    What ``obs.pivot`` on a 'code|year' key column gives, without building that key for every observation
+    (at national scale tens of millions of strings, the largest allocation of a load): rows and columns
+    are numbered once and the three frames filled by position.
+    """
+    codes, code_names = pd.factorize(obs["region_code"].to_numpy())
+    periods = obs["period"].to_numpy(dtype=np.int64)
+    pair = codes.astype(np.int64) * (int(periods.max()) + 1) + periods
+    row_of_pair, pairs = pd.factorize(pair)
+    keys = np.array([f"{code_names[p // (int(periods.max()) + 1)]}{SEP}{p % (int(periods.max()) + 1)}"
+                     for p in pairs], dtype=object)
+    order = np.argsort(keys, kind="stable")  # pivot sorts its index and columns
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rows = rank[row_of_pair]
+    var_ids, var_names = pd.factorize(obs["variable"].to_numpy(), sort=True)
+    if len(np.unique(rows * len(var_names) + var_ids)) != len(obs):
+        raise ValueError("Index contains duplicate entries, cannot reshape")
+    index = pd.Index(keys[order], dtype="str")
+    columns = pd.Index(var_names, dtype="str")
+    shape = (len(index), len(columns))
+    ok = obs["status"].eq("ok").to_numpy()
+    val = np.full(shape, np.nan)
+    val[rows, var_ids] = np.where(ok, obs["value"].to_numpy(dtype=float), np.nan)
+    st = np.full(shape, np.nan, dtype=object)
+    st[rows, var_ids] = obs["status"].to_numpy(dtype=object)
+    src = obs["source_id"]
+    bron = src.map(source_tables).fillna(src).to_numpy(dtype=object)
+    br = np.full(shape, np.nan, dtype=object)
+    br[rows, var_ids] = bron
+    values = pd.DataFrame(val, index=index, columns=columns)
+    status = status_frame(pd.DataFrame(st, index=index, columns=columns))
+    bron_frame = pd.DataFrame({c: pd.Series(br[:, j], index=index, dtype="str") for j, c in enumerate(columns)},
+                              index=index, columns=columns)
+    return values, status, bron_frame
+
+
 _TABLE_COLUMNS = ["code", "naam", "gemeente_code", "indicator", "waarde", "status", "note", "dekking",
                   "rank_in_gemeente"]
 
@@ -329,16 +368,7 @@ class Computation:
         if obs.empty:
             e = pd.DataFrame(index=pd.Index([], dtype=str))
             return e, e, e
-        obs = obs.assign(value=obs["value"].where(obs["status"].eq("ok")),
-                         bron=obs["source_id"].map(self._source_tables()).fillna(obs["source_id"]),
-                         key=obs["region_code"] + SEP + obs["period"].astype(str))
-        values = obs.pivot(index="key", columns="variable", values="value").astype("float64")
-        status = status_frame(obs.pivot(index="key", columns="variable", values="status"))
-        bron = obs.pivot(index="key", columns="variable", values="bron")
-        for f in (values, status, bron):
-            f.index.name = None
-            f.columns.name = None
-        return values, status, bron
+        return _wide(obs, self._source_tables())
 
     @memoized
     def _level_keys(self, niveau: str) -> tuple[np.ndarray, np.ndarray]:

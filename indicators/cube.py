@@ -127,12 +127,25 @@ class _Tables:
         return np.array([self.word(int(x)) for x in u], dtype=object)[inv.reshape(-1)]
 
 
+def _key_positions(t: pd.DataFrame, keys: pd.Index) -> np.ndarray:
+    """Per row of ``t``: the position of its 'code|jaar' in ``keys`` (-1: absent).
+
+    The key string is built once per distinct (code, jaar), not per row: a national level has
+    millions of rows (one per indicator) over a few hundred thousand area-years.
+    """
+    codes, code_names = pd.factorize(t["code"].to_numpy())
+    jaar = t["jaar"].to_numpy(dtype=np.int64)
+    span = int(jaar.max()) + 1 if len(jaar) else 1
+    pair_of_row, pairs = pd.factorize(codes.astype(np.int64) * span + jaar)
+    words = np.array([f"{code_names[p // span]}{SEP}{p % span}" for p in pairs], dtype=object)
+    return keys.get_indexer(words)[pair_of_row]
+
+
 def _source_columns(t: pd.DataFrame, tables: _Tables) -> tuple[pd.Series, dict[tuple[str, int], str]]:
     """Per row the tables of the way actually used (fallback or not); per (indicator, year) all tables."""
     bron = np.full(len(t), "", dtype=object)
     per_year: dict[tuple[str, int], str] = {}
-    keys = t["code"].astype(str).to_numpy(dtype=object) + SEP + t["jaar"].astype(str).to_numpy(dtype=object)
-    pos = tables.keys.get_indexer(keys)
+    pos = _key_positions(t, tables.keys)
     notes = t["note"]
     for ind_id, rows in t.groupby("indicator", sort=False).indices.items():
         ind = REGISTRY[ind_id]
@@ -153,7 +166,9 @@ def _source_columns(t: pd.DataFrame, tables: _Tables) -> tuple[pd.Series, dict[t
 def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
            bench: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Cube rows, comparable-areas rows and year rows of one level."""
-    t = comp._table_all(niveau).copy()
+    # A shallow copy: pandas copies on write, so the memoized table stays as it was without a second copy of
+    # a national level's millions of rows.
+    t = comp._table_all(niveau).copy(deep=False)
     if t.empty:
         return t, pd.DataFrame(), pd.DataFrame()
     t["waarde"] = _rounded(t)
