@@ -101,9 +101,18 @@ def _num(x) -> float | None:
 
 def _split(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     """'code|year' keys → (codes, years)."""
-    parts = [k.rpartition(SEP) for k in index]
+    parts = [k.rpartition(SEP) for k in index.to_numpy(dtype=object)]  # plain objects: no boxing per key
     return (np.array([p[0] for p in parts], dtype=object),
             np.array([int(p[2]) for p in parts], dtype=np.int64))
+
+
+def map_codes(codes: pd.Series, mapping: dict) -> pd.Series:
+    """``codes.map(mapping)``, looked up once per distinct code (a level repeats each code per indicator)."""
+    ids, uniq = pd.factorize(codes.to_numpy(), use_na_sentinel=True)
+    looked = pd.Series(uniq, dtype=object).map(mapping).to_numpy()
+    if (ids < 0).any():
+        looked = np.append(looked.astype(float) if looked.dtype.kind in "iu" else looked, np.nan)
+    return pd.Series(looked[ids], index=codes.index)
 
 
 def _full_columns(values: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -741,7 +750,7 @@ class Computation:
             t = t.sort_values(["indicator", "code", "jaar"], kind="stable").reset_index(drop=True)
             # On one division throughout: only CBS's own change marks and changes of source or measure.
             t["breuk"], t["breuk_reden"] = series_breaks(t, niveau, self._changes(niveau))
-        dec = t["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
+        dec = map_codes(t["indicator"], {i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
         w = pd.to_numeric(t["waarde"], errors="coerce").to_numpy(dtype=float)
         out = w.copy()
         for d in np.unique(dec):

@@ -30,7 +30,7 @@ from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
 from dorpenmonitor.store import CONVERSION_KEY, CONVERTED_SUFFIX, CUBE_META, Store, now
 from indicators import villages as vl
 from indicators.aggregate import aggregate, membership
-from indicators.compute import CONVERTIBLE, SEP, Computation, _full_columns, _split
+from indicators.compute import CONVERTIBLE, SEP, Computation, _full_columns, _split, map_codes
 from indicators.registry import REGISTRY
 from indicators.results import MISSING, NIVEAUS
 from indicators.series import GEPUBLICEERD, IDENTIEK
@@ -43,7 +43,7 @@ USABLE = ("ok", "onbetrouwbaar")
 
 def _rounded(t: pd.DataFrame) -> np.ndarray:
     """``waarde`` rounded to each row's indicator's decimals (as the old per-request frames did)."""
-    dec = t["indicator"].map({i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
+    dec = map_codes(t["indicator"], {i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
     w = pd.to_numeric(t["waarde"], errors="coerce").to_numpy(dtype=float)
     out = w.copy()
     for d in np.unique(dec):
@@ -199,7 +199,7 @@ def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
     t["omrekening"] = GEPUBLICEERD
 
     comps = _comparables(comp, niveau, t)
-    t["stedelijkheid"] = t["code"].map(comp._klasse(niveau)).astype("Int64")
+    t["stedelijkheid"] = map_codes(t["code"], comp._klasse(niveau)).astype("Int64")
     if len(comps):
         cmap = comps.set_index(["indicator", "jaar", "stedelijkheid"])
         idx = pd.MultiIndex.from_arrays([t["indicator"], t["jaar"], t["stedelijkheid"]])
@@ -253,7 +253,7 @@ def _comparables(comp: Computation, niveau: str, t: pd.DataFrame) -> pd.DataFram
                                    "waarde": w, "status": res["status"].to_numpy(),
                                    "note": res["note"].fillna("").to_numpy()}))
     out = pd.concat(parts, ignore_index=True)
-    kl = t["code"].map(klasse)
+    kl = map_codes(t["code"], klasse)
     okrows = t[t["status"].eq("ok") & kl.notna()].assign(stedelijkheid=kl.dropna().astype(int))
     stats = _group_medians(okrows, ["indicator", "jaar", "stedelijkheid"], "waarde")
     stats = stats.reindex(pd.MultiIndex.from_frame(out[["indicator", "jaar", "stedelijkheid"]]))
