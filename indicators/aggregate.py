@@ -236,32 +236,36 @@ class _Gathered:
         return ~na & (a == "ok"), ~na & (a == "geheim"), ~na & (a != "ontbreekt")
 
 
-#: The last frames aggregated and their gathered members; weak references, so a level's frames are not kept
-#: alive by this cache once the caller drops them.
-_LAST: list = [None, None, None, None]
-
-
 #: The last ``groups`` mapping aggregated over, with its keys and sizes (a level's indicators share one).
-_LAST_GROUPS: list = [None, None, None]
+#: One tuple, replaced whole: a thread never sees one call's groups with another call's sizes.
+_last_groups: tuple = (None, [], np.zeros(0, dtype=np.int64))
 
 
 def _sizes(groups: Mapping[str, Sequence[str]]) -> tuple[list[str], np.ndarray]:
     """The group codes in order and their number of members, shared while the same mapping comes back."""
-    if _LAST_GROUPS[0] is groups and len(_LAST_GROUPS[1]) == len(groups):
-        return _LAST_GROUPS[1], _LAST_GROUPS[2]
+    global _last_groups
+    last = _last_groups
+    if last[0] is groups and len(last[1]) == len(groups):
+        return last[1], last[2]
     order = list(groups)
     size = np.fromiter((len(m) for m in groups.values()), dtype=np.int64, count=len(order))
-    _LAST_GROUPS[:] = [groups, order, size]
+    _last_groups = (groups, order, size)
     return order, size
+
+
+#: The last frames aggregated and their gathered members: weak references, so a level's frames are not kept
+#: alive by this cache once the caller drops them. One tuple, replaced whole (thread-safe reads).
+_last_gathered: tuple | None = None
 
 
 def _gathered(values: pd.DataFrame, status: pd.DataFrame, members: pd.DataFrame) -> _Gathered:
     """The :class:`_Gathered` of these frames, shared while the same three objects come back."""
-    refs = _LAST[:3]
-    if all(r is not None for r in refs) and refs[0]() is values and refs[1]() is status and refs[2]() is members:
-        return _LAST[3]
+    global _last_gathered
+    last = _last_gathered
+    if last is not None and last[0]() is values and last[1]() is status and last[2]() is members:
+        return last[3]
     g = _Gathered(values, status, members)
-    _LAST[:] = [weakref.ref(values), weakref.ref(status), weakref.ref(members), g]
+    _last_gathered = (weakref.ref(values), weakref.ref(status), weakref.ref(members), g)
     return g
 
 
