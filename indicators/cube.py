@@ -30,7 +30,7 @@ from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
 from dorpenmonitor.store import CONVERSION_KEY, CONVERTED_SUFFIX, CUBE_META, Store, now
 from indicators import villages as vl
 from indicators.aggregate import aggregate, membership
-from indicators.compute import CONVERTIBLE, SEP, Computation, _full_columns, _split, map_codes
+from indicators.compute import CONVERTIBLE, SEP, Computation, _full_columns, _split, map_codes, series_breaks
 from indicators.registry import REGISTRY
 from indicators.results import MISSING, NIVEAUS
 from indicators.series import GEPUBLICEERD, IDENTIEK
@@ -405,7 +405,27 @@ def _converted_rows(comp: Computation, niveau: str) -> pd.DataFrame:
     conv = comp.converted_years()
     if not conv:
         return pd.DataFrame()
-    v = comp._view(niveau, True)
+    # What Computation._view(niveau, True) gives for these rows, without its copy of the whole level: the
+    # series breaks need the published years around the converted ones, but only five narrow columns of them.
+    t = comp._table_all(niveau)
+    c = comp._table_converted(niveau)
+    cols = ["indicator", "code", "jaar", "status", "note"]
+    pub = t.loc[~t["jaar"].isin(conv).to_numpy(), cols]
+    narrow = pd.concat([pub, c[cols]], ignore_index=True)
+    src = np.r_[np.full(len(pub), -1), np.arange(len(c))]
+    order = narrow.sort_values(["indicator", "code", "jaar"], kind="stable").index.to_numpy()
+    narrow = narrow.iloc[order].reset_index(drop=True)
+    src = src[order]
+    brk, why = series_breaks(narrow, niveau, comp._changes(niveau))
+    mine = src >= 0
+    v = c.iloc[src[mine]].reset_index(drop=True)
+    v["breuk"], v["breuk_reden"] = brk[mine], why[mine]
+    dec = map_codes(v["indicator"], {i: ind.decimals for i, ind in REGISTRY.items()}).to_numpy()
+    w = pd.to_numeric(v["waarde"], errors="coerce").to_numpy(dtype=float)
+    rounded = w.copy()
+    for d in np.unique(dec):
+        rounded[dec == d] = np.round(w[dec == d], int(d))
+    v["waarde"] = rounded
     v = v[v["jaar"].isin(conv).to_numpy() & v["omrekening"].ne("gepubliceerd").to_numpy()].copy()
     v["niveau"] = niveau + CONVERTED_SUFFIX
     for col in ("rank_in_gemeente", "count_in_gemeente", "gemeente_waarde", "drenthe_waarde", "monitor_waarde",
