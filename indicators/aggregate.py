@@ -238,7 +238,7 @@ class _Gathered:
 
 #: The last ``groups`` mapping aggregated over, with its keys and sizes (a level's indicators share one).
 #: One tuple, replaced whole: a thread never sees one call's groups with another call's sizes.
-_last_groups: tuple = (None, [], np.zeros(0, dtype=np.int64))
+_last_groups: tuple = (None, [], None)  # no numpy call at import: numpy is loaded lazily
 
 
 def _sizes(groups: Mapping[str, Sequence[str]]) -> tuple[list[str], np.ndarray]:
