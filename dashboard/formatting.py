@@ -63,6 +63,9 @@ def fmt_number(value: float | None, decimals: int = 0) -> str:
     """Dutch number format: 1.234,5 (thousands dot, decimal comma); '–' for missing."""
     if is_missing(value):
         return MISSING
+    if decimals < 0:
+        # Negative decimals round to tens, hundreds, thousands (WOZ: CBS publishes whole thousands).
+        value = round(float(value), int(decimals))
     text = f"{value:,.{max(int(decimals), 0)}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 

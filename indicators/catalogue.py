@@ -34,7 +34,8 @@ def _entry(ind: Indicator) -> list[str]:
         f"| Noemer | {', '.join(f'`{v}`' for v in ind.denominator) or '–'} |",
         f"| Bronnen (CBS-tabellen) | {', '.join(ind.sources)} |",
         f"| Richting | {ind.direction} |",
-        f"| Decimalen | {ind.decimals} |",
+        f"| Decimalen | {ind.decimals} |" if ind.decimals >= 0
+        else f"| Afgerond op | {10 ** -ind.decimals:,} (zo nauwkeurig als CBS publiceert) |".replace(",", "."),
         f"| Minimale noemer | {ind.min_denominator:g} (daaronder status 'onbetrouwbaar') |"
         if ind.min_denominator else "| Minimale noemer | – |",
         f"| Samenvoegen tot dorpen/Drenthe | {ind.aggregation_label} |",

@@ -336,7 +336,8 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator=(),
         sources=(KWB, KWB22),
         direction=NEUTRAAL,
-        decimals=0,
+        # CBS publishes whole thousands: an average of such figures is no more precise than a thousand euro.
+        decimals=-3,
         caveat="CBS laat de waarde weg bij minder dan 20 woningen. Bij samenvoegen gewogen naar woningvoorraad.",
         compute=_col("woz_waarde", 1000.0),
     ),
@@ -776,7 +777,8 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator=(),
         sources=(KWB,),
         direction=BETER,
-        decimals=0,
+        # CBS publishes × 1.000 euro with one decimal: to the hundred euro, no finer.
+        decimals=-2,
         caveat="CBS geeft inkomens pas later vrij en houdt ze geheim in kleine buurten; bij samenvoegen gewogen naar "
             "inwoners.",
         compute=_col("inkomen_per_inwoner", 1000.0),

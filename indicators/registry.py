@@ -139,8 +139,10 @@ class Indicator:
             out.append(f"{self.id}: geen teller")
         if not self.sources:
             out.append(f"{self.id}: geen brontabellen")
-        if self.decimals < 0 or self.min_denominator < 0:
-            out.append(f"{self.id}: decimalen en minimale noemer moeten >= 0 zijn")
+        if not -6 <= self.decimals <= 6:
+            out.append(f"{self.id}: decimalen moeten tussen -6 en 6 liggen")
+        if self.min_denominator < 0:
+            out.append(f"{self.id}: minimale noemer moet >= 0 zijn")
         return out
 
 
