@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from pages.kaart import figures
 
@@ -133,24 +134,85 @@ def no_update_value():
     return no_update
 
 
+def _rows(out, areas=None):
+    """The table rows the browser draws from one callback's outputs (views.ranking_rows mirrors RANKING_JS)."""
+    from pages.kaart import views
+
+    w = out["waarden"] if isinstance(out["waarden"], dict) else None
+    return views.ranking_rows(out["tabel"], areas if areas is not None else out["gebieden"], w)
+
+
 def test_ranked_table_answers_which_emmen_buurten_have_the_most_65_plussers(app):
     from dashboard import data
 
     out = _update("kaart-gemeente", gemeente="GM0114", indicator="aandeel_65plus")
-    spec = out["tabel"]
+    spec, rows = out["tabel"], _rows(out)
     vals = data.values("aandeel_65plus", "buurt", 2024)
     emmen = vals[vals["gemeente_code"] == "GM0114"]
-    assert len(spec["rows"]) == len(emmen) and spec["gemeente"] is False and "Emmen" in spec["titel"]
-    ranked = [r for r in spec["rows"] if r[4] is not None]
+    assert len(rows) == len(emmen) and spec["gemeente"] is False and "Emmen" in spec["titel"]
+    ranked = [r for r in rows if r[4] is not None]
     assert [r[4] for r in ranked] == sorted((r[4] for r in ranked), reverse=True)
     top = emmen.loc[pd.to_numeric(emmen["waarde"]).idxmax()]
     assert ranked[0][0] == top["code"] and ranked[0][3].endswith("%")
-    assert {r[5] for r in spec["rows"]} <= {"", "o", "g", "-"} and any(r[5] == "o" for r in spec["rows"])
+    assert {r[5] for r in rows} <= {"", "o", "g", "-"} and any(r[5] == "o" for r in rows)
     assert "Aandeel 65-plussers" in spec["kop"] and spec["profiel"].endswith("/profiel")
-    everywhere = _update("kaart-indicator", indicator="woz_gemiddeld")["tabel"]
-    assert len(everywhere["rows"]) == 753 and everywhere["gemeente"] is True
-    assert everywhere["rows"][-1][4] is None  # geheim / missing last
-    assert len(json.dumps(everywhere, ensure_ascii=False)) < 80_000
+    everywhere = _update("kaart-indicator", indicator="woz_gemiddeld")
+    rows = _rows(everywhere)
+    assert len(rows) == 753 and everywhere["tabel"]["gemeente"] is True
+    assert rows[-1][4] is None  # geheim / missing last
+    assert len(json.dumps(everywhere["tabel"], ensure_ascii=False)) < 20_000
+
+
+def _reference_rows(indicator, niveau, jaar, gemeente=None):
+    """The rows as the server built them before issue 11's compact table (code, name, gemeente, text, value,
+    flag per area, from IndicatorService.values): what the browser must still show."""
+    from dashboard import data
+    from dashboard.formatting import fmt_value, status_word
+
+    meta = data.indicator(indicator)
+    vals = data.values(indicator, niveau, jaar)
+    if gemeente:
+        vals = vals[vals["gemeente_code"] == gemeente]
+    names = data.region_names()
+    own_col = not gemeente and niveau != "gemeente"
+    out = {}
+    for r in vals.itertuples(index=False):
+        w = pd.to_numeric(r.waarde, errors="coerce")
+        ok = pd.notna(w) and r.status in ("ok", "onbetrouwbaar")
+        v = round(float(w), max(int(meta.decimals), 0)) if ok else None
+        v = int(v) if ok and meta.decimals <= 0 else v
+        f = ("o" if r.status == "onbetrouwbaar" else "") if ok else ("g" if r.status == "geheim" else "-")
+        text = fmt_value(v, meta) if ok else status_word("geheim" if f == "g" else "ontbreekt")
+        out[r.code] = [r.code, r.naam, names.get(r.gemeente_code, "") if own_col else "", text, v, f, None]
+    return out
+
+
+@pytest.mark.parametrize(("indicator", "niveau", "gemeente"), [
+    ("woz_gemiddeld", "buurt", None), ("misdrijven_per_1000", "buurt", None), ("aandeel_65plus", "buurt", "GM0114"),
+    ("inkomen_per_inwoner", "wijk", None), ("bevolkingsdichtheid", "gemeente", None)])
+def test_compact_ranked_table_shows_what_the_server_rows_showed(app, indicator, niveau, gemeente):
+    """Issue 11: a switch sends only values and flags (names, gemeenten once per level); the rows are the same."""
+    first = _update(None, niveau=niveau, indicator="aandeel_65plus", gemeente=gemeente or "")
+    areas = first["gebieden"]
+    assert areas["key"] == first["geo"]["url"] and len(areas["codes"]) == len(set(areas["codes"]))
+    switch = _update("kaart-indicator", niveau=niveau, indicator=indicator, gemeente=gemeente or "",
+                     geo=first["geo"])
+    assert switch["gebieden"] is no_update_value()  # same geometry: the areas stay in the browser
+    spec = switch["tabel"]
+    assert spec["uit_kaart"] is True and not {"z", "geheim", "onbetrouwbaar", "rows"} & set(spec)
+    assert len(json.dumps(spec, ensure_ascii=False)) < 1_000
+    rows = _rows(switch, areas)
+    expected = _reference_rows(indicator, niveau, 2024, gemeente)
+    assert {r[0]: r for r in rows} == expected
+    # The same rows when the values come in the spec itself (a full figure, a gemeente zoom).
+    full = _update(None, niveau=niveau, indicator=indicator, gemeente=gemeente or "")
+    assert _rows(full) == rows
+
+
+def test_a_click_leaves_the_ranked_table_alone(app):
+    first = _update(None)
+    out = _update("kaart-gebied", code="BU01060000", geo=first["geo"])
+    assert out["tabel"] is no_update_value() and out["gebieden"] is no_update_value()
 
 
 def test_ranked_table_of_gemeenten_has_no_gemeente_column(app):
@@ -158,11 +220,14 @@ def test_ranked_table_of_gemeenten_has_no_gemeente_column(app):
     from pages.kaart import views
     from pages.kaart.state import KaartState
 
-    spec = views.ranking_data(KaartState(niveau="gemeente", indicator="inwoners", jaar=2024))
-    assert spec["gemeente"] is False and len(spec["rows"]) == 13 and all(r[2] == "" for r in spec["rows"])
+    state = KaartState(niveau="gemeente", indicator="inwoners", jaar=2024)
+    spec, areas = views.ranking_data(state), views.ranking_areas(state)
+    rows = views.ranking_rows(spec, areas)
+    assert spec["gemeente"] is False and len(rows) == 13 and all(r[2] == "" for r in rows)
     change = views.change_ranking(KaartState(niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering",
                                              van=2017, maat="abs"))
-    assert change["gemeente"] is False and all(r[2] == "" for r in change["rows"])
+    rows = views.ranking_rows(change, areas)
+    assert change["gemeente"] is False and len(rows) == 13 and all(r[2] == "" for r in rows)
 
 
 def test_ranked_table_is_drawn_and_sorted_in_the_browser(app):

@@ -283,7 +283,7 @@ def _update(ctx_id: str | None, **kw):
         cc.context_value.reset(token)
     names = ("ind_options", "indicator", "year_options", "jaar", "area_options", "code", "figure", "geo", "waarden",
              "legend", "title", "grens", "bron", "card", "search", "thema", "melding", "tabel", "van_options", "van",
-             "van_hidden", "weergave")
+             "van_hidden", "weergave", "gebieden")
     return dict(zip(names, out, strict=True))
 
 

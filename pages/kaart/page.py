@@ -99,7 +99,8 @@ def _controls(state: KaartState) -> html.Section:
             html.Small("Kaart met titel, legenda en bron, zoals nu in beeld.", id="kaart-png-uitleg",
                        className="veld-hint"),
             dcc.Store(id="kaart-png"),
-            html.Small("Waarden van de kaart; puntkomma-gescheiden (Excel NL).", id="kaart-download-uitleg",
+            html.Small("Wat de kaart toont: de waarden, of bij een verandering beide jaren en het verschil; "
+                       "puntkomma-gescheiden (Excel NL).", id="kaart-download-uitleg",
                        className="veld-hint"),
             dcc.Download(id="kaart-download"),
         ],
@@ -143,6 +144,7 @@ def _ranking_table() -> html.Div:
             html.P("onbetr. = onbetrouwbaar (kleine aantallen); gebieden zonder waarde staan onderaan.",
                    className="noot"),
             dcc.Store(id="kaart-tabel-data"),
+            dcc.Store(id="kaart-tabel-gebieden"),
             dcc.Store(id="kaart-tabel-sortering", data={"op": "waarde", "dalend": True, "alle": False}),
         ],
         # Not a landmark itself: the scrolling table inside is the region named by the heading (landmark-unique).
@@ -285,6 +287,7 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo,
     Output("kaart-van", "value"),
     Output("kaart-verandering-keuzes", "hidden"),
     Output("kaart-weergave", "value"),
+    Output("kaart-tabel-gebieden", "data"),
     Input("kaart-thema", "value"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
@@ -379,9 +382,16 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     search = kaart_query(state) if trigger is not None else no_update
     # A user action clears the message of the link the page opened with (or shows this action's own).
     melding = alert(messages, "kaart-melding") if trigger is not None else no_update
+    # The ranked table: its areas (codes, names, gemeenten) only when the browser's geometry changes; on a
+    # switch only the values, and none at all when the restyle store beside it carries them. A selection
+    # leaves the table as it is.
+    areas = views.ranking_areas(state) if state.indicator else None
+    out_areas = areas if areas and (geo or {}).get("url") != areas["key"] else no_update
+    tabel = no_update if trigger in ("kaart-gebied", "kaart-graph") else views.ranking_data(
+        state, from_map=restyle is not no_update and restyle is not None)
     return (out_ind_options, out_indicator, out_year_options, out_year, out_area_options, out_code,
             fig, info, restyle, legend, title, grens, bron, card, search, out_thema, melding,
-            views.ranking_data(state), out_van_options, out_van, not state.verandering, out_weergave)
+            tabel, out_van_options, out_van, not state.verandering, out_weergave, out_areas)
 
 
 #: Typing in the indicator box searches all themes (the catalogue is in the page: [label, id, theme, levels]);
@@ -408,10 +418,14 @@ clientside_callback(SEARCH_JS, Output("kaart-indicator", "options", allow_duplic
 #: Rows the ranked table shows before 'Toon alle'.
 RANKING_FIRST = 50
 
-#: Draws the ranked table from views.ranking_data and sorts it (header buttons: by value, by name; a second click
-#: turns the order round). 'Nr.' is the position in the current order; unreliable values carry a visible warning.
-#: New data is drawn one frame late (after the map's repaint); see the Promise at the end.
-RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
+#: Draws the ranked table and sorts it (header buttons: by value, by name; a second click turns the order round).
+#: The rows are built here from two stores (views.ranking_rows is the same in Python): the level's areas
+#: (views.area_rows: codes, names, gemeenten; sent when the geometry changes) and the spec of the view
+#: (views.ranking_data: per area the value and the flags in geometry order, or, on a colour-only switch, nothing:
+#: then the restyle store kaart-waarden holds them). Values are written as dashboard.formatting.fmt_value does.
+#: 'Nr.' is the position in the current order; unreliable values carry a visible warning. New data is drawn one
+#: frame late (after the map's repaint); see the Promise at the end.
+RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort, areas, waarden) {
     var trig = (window.dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
     sort = Object.assign({op: 'waarde', dalend: true, alle: false}, sort || {});
     if (trig.indexOf('kaart-tabel-alle.n_clicks') >= 0) { sort.alle = !sort.alle; }
@@ -426,7 +440,30 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
     }
     var aria = function(op) { return sort.op !== op ? 'none' : (sort.dalend ? 'descending' : 'ascending'); };
     if (!spec) { return [[], '', 'Ranglijst', sort, aria('naam'), aria('waarde'), true, '', true]; }
-    var rows = spec.rows.slice();
+    var fmt = spec.fmt || [0, '', ''];
+    function number(v) {  // fmt_number: thousands dot, decimal comma (v is already rounded to fmt[0] decimals)
+        var parts = Math.abs(v).toFixed(fmt[0]).split('.');
+        var sign = v < 0 || Object.is(v, -0) ? '-' : '';
+        return sign + parts[0].replace(/\\B(?=(\\d{3})+(?!\\d))/g, '.') + (parts[1] ? ',' + parts[1] : '');
+    }
+    // [code, naam, gemeente, text, value, flag, 'van → tot' or null]
+    var rows = [];
+    var lists = spec.uit_kaart ? waarden : spec;
+    if (areas && areas.key === spec.gebied && lists && lists.z && lists.z.length === areas.codes.length) {
+        var mark = {};
+        lists.geheim.forEach(function(i) { mark[i] = 'g'; });
+        lists.onbetrouwbaar.forEach(function(i) { mark[i] = 'o'; });
+        for (var i = 0; i < areas.codes.length; i++) {
+            var gm = areas.gemeenten[areas.gm[i]];
+            if (spec.binnen && gm[0] !== spec.binnen) { continue; }
+            var v = lists.z[i] === undefined ? null : lists.z[i];
+            var f = v === null ? (mark[i] === 'g' ? 'g' : '-') : (mark[i] === 'o' ? 'o' : '');
+            var text = spec.t ? spec.t[i] : (v === null ? spec.woorden[f] : fmt[1] + number(v) + fmt[2]);
+            rows.push([areas.codes[i], areas.namen[i], spec.gemeente ? gm[1] : '', text, v, f,
+                       spec.s ? spec.s[i] : null]);
+        }
+    }
+    rows = rows.concat(spec.extra || []);
     var byName = function(a, b) { return a[1].localeCompare(b[1], 'nl'); };
     rows.sort(function(a, b) {
         if (sort.op === 'naam') { return sort.dalend ? byName(b, a) : byName(a, b); }
@@ -443,11 +480,12 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort) {
                      [h('Span', {'aria-hidden': 'true'}, 'onbetr.'), h('Span', {className: 'visueel-verborgen'},
                                                                        'onbetrouwbaar, kleine aantallen')]);
         var value = r[5] === 'o' ? [r[3], ' ', warn] : r[3];
-        // A change row carries 'van → tot' as a sixth item, shown small under the difference.
+        // A change row carries 'van → tot', shown small under the difference.
         if (r[6]) { value = [].concat(value, [h('Br', {}), h('Small', {className: 'rang-sub'}, r[6])]); }
         var cells = [h('Td', {}, String(i + 1)),
-                     h('Td', {}, h('A', {href: spec.profiel + '?code=' + encodeURIComponent(r[0])}, r[1]))];
-        if (spec.gemeente) { cells.push(h('Td', {}, r[2])); }
+                     h('Td', {className: 'rang-naam'},
+                       h('A', {href: spec.profiel + '?code=' + encodeURIComponent(r[0])}, r[1]))];
+        if (spec.gemeente) { cells.push(h('Td', {className: 'rang-gm'}, r[2])); }
         cells.push(h('Td', {className: 'getal' + (r[5] ? ' rang-' + (r[5] === '-' ? 'leeg' : r[5]) : '')}, value));
         return h('Tr', {key: r[0]}, cells);
     });
@@ -470,7 +508,7 @@ clientside_callback(
     Output("kaart-tabel-alle", "hidden"),
     Input("kaart-tabel-data", "data"), Input("kaart-tabel-sorteer-naam", "n_clicks"),
     Input("kaart-tabel-sorteer-waarde", "n_clicks"), Input("kaart-tabel-alle", "n_clicks"),
-    State("kaart-tabel-sortering", "data"),
+    State("kaart-tabel-sortering", "data"), State("kaart-tabel-gebieden", "data"), State("kaart-waarden", "data"),
 )
 
 
@@ -541,10 +579,12 @@ VIEW_IDS = ("kaart-niveau", "kaart-indicator", "kaart-jaar", "kaart-klassen", "k
     Output("kaart-download", "data"),
     Input("kaart-download-knop", "n_clicks"),
     *[State(i, "value") for i in VIEW_IDS],
+    State("kaart-weergave", "value"), State("kaart-van", "value"), State("kaart-maat", "value"),
     prevent_initial_call=True,
 )
-def download(n_clicks, niveau, indicator, jaar, klassen, gemeente, code):
-    text, name = views.kaart_csv(_state(niveau, indicator, jaar, klassen, gemeente, code))
+def download(n_clicks, niveau, indicator, jaar, klassen, gemeente, code, weergave=None, van=None, maat=None):
+    """The CSV of what the map shows: the values, or in the change view both years and the change."""
+    text, name = views.kaart_csv(_state(niveau, indicator, jaar, klassen, gemeente, code, weergave, van, maat))
     return {"content": "\ufeff" + text, "filename": name, "type": "text/csv"}
 
 

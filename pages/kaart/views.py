@@ -14,7 +14,7 @@ from dash import Patch, html
 
 from dashboard import data, links
 from dashboard.downloads import csv_text
-from dashboard.formatting import fmt_number, fmt_value, level_word, status_word, tables_label
+from dashboard.formatting import fmt_number, fmt_value, level_word, status_word, tables_label, unit_affixes
 from dorpenmonitor.codes import gemeente_of
 from dorpenmonitor.lazy import lazy_module
 from indicators.service import Reference
@@ -436,48 +436,104 @@ def _change_rows(code: str, state: KaartState) -> list:
     return rows
 
 
-def ranking_data(state: KaartState) -> dict[str, Any] | None:
-    """The ranked table beside the map (see :func:`kaart_ranking`); memoised per load stamp."""
+def ranking_areas(state: KaartState) -> dict[str, Any]:
+    """The static half of the ranked table: the map's areas once per level and geometry (see :func:`area_rows`)."""
+    return area_rows(*geo_key(state).split("|"))
+
+
+@data.loader(maxsize=8)
+def area_rows(niveau: str, vintage: str) -> dict[str, Any]:
+    """Codes, names and gemeenten of a level's areas in geometry order, for the page's store ``kaart-tabel-gebieden``.
+
+    ``{"key", "codes", "namen", "gm", "gemeenten"}``: ``key`` is the level's GeoJSON URL (it changes with the
+    shapes, so it names exactly this list), ``gm`` the position of each area's gemeente in ``gemeenten``
+    (``[[code, naam], ...]``). Sent when the geometry in the browser changes, not on a switch: an indicator
+    switch then carries only the values (``ranking_data``), which made the table ~10 of a switch's ~13 kB gzip.
+    """
+    geom = data.geometry(niveau, vintage)
+    names = data.region_names()
+    gms = [gemeente_of(c) or "" for c in geom["locations"]]
+    order = sorted(set(gms))
+    pos = {g: i for i, g in enumerate(order)}
+    return {"key": links.prefixed(data.geo_url(niveau, vintage)), "codes": list(geom["locations"]),
+            "namen": list(geom["names"]), "gm": [pos[g] for g in gms],
+            "gemeenten": [[g, names.get(g, g)] for g in order]}
+
+
+#: The per-area lists of a ranked-table spec that the restyle store ``kaart-waarden`` also carries.
+MAP_LISTS = ("z", "geheim", "onbetrouwbaar")
+
+
+def ranking_data(state: KaartState, from_map: bool = False) -> dict[str, Any] | None:
+    """The ranked table beside the map, as compact data for ``RANKING_JS`` (pages/kaart/page.py); memoised.
+
+    ``from_map``: the same response carries :func:`restyle_data` (a colour-only switch), whose ``z``, ``geheim``
+    and ``onbetrouwbaar`` are exactly the table's values and flags: they are left out (``"uit_kaart": True``) and
+    the browser reads them from the store ``kaart-waarden``.
+    """
     if not state.indicator or state.jaar is None:
         return None
     if state.verandering:
         return change_ranking(state)
-    return kaart_ranking(state.indicator, state.niveau, state.jaar, state.gemeente)
+    spec = kaart_ranking(state.indicator, state.niveau, state.jaar, state.gemeente, state.klassen)
+    if from_map:
+        return {**{k: v for k, v in spec.items() if k not in MAP_LISTS}, "uit_kaart": True}
+    return spec
+
+
+def _ranking_head(state: KaartState, kop: str) -> dict[str, Any]:
+    """What every ranked-table spec has besides its per-area lists."""
+    names = data.region_names()
+    where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
+    return {"gebied": ranking_areas(state)["key"], "kop": kop,
+            # A gemeente's own gemeente column only repeats its name (and squeezed names to 'Hardenb|erg').
+            "gemeente": not state.gemeente and state.niveau != "gemeente", "binnen": state.gemeente or "",
+            "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}", "profiel": links.href("/profiel"),
+            "woorden": {"g": status_word("geheim"), "-": status_word("ontbreekt")}, "extra": []}
+
+
+def _extra_rows(frame: pd.DataFrame, state: KaartState, known: frozenset[str], row) -> list[list[Any]]:
+    """Full rows for areas with figures but no shape in the map's geometry (none on the snapshot; after a refresh
+    a new area could come before its shape), so the table never loses an area."""
+    rest = frame[~frame["code"].isin(known)]
+    if state.gemeente:
+        rest = rest[rest["gemeente_code"] == state.gemeente]
+    names = data.region_names()
+    own_col = not state.gemeente and state.niveau != "gemeente"
+    return [[r.code, r.naam, names.get(r.gemeente_code, "") if own_col else "", *row(r)]
+            for r in rest.itertuples(index=False)]
 
 
 @data.loader(maxsize=256)
-def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None) -> dict[str, Any]:
-    """The ranked table beside the map (the map's accessible alternative) as compact data for the browser.
+def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None, klassen: str) -> dict[str, Any]:
+    """The ranked table of the value view: the map's values and flags plus how to write them.
 
-    ``{"kop", "gemeente", "profiel", "rows": [[code, naam, gemeente, text, value, flag], ...]}``, highest value
-    first, only the gemeente's areas when one is chosen (then the gemeente column is left out: ``gemeente``
-    False). ``flag``: '' (ok), 'o' (onbetrouwbaar), 'g' (geheim), '-' (no value); rows without a value last.
-    ``RANKING_JS`` in pages/kaart/page.py draws and sorts it.
+    ``z`` (value per area in geometry order, rounded as on the map, None without one), ``geheim`` and
+    ``onbetrouwbaar`` (positions) are :class:`MapValues`' own lists; names and gemeenten come from
+    :func:`area_rows`, once per level. The browser formats a value as :func:`fmt_value` does (``fmt``:
+    decimals, text before and after the number) and derives the flag per row: 'o' (onbetrouwbaar), ''
+    (ok), 'g' (geheim, no value), '-' (no value). ``binnen``: show only this gemeente's areas.
     """
+    state = KaartState(niveau=niveau, indicator=indicator, jaar=jaar, gemeente=gemeente, klassen=klassen)
     meta = data.indicator(indicator)
-    vals = data.values(indicator, niveau, jaar)
-    if gemeente:
-        vals = vals[vals["gemeente_code"] == gemeente]
-    names = data.region_names()
-    waarde = pd.to_numeric(vals["waarde"], errors="coerce").round(max(int(meta.decimals), 0))
-    has = waarde.notna() & vals["status"].isin(["ok", "onbetrouwbaar"])
-    flag = np.where(has, np.where(vals["status"] == "onbetrouwbaar", "o", ""),
-                    np.where(vals["status"] == "geheim", "g", "-"))
-    frame = pd.DataFrame({"code": vals["code"].to_numpy(), "naam": vals["naam"].to_numpy(),
-                          "gm": vals["gemeente_code"].map(names).fillna("").to_numpy(),
-                          "v": waarde.where(has).to_numpy(), "f": flag})
-    frame = frame.sort_values(["v", "naam"], ascending=[False, True], na_position="last")
-    as_num = int if meta.decimals <= 0 else float
-    own_col = not gemeente and niveau != "gemeente"  # a gemeente's own gemeente column only repeats its name
-    rows = [[c, n, g if own_col else "",
-             fmt_value(v, meta) if f in ("", "o") else status_word("geheim" if f == "g" else "ontbreekt"),
-             as_num(v) if f in ("", "o") else None, f]
-            for c, n, g, v, f in frame.itertuples(index=False, name=None)]
+    geom = data.geometry(*geo_key(state).split("|"))
+    mv = map_values_for(state, geom["locations"])
     unit = f" ({meta.unit})" if meta.unit and meta.unit not in ("aantal",) else ""
-    where = f" in {names.get(gemeente, gemeente)}" if gemeente else ""
-    return {"kop": f"{meta.title}{unit}, {jaar}", "gemeente": own_col,
-            "titel": f"Ranglijst {level_word(niveau, plural=True)}{where}",
-            "profiel": links.href("/profiel"), "rows": rows}
+    spec = _ranking_head(state, f"{meta.title}{unit}, {jaar}")
+    spec.update(fmt=[max(int(meta.decimals), 0), *unit_affixes(meta.unit)], z=mv.z, geheim=mv.geheim,
+                onbetrouwbaar=mv.onbetrouwbaar)
+    as_num = int if meta.decimals <= 0 else float
+
+    def row(r) -> list[Any]:
+        w = pd.to_numeric(r.waarde, errors="coerce")
+        if r.status in ("ok", "onbetrouwbaar") and pd.notna(w):
+            v = as_num(round(float(w), max(int(meta.decimals), 0)))
+            return [fmt_value(v, meta), v, "o" if r.status == "onbetrouwbaar" else "", None]
+        return [status_word("geheim" if r.status == "geheim" else "ontbreekt"), None,
+                "g" if r.status == "geheim" else "-", None]
+
+    spec["extra"] = _extra_rows(data.values(indicator, niveau, jaar), state, geom["codes"], row)
+    return spec
 
 
 def _change_texts(r: Any, meta, maat: str) -> tuple[str, float | None, str, str]:
@@ -486,7 +542,7 @@ def _change_texts(r: Any, meta, maat: str) -> tuple[str, float | None, str, str]
     d_abs = max(int(meta.decimals), 0)
     v = r.verschil_pct if maat == "pct" else r.verschil
     v0, v1 = (fmt_number(x, d_abs) if pd.notna(x) else "–" for x in (r.waarde_van, r.waarde_tot))
-    span = f"{v0} → {v1}"
+    span = f"{v0} → {v1}" + (" (omgerekend)" if r.omrekening == "omgerekend" else "")
     if r.status == "ok" and pd.notna(v):
         v = round(float(v), d)
         diff = fmt_number(v, d) + (" %" if maat == "pct" else "")
@@ -497,27 +553,55 @@ def _change_texts(r: Any, meta, maat: str) -> tuple[str, float | None, str, str]
 
 
 def change_ranking(state: KaartState) -> dict[str, Any]:
-    """The ranked table of a change: van → tot and the difference per area, largest increase first."""
+    """The ranked table of a change: the difference per area (``z``, sorted on), its text (``t``) and 'van → tot'
+    (``s``), in geometry order like the value view's; largest increase first in the browser."""
     meta = data.indicator(state.indicator)
     frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
-    if state.gemeente:
-        frame = frame[frame["gemeente_code"] == state.gemeente]
-    names = data.region_names()
-    own_col = not state.gemeente and state.niveau != "gemeente"  # a gemeente's own column only repeats its name
-    rows = []
-    for r in frame.itertuples(index=False):
-        text, v, f, span = _change_texts(r, meta, state.maat)
-        if r.omrekening == "omgerekend":
-            span += " (omgerekend)"
-        rows.append([r.code, r.naam, names.get(r.gemeente_code, "") if own_col else "", text, v, f, span])
-    rows.sort(key=lambda row: (row[4] is None, -(row[4] or 0), row[1]))
-    where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
+    geom = data.geometry(*geo_key(state).split("|"))
+    on_map = frame.drop_duplicates("code").set_index("code").reindex(pd.Index(geom["locations"]))
+    on_map["code"] = on_map.index
+    on_map["status"] = on_map["status"].fillna("ontbreekt")
+    on_map["onbetrouwbaar"] = on_map["onbetrouwbaar"].fillna(False).astype(bool)
+    on_map["omrekening"] = on_map["omrekening"].fillna("")
+    texts = [_change_texts(r, meta, state.maat) for r in on_map.itertuples(index=False)]
     unit = diff_unit(meta).strip()
     measure = "in %" if state.maat == "pct" else (f"in {unit}" if unit else "absoluut")
-    return {"kop": f"{meta.title}: verschil {state.van} → {state.jaar} ({measure}); daaronder de waarden",
-            "gemeente": own_col,
-            "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}",
-            "profiel": links.href("/profiel"), "rows": rows}
+    spec = _ranking_head(state, f"{meta.title}: verschil {state.van} → {state.jaar} ({measure}); "
+                                "daaronder de waarden")
+    spec.update(z=[t[1] for t in texts], t=[t[0] for t in texts], s=[t[3] for t in texts],
+                geheim=[i for i, t in enumerate(texts) if t[2] == "g"],
+                onbetrouwbaar=[i for i, t in enumerate(texts) if t[2] == "o"])
+    spec["extra"] = _extra_rows(frame, state, geom["codes"], lambda r: list(_change_texts(r, meta, state.maat)))
+    return spec
+
+
+def ranking_rows(spec: dict[str, Any] | None, areas: dict[str, Any] | None,
+                 waarden: dict[str, Any] | None = None) -> list[list[Any]]:
+    """The rows ``RANKING_JS`` draws from ``spec``, ``areas`` (:func:`area_rows`) and, for a spec with
+    ``uit_kaart``, the restyle store: ``[code, naam, gemeente, text, value, flag, 'van → tot' or None]``, highest
+    value first, rows without a value last (the browser's default order). The same rules in Python, so tests can
+    read the table without a browser (and a browser test checks both agree)."""
+    if not spec or not areas or areas.get("key") != spec["gebied"]:
+        return []
+    lists = waarden if spec.get("uit_kaart") else spec
+    if not lists or len(lists["z"]) != len(areas["codes"]):
+        return []
+    d, before, after = spec.get("fmt") or (0, "", "")
+    marks = {**dict.fromkeys(lists["geheim"], "g"), **dict.fromkeys(lists["onbetrouwbaar"], "o")}
+    rows = []
+    for i, (code, naam, gm) in enumerate(zip(areas["codes"], areas["namen"], areas["gm"], strict=True)):
+        gm_code, gm_naam = areas["gemeenten"][gm]
+        if spec["binnen"] and gm_code != spec["binnen"]:
+            continue
+        v = lists["z"][i]
+        f = ("o" if marks.get(i) == "o" else "") if v is not None else ("g" if marks.get(i) == "g" else "-")
+        text = spec["t"][i] if "t" in spec else (
+            spec["woorden"][f] if v is None else f"{before}{fmt_number(v, d)}{after}")
+        rows.append([code, naam, gm_naam if spec["gemeente"] else "", text, v, f, spec["s"][i] if "s" in spec
+                     else None])
+    rows += [[*r, None][:7] for r in spec["extra"]]
+    rows.sort(key=lambda r: (r[4] is None, -(r[4] or 0), r[1]))
+    return rows
 
 
 def kaart_csv(state: KaartState) -> tuple[str, str]:
@@ -526,6 +610,8 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
             "rang_in_gemeente", "opmerking", "bron"]
     if not state.indicator or state.jaar is None:
         return csv_text(pd.DataFrame(columns=cols)), "dorpenmonitor.csv"
+    if state.verandering:
+        return change_csv(state)
     meta = data.indicator(state.indicator)
     vals = data.values(state.indicator, state.niveau, state.jaar)
     if state.gemeente:
@@ -539,6 +625,34 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
     })[cols]
     gm = f"_{state.gemeente}" if state.gemeente else ""
     return csv_text(out), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
+
+
+def change_csv(state: KaartState) -> tuple[str, str]:
+    """(csv text, file name) of the change view: both years' values and the change as the map shows it.
+
+    The years are in the column names (``waarde_2019;waarde_2024;verandering_2019_2024``), the change in the
+    chosen measure with its unit beside it (``%-punt`` for a share, ``%`` for the percentage view); a break or
+    a missing value leaves the change empty and says why in ``status``.
+    """
+    meta = data.indicator(state.indicator)
+    frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
+    if state.gemeente:
+        frame = frame[frame["gemeente_code"] == state.gemeente]
+    names = data.region_names()
+    van, tot = state.van, state.jaar
+    pct = state.maat == "pct"
+    out = pd.DataFrame({
+        "code": frame["code"], "naam": frame["naam"], "gemeente": frame["gemeente_code"].map(names),
+        "niveau": state.niveau, "indicator": meta.title, "eenheid": meta.unit,
+        f"waarde_{van}": frame["waarde_van"], f"waarde_{tot}": frame["waarde_tot"],
+        f"verandering_{van}_{tot}": frame["verschil_pct" if pct else "verschil"],
+        "eenheid_verandering": "%" if pct else (diff_unit(meta).strip() or meta.unit),
+        "status": frame["status"], "onbetrouwbaar": frame["onbetrouwbaar"].astype(bool),
+        "omrekening": frame["omrekening"], "bron": _two_years_tables(state),
+    })
+    gm = f"_{state.gemeente}" if state.gemeente else ""
+    how = "_procent" if pct else ""
+    return csv_text(out), f"dorpenmonitor_{state.indicator}_{state.niveau}_verandering_{van}-{tot}{how}{gm}.csv"
 
 
 def indicator_options(thema: str | None, niveau: str, across: bool = False) -> list[dict[str, Any]]:
