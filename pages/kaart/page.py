@@ -420,7 +420,7 @@ RANKING_FIRST = 50
 
 #: Draws the ranked table and sorts it (header buttons: by value, by name; a second click turns the order round).
 #: The rows are built here from two stores (views.ranking_rows is the same in Python): the level's areas
-#: (views.area_rows: codes, names, gemeenten; sent when the geometry changes) and the spec of the view
+#: (views.kaart_areas: codes, names, gemeenten; sent when the geometry changes) and the spec of the view
 #: (views.ranking_data: per area the value and the flags in geometry order, or, on a colour-only switch, nothing:
 #: then the restyle store kaart-waarden holds them). Values are written as dashboard.formatting.fmt_value does.
 #: 'Nr.' is the position in the current order; unreliable values carry a visible warning. New data is drawn one

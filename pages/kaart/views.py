@@ -437,12 +437,12 @@ def _change_rows(code: str, state: KaartState) -> list:
 
 
 def ranking_areas(state: KaartState) -> dict[str, Any]:
-    """The static half of the ranked table: the map's areas once per level and geometry (see :func:`area_rows`)."""
-    return area_rows(*geo_key(state).split("|"))
+    """The static half of the ranked table: the map's areas once per level and geometry (see :func:`kaart_areas`)."""
+    return kaart_areas(*geo_key(state).split("|"))
 
 
 @data.loader(maxsize=8)
-def area_rows(niveau: str, vintage: str) -> dict[str, Any]:
+def kaart_areas(niveau: str, vintage: str) -> dict[str, Any]:
     """Codes, names and gemeenten of a level's areas in geometry order, for the page's store ``kaart-tabel-gebieden``.
 
     ``{"key", "codes", "namen", "gm", "gemeenten"}``: ``key`` is the level's GeoJSON URL (it changes with the
@@ -510,7 +510,7 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None, 
 
     ``z`` (value per area in geometry order, rounded as on the map, None without one), ``geheim`` and
     ``onbetrouwbaar`` (positions) are :class:`MapValues`' own lists; names and gemeenten come from
-    :func:`area_rows`, once per level. The browser formats a value as :func:`fmt_value` does (``fmt``:
+    :func:`kaart_areas`, once per level. The browser formats a value as :func:`fmt_value` does (``fmt``:
     decimals, text before and after the number) and derives the flag per row: 'o' (onbetrouwbaar), ''
     (ok), 'g' (geheim, no value), '-' (no value). ``binnen``: show only this gemeente's areas.
     """
@@ -577,7 +577,7 @@ def change_ranking(state: KaartState) -> dict[str, Any]:
 
 def ranking_rows(spec: dict[str, Any] | None, areas: dict[str, Any] | None,
                  waarden: dict[str, Any] | None = None) -> list[list[Any]]:
-    """The rows ``RANKING_JS`` draws from ``spec``, ``areas`` (:func:`area_rows`) and, for a spec with
+    """The rows ``RANKING_JS`` draws from ``spec``, ``areas`` (:func:`kaart_areas`) and, for a spec with
     ``uit_kaart``, the restyle store: ``[code, naam, gemeente, text, value, flag, 'van → tot' or None]``, highest
     value first, rows without a value last (the browser's default order). The same rules in Python, so tests can
     read the table without a browser (and a browser test checks both agree)."""
