@@ -3,6 +3,8 @@ division, breaks without a difference, converted areas marked. Views and callbac
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import numpy as np
@@ -208,3 +210,57 @@ def test_switch_into_change_mode_is_one_callback(app):
     bad = _update("kaart-van", niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering",
                   van={"x": 1}, maat=["pct"])
     assert bad["van"] == 2017 and "maat=" not in bad["search"]
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb'."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_no_difference_grey_is_clearly_apart_from_the_pale_middle_class(app):
+    """The middle class (#f5f5f5, 'about the same') was hard to tell from the 'break / no value' grey (#e4e4e4)."""
+    import pages.kaart.page as kaart
+
+    fig, _, _, legend, *_ = kaart.draw_map("buurt", "misdrijven", 2025, "kwantielen", "", [], None, None,
+                                           "verandering", 2021, "abs")
+    grey = fig.data[figures.TRACE_LEEG].colorscale[0][1]
+    middle = figures.CHANGE_COLORS[2]
+    lighter, darker = sorted((_luminance(grey), _luminance(middle)))
+    assert (darker + 0.05) / (lighter + 0.05) >= 2.0  # was 1.2 (#f5f5f5 against #e4e4e4)
+    assert all(_luminance(grey) != _luminance(c) for c in figures.CHANGE_COLORS)
+    # The legend shows the grey the map paints.
+    greys = {it[1] for it in legend["items"] if it[3] in ("breuk", "ontbreekt")}
+    assert greys == {grey}
+    # The value view keeps its own light 'geen gegevens' grey.
+    value_fig = kaart.draw_map("buurt", "misdrijven", 2025, "kwantielen", "", [], None, None)[0]
+    assert value_fig.data[figures.TRACE_LEEG].colorscale[0][1] != grey
+
+
+@pytest.mark.parametrize("maat", ["abs", "pct"])
+def test_change_csv_exports_both_years_and_the_change_the_view_shows(app, maat):
+    """The change view's 'Download CSV' exported the values of one year, not the change."""
+    import pages.kaart.page as kaart
+    from dashboard import data
+
+    out = kaart.download(1, "gemeente", "inwoners", 2024, "kwantielen", "", None, "verandering", 2017, maat)
+    lines = list(csv.reader(io.StringIO(out["content"].lstrip("\ufeff")), delimiter=";"))
+    head = lines[0]
+    assert head[6:9] == ["waarde_2017", "waarde_2024", "verandering_2017_2024"] and len(lines) == 14
+    assert out["filename"] == ("dorpenmonitor_inwoners_gemeente_verandering_2017-2024"
+                               f"{'_procent' if maat == 'pct' else ''}.csv")
+    emmen = dict(zip(head, next(x for x in lines if x[0] == "GM0114"), strict=True))
+    ch = data.change("inwoners", "gemeente", 2017, 2024).set_index("code").loc["GM0114"]
+    expected = ch["verschil_pct"] if maat == "pct" else ch["verschil"]
+    assert float(emmen["verandering_2017_2024"].replace(",", ".")) == pytest.approx(expected)
+    assert emmen["eenheid_verandering"] == ("%" if maat == "pct" else "inwoners")
+    assert "(2017)" in emmen["bron"] and "(2024)" in emmen["bron"]
+    # Within one gemeente: only its areas. And the value view still exports the values of one year.
+    buurt = kaart.download(1, "buurt", "misdrijven", 2025, "kwantielen", "GM0106", None, "verandering", 2021, maat)
+    rows = buurt["content"].strip().splitlines()[1:]
+    assert rows and all(r.split(";")[2] == "Assen" for r in rows)
+    value = kaart.download(1, "gemeente", "inwoners", 2024, "kwantielen", "", None, "waarde", None, "abs")
+    assert value["content"].lstrip("\ufeff").startswith("code;naam;gemeente;niveau;indicator;eenheid;jaar;waarde")

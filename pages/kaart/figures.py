@@ -531,6 +531,10 @@ def selection_paths(code: str | None) -> dict[tuple[int, str], Any]:
 TRACE_OMGEREKEND = len(MAP_TRACES)
 #: Diverging colours of a change, decrease to increase (ColorBrewer BrBG, colour-blind safe; pale = about 0).
 CHANGE_COLORS = ("#a6611a", "#dfc27d", "#f5f5f5", "#80cdc1", "#018571")
+#: Areas without a difference (a break, a missing value) in the change view: a mid grey, clearly apart from the
+#: pale middle class (#f5f5f5, 'about the same'), which the value view's light 'geen gegevens' grey (#e4e4e4) was
+#: hard to tell from.
+NO_CHANGE_COLOR = "#a6a6a6"
 #: Purple (ColorBrewer PuOr): apart from BrBG, the magenta 'onbetrouwbaar' and the dark gemeente borders.
 OMGEREKEND_LINE = {"color": "#5e3c99", "width": 1.8}
 
@@ -642,9 +646,8 @@ def change_values(
     legend += [
         LegendItem(status_word("onbetrouwbaar"), "transparent", int(unreliable.sum()), "onbetrouwbaar"),
         LegendItem("omgerekend naar huidige indeling", "transparent", int((converted & has).sum()), "omgerekend"),
-        LegendItem("breuk: geen verschil", MISSING_COLORS["ontbreekt"], int((kinds == "breuk").sum()), "breuk"),
-        LegendItem("geen verschil (geen waarde)", MISSING_COLORS["ontbreekt"], int((kinds == "ontbreekt").sum()),
-                   "ontbreekt"),
+        LegendItem("breuk: geen verschil", NO_CHANGE_COLOR, int((kinds == "breuk").sum()), "breuk"),
+        LegendItem("geen verschil (geen waarde)", NO_CHANGE_COLOR, int((kinds == "ontbreekt").sum()), "ontbreekt"),
     ]
     return ChangeValues(
         z=[as_num(v) if ok else None for v, ok in zip(z.tolist(), has.tolist(), strict=True)],
@@ -668,8 +671,8 @@ def _range_label(edges: np.ndarray, i: int, d: int) -> str:
 def apply_change(fig: dict[str, Any], cv: ChangeValues, n: int, line_width: float = 0.4) -> None:
     """Write ``cv`` into a full figure dict from :func:`base_map` and add the 'omgerekend' outline trace."""
     data = fig["data"]
-    data[TRACE_LEEG].update(customdata=cv.reasons, hovertemplate="<b>%{properties.naam}</b><br>%{customdata}"
-                                                                 "<extra></extra>")
+    data[TRACE_LEEG].update(customdata=cv.reasons, colorscale=[[0, NO_CHANGE_COLOR], [1, NO_CHANGE_COLOR]],
+                            hovertemplate="<b>%{properties.naam}</b><br>%{customdata}<extra></extra>")
     data[TRACE_WAARDEN].update(z=cv.z, customdata=cv.customdata, colorscale=cv.colorscale, zmin=cv.zmin,
                                zmax=cv.zmax, hovertemplate=cv.hovertemplate)
     data[TRACE_ONBETROUWBAAR].update(
