@@ -128,3 +128,49 @@ def test_a_zoomed_gemeente_fills_the_map_box_and_nr_stays_on_one_line(browser, l
         assert f["nr"] == "Nr." and f["nrLines"] == 1
     finally:
         browser.set_window_size(1400, 1000)
+
+
+#: Every drawn row of the ranked table: [code (from the profile link), name, gemeente, value cell text].
+TABLE_JS = """
+return Array.from(document.querySelectorAll('#kaart-tabel-rijen tr')).map(function(tr) {
+    var cells = Array.from(tr.children), a = tr.querySelector('a');
+    return [decodeURIComponent(a.getAttribute('href').split('code=')[1]), a.textContent,
+            cells.length === 4 ? cells[2].textContent : '', cells[cells.length - 1].textContent];
+});
+"""
+
+
+def test_ranked_table_after_a_switch_shows_what_the_server_would(browser, live_app):
+    """Issue 11: a colour-only switch sends no table rows; the browser builds them from the level's areas and the
+    map's values (RANKING_JS). Every row, every name, gemeente and formatted value as views.ranking_rows says."""
+    from pages.kaart import views
+    from pages.kaart.state import KaartState
+
+    open_page(browser, live_app + "/?niveau=buurt&indicator=bevolkingsdichtheid&jaar=2024", "#kaart-graph")
+    wait_for(lambda: _rows(browser), 60, "ranked rows")
+    wait_for(lambda: browser.execute_script("return document.querySelectorAll("
+                                            "'#kaart-graph path.choroplethlocation').length") > 700, 60, "map")
+    browser.find_element_by_id("kaart-tabel-alle").click()
+    wait_for(lambda: len(_rows(browser)) == 753, 60, "all rows")
+    n0 = browser.execute_script("return (window.kaartGeverfd || {n: 0}).n")
+    browser.execute_script("window.dash_clientside.set_props('kaart-indicator', {value: 'woz_gemiddeld'});")
+    wait_for(lambda: browser.execute_script("return (window.kaartGeverfd || {n: 0}).n") > n0, 60, "repaint")
+    wait_for(lambda: "WOZ" in browser.find_element_by_id("kaart-tabel-kop").text, 60, "new table")
+    got = wait_for(lambda: (lambda r: r if len(r) == 753 else None)(browser.execute_script(TABLE_JS)), 30, "rows")
+    state = KaartState(niveau="buurt", indicator="woz_gemiddeld", jaar=2024)
+    want = views.ranking_rows(views.ranking_data(state), views.ranking_areas(state))
+    warn = " onbetr.onbetrouwbaar, kleine aantallen"
+    assert {r[0]: r for r in got} == {r[0]: [r[0], r[1], r[2], r[3] + (warn if r[5] == "o" else "")] for r in want}
+    order = [r[4] for r in sorted(want, key=lambda r: [x[0] for x in got].index(r[0]))]
+    valued = [v for v in order if v is not None]
+    assert valued == sorted(valued, reverse=True) and order[-1] is None  # highest first, geheim/missing last
+    assert console_errors(browser) == []
+
+
+def test_ranked_table_of_a_change_shows_van_tot(browser, live_app):
+    open_page(browser, live_app + "/?niveau=buurt&indicator=misdrijven&jaar=2025&weergave=verandering&van=2021",
+              "#kaart-graph")
+    rows = wait_for(lambda: browser.execute_script(TABLE_JS), 60, "ranked rows")
+    assert len(rows) == 50 and all("→" in r[3] for r in rows) and rows[0][3].startswith("+")
+    assert browser.find_element_by_id("kaart-tabel-alle").text == "Toon alle 753"
+    assert console_errors(browser) == []

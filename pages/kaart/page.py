@@ -134,6 +134,7 @@ def _ranking_table() -> html.Div:
                             html.Th(sort_button("Waarde", "kaart-tabel-sorteer-waarde"), scope="col",
                                     id="kaart-tabel-th-waarde", className="getal", **{"aria-sort": "descending"}),
                         ])),
+                        # Filled by RANKING_JS as plain DOM (fast for 753 rows): never give it children here.
                         html.Tbody(id="kaart-tabel-rijen"),
                     ],
                     id="kaart-tabel", className="tabel rang-tabel",
@@ -434,12 +435,45 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort, areas, waarden) {
     } else if (trig.indexOf('kaart-tabel-sorteer-waarde.n_clicks') >= 0) {
         sort = {op: 'waarde', dalend: sort.op === 'waarde' ? !sort.dalend : true, alle: sort.alle};
     }
-    function h(type, props, children) {
-        if (children !== undefined) { props.children = children; }
-        return {namespace: 'dash_html_components', type: type, props: props};
-    }
     var aria = function(op) { return sort.op !== op ? 'none' : (sort.dalend ? 'descending' : 'ascending'); };
-    if (!spec) { return [[], '', 'Ranglijst', sort, aria('naam'), aria('waarde'), true, '', true]; }
+    // The rows are plain DOM, written into the tbody that Dash renders empty: as Dash components, 753 rows took
+    // the renderer 1.8 s to re-sort and minutes (the page frozen) to redraw after a switch with 'Toon alle' on.
+    function el(tag, className, text) {
+        var e = document.createElement(tag);
+        if (className) { e.className = className; }
+        if (text !== undefined && text !== null) { e.textContent = text; }
+        return e;
+    }
+    function draw(rows) {
+        var tbody = document.getElementById('kaart-tabel-rijen');
+        if (!tbody) { return; }
+        var frag = document.createDocumentFragment();
+        rows.forEach(function(r, i) {
+            var tr = el('tr'), name = el('td', 'rang-naam'), a = el('a', '', r[1]);
+            a.href = spec.profiel + '?code=' + encodeURIComponent(r[0]);
+            name.appendChild(a);
+            tr.appendChild(el('td', '', String(i + 1)));
+            tr.appendChild(name);
+            if (spec.gemeente) { tr.appendChild(el('td', 'rang-gm', r[2])); }
+            var td = el('td', 'getal' + (r[5] ? ' rang-' + (r[5] === '-' ? 'leeg' : r[5]) : ''), r[3]);
+            if (r[5] === 'o') {
+                var warn = el('span', 'rang-let-op');
+                warn.title = 'onbetrouwbaar: kleine aantallen';
+                var short = el('span', '', 'onbetr.');
+                short.setAttribute('aria-hidden', 'true');
+                warn.appendChild(short);
+                warn.appendChild(el('span', 'visueel-verborgen', 'onbetrouwbaar, kleine aantallen'));
+                td.appendChild(document.createTextNode(' '));
+                td.appendChild(warn);
+            }
+            // A change row carries 'van → tot', shown small under the difference.
+            if (r[6]) { td.appendChild(el('br')); td.appendChild(el('small', 'rang-sub', r[6])); }
+            tr.appendChild(td);
+            frag.appendChild(tr);
+        });
+        tbody.replaceChildren(frag);
+    }
+    if (!spec) { draw([]); return ['', 'Ranglijst', sort, aria('naam'), aria('waarde'), true, '', true]; }
     var fmt = spec.fmt || [0, '', ''];
     function number(v) {  // fmt_number: thousands dot, decimal comma (v is already rounded to fmt[0] decimals)
         var parts = Math.abs(v).toFixed(fmt[0]).split('.');
@@ -475,33 +509,19 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort, areas, waarden) {
     // Hundreds of rows cost the browser a second to draw: the first __N__ until the user asks for all.
     var total = rows.length;
     if (!sort.alle) { rows = rows.slice(0, __N__); }
-    var body = rows.map(function(r, i) {
-        var warn = h('Span', {className: 'rang-let-op', title: 'onbetrouwbaar: kleine aantallen'},
-                     [h('Span', {'aria-hidden': 'true'}, 'onbetr.'), h('Span', {className: 'visueel-verborgen'},
-                                                                       'onbetrouwbaar, kleine aantallen')]);
-        var value = r[5] === 'o' ? [r[3], ' ', warn] : r[3];
-        // A change row carries 'van → tot', shown small under the difference.
-        if (r[6]) { value = [].concat(value, [h('Br', {}), h('Small', {className: 'rang-sub'}, r[6])]); }
-        var cells = [h('Td', {}, String(i + 1)),
-                     h('Td', {className: 'rang-naam'},
-                       h('A', {href: spec.profiel + '?code=' + encodeURIComponent(r[0])}, r[1]))];
-        if (spec.gemeente) { cells.push(h('Td', {className: 'rang-gm'}, r[2])); }
-        cells.push(h('Td', {className: 'getal' + (r[5] ? ' rang-' + (r[5] === '-' ? 'leeg' : r[5]) : '')}, value));
-        return h('Tr', {key: r[0]}, cells);
-    });
     var knop = sort.alle ? 'Toon alleen de eerste __N__' : 'Toon alle ' + total;
-    var out = [body, spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente, knop, total <= __N__];
-    if (trig.indexOf('kaart-tabel-data.data') < 0) { return out; }
+    var out = [spec.kop, spec.titel, sort, aria('naam'), aria('waarde'), !spec.gemeente, knop, total <= __N__];
+    if (trig.indexOf('kaart-tabel-data.data') < 0) { draw(rows); return out; }
     // New data (a switch): drawn after the next paint, so the recoloured map shows first (issue 11) and the
     // table follows a frame later; a sort click redraws at once.
     return new Promise(function(resolve) {
-        requestAnimationFrame(function() { setTimeout(function() { resolve(out); }, 0); });
+        requestAnimationFrame(function() { setTimeout(function() { draw(rows); resolve(out); }, 0); });
     });
 }""".replace("__N__", str(RANKING_FIRST))
 
 clientside_callback(
     RANKING_JS,
-    Output("kaart-tabel-rijen", "children"), Output("kaart-tabel-kop", "children"),
+    Output("kaart-tabel-kop", "children"),
     Output("kaart-tabel-titel", "children"), Output("kaart-tabel-sortering", "data"),
     Output("kaart-tabel-th-naam", "aria-sort"), Output("kaart-tabel-th-waarde", "aria-sort"),
     Output("kaart-tabel-th-gemeente", "hidden"), Output("kaart-tabel-alle", "children"),
