@@ -782,8 +782,8 @@ def main(argv: list[str] | None = None) -> int:
                 (f"{inproc['bare'] / 1024:.1f} kB values+ranks gzip; values only "
                  f"{inproc['bare_values_only'] / 1024:.1f} kB" if inproc.get("bare") else "–"),
                 f"{ratio:.2f}× ({inproc['wire'] / 1024:.1f} kB)" if ratio else "–", "≤ 2.5×", ratio, at_most(2.5),
-                "the ranked table's rows (code, name, gemeente, formatted value for every area: ~10 of ~14 kB gzip "
-                "at 753 buurten) travel with every switch; without them ~1.7×"),
+                "the restyle store (values, ranks, colourscale, hover) is most of it; the ranked table's areas go "
+                "once per geometry, a switch adds ~0.2 kB for the table (was ~10 kB: 6.63× before)"),
             Row("etl load-snapshot incl. the indicator cube, 753 buurten", "4.1 s (no cube)",
                 f"{fmt_s(py_start)} (python -c pass)", fmt_s(load_s), "≤ 30 s", load_s, at_most(30),
                 "~22 s of CPU (shapes, observations, the cube over all levels × years); a busy machine adds the "
