@@ -130,7 +130,7 @@ def _ranking_table() -> html.Div:
                             html.Th("Nr.", scope="col", className="rang-nr"),
                             html.Th(sort_button("Gebied", "kaart-tabel-sorteer-naam"), scope="col",
                                     id="kaart-tabel-th-naam", **{"aria-sort": "none"}),
-                            html.Th("Gemeente", scope="col", id="kaart-tabel-th-gemeente"),
+                            html.Th("Gemeente", scope="col", id="kaart-tabel-th-gemeente", className="rang-gm"),
                             html.Th(sort_button("Waarde", "kaart-tabel-sorteer-waarde"), scope="col",
                                     id="kaart-tabel-th-waarde", className="getal", **{"aria-sort": "descending"}),
                         ])),
