@@ -33,10 +33,8 @@ from pages.kaart.figures import (
 from pages.kaart.state import NIVEAUS, KaartState
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 else:
-    np = lazy_module("numpy")
     pd = lazy_module("pandas")
 
 DIRECTION_HINT = {
