@@ -16,9 +16,11 @@ the same data on SQLite and PostgreSQL one key. The memo lives in the run's temp
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,8 +34,10 @@ from dorpenmonitor.settings import get_settings
 #: Tables the cube is not computed from: load bookkeeping (times, run ids), staging, and the cube itself.
 NOT_INPUTS = ("meta", "load_runs")
 NOT_INPUT_PREFIXES = ("stg_", "indicator_")
-#: Columns that record when, not what (a refresh stamps each source with its retrieval time).
-NOT_INPUT_COLUMNS = {"sources": ("retrieved",)}
+#: Columns that record when and where from, not what: a refresh stamps each source with its retrieval time and
+#: the URL it was fetched from (in tests a fake server on a port of its own, so the same data fetched by two
+#: tests differed in key), and a note saying how (live or --from-raw). The cube reads a source's id and table id.
+NOT_INPUT_COLUMNS = {"sources": ("retrieved", "url", "notes")}
 
 
 def input_tables() -> list[sa.Table]:
@@ -57,19 +61,42 @@ def key(store: store_mod.Store, villages_config: str | Path | None) -> str:
     return h.hexdigest()
 
 
+def _log(what: str, key_: str, seconds: float | None = None) -> None:
+    """One line per memo look-up to ``$CUBE_MEMO_LOG`` if set: which tests still compute a cube, and for how long."""
+    target = os.environ.get("CUBE_MEMO_LOG")
+    if target:
+        took = "" if seconds is None else f"{seconds:.1f}s"
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(f"{what}\t{took}\t{key_[:10]}\t{os.environ.get('PYTEST_CURRENT_TEST', 'build')}\n")
+
+
 def memoized(build: Callable, folder: Path) -> Callable:
-    """``build`` (indicators.cube.build) answering from ``folder`` when it has the inputs' result."""
+    """``build`` (indicators.cube.build) answering from ``folder`` when it has the inputs' result.
+
+    One computation per key per run: a per-key ``flock`` makes a second worker asking for the same cube while the
+    first one computes it wait and replay (e.g. the SQLite and PostgreSQL variants of a test, which xdist runs at
+    the same time), instead of computing it a second time on the same two cores.
+    """
 
     def cached_build(store: store_mod.Store, villages_config: str | Path | None = None):
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{key(store, villages_config)}.pickle"
-        if path.exists():
-            return pickle.loads(path.read_bytes())
-        frames = build(store, villages_config)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(frames, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)  # atomic: another worker reads a whole file or none
-        return frames
+        digest = key(store, villages_config)
+        path = folder / f"{digest}.pickle"
+        fd = os.open(folder / f"{digest}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd closes, or when this process dies
+            if path.exists():
+                _log("hit", digest)
+                return pickle.loads(path.read_bytes())
+            started = time.perf_counter()
+            frames = build(store, villages_config)
+            _log("miss", digest, time.perf_counter() - started)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(frames, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)  # atomic: a reader without the lock sees a whole file or none
+            return frames
+        finally:
+            os.close(fd)
 
     cached_build.__wrapped__ = build
     return cached_build

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 import sqlalchemy as sa
 
@@ -53,3 +56,39 @@ def test_a_hit_replays_the_frames_and_a_miss_computes(fresh_store, tmp_path):
     with fresh_store.engine.begin() as c:
         c.execute(sa.update(store_mod.observations).values(value=3.0))
     assert cached(fresh_store)["indicator_values"]["waarde"].tolist() == [2]
+
+
+def test_where_and_when_a_source_was_fetched_is_not_part_of_the_key(fresh_store):
+    """Two tests fetching the same table from fake servers on other ports share one cube; its table id does count."""
+    _load(fresh_store, 1.0)
+    with fresh_store.engine.begin() as c:
+        c.execute(sa.insert(store_mod.sources).values(
+            id="t@test", table_id="85984NED", title="t", publisher="CBS", licence="CC BY 4.0",
+            url="http://127.0.0.1:40001/ODataFeed/odata/85984NED/", retrieved="2026-11-27T10:00:00",
+            notes="Live opgehaald"))
+    first = cube_memo.key(fresh_store, None)
+    with fresh_store.engine.begin() as c:
+        c.execute(sa.update(store_mod.sources).values(
+            url="http://127.0.0.1:40002/ODataFeed/odata/85984NED/", retrieved="2026-11-28T10:00:00",
+            notes="Ingelezen uit een elders gemaakte download"))
+    assert cube_memo.key(fresh_store, None) == first
+    with fresh_store.engine.begin() as c:
+        c.execute(sa.update(store_mod.sources).values(table_id="85618NED"))
+    assert cube_memo.key(fresh_store, None) != first
+
+
+def test_two_workers_asking_for_the_same_cube_compute_it_once(fresh_store, tmp_path):
+    """The per-key lock: the second caller waits for the first one's result instead of computing it again."""
+    _load(fresh_store, 1.0)
+    calls = []
+
+    def build(store, villages_config=None):
+        calls.append(1)
+        time.sleep(0.5)  # long enough for the other thread to arrive while this one computes
+        return {"indicator_values": pd.DataFrame({"waarde": [len(calls)]})}
+
+    cached = cube_memo.memoized(build, tmp_path / "memo")
+    stores = [Store(fresh_store.url), Store(fresh_store.url)]  # one engine per "worker"
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda s: cached(s)["indicator_values"]["waarde"].tolist(), stores))
+    assert got == [[1], [1]] and len(calls) == 1
