@@ -34,10 +34,11 @@ from dorpenmonitor.settings import get_settings
 #: Tables the cube is not computed from: load bookkeeping (times, run ids), staging, and the cube itself.
 NOT_INPUTS = ("meta", "load_runs")
 NOT_INPUT_PREFIXES = ("stg_", "indicator_")
-#: Columns that record when and where from, not what: a refresh stamps each source with its retrieval time and
-#: the URL it was fetched from (in tests a fake server on a port of its own, so the same data fetched by two
-#: tests differed in key), and a note saying how (live or --from-raw). The cube reads a source's id and table id.
-NOT_INPUT_COLUMNS = {"sources": ("retrieved", "url", "notes")}
+#: Columns that record when, where from and how, not what: a refresh stamps each source with its retrieval time,
+#: the URL it was fetched from (in tests a fake server on a port of its own, so the same data fetched by two tests
+#: had two keys), the checksum of its raw file (a whole-table download and a filtered one load the same rows) and
+#: a note (live or --from-raw). The cube reads a source's id and table id only.
+NOT_INPUT_COLUMNS = {"sources": ("retrieved", "url", "checksum", "notes")}
 
 
 def input_tables() -> list[sa.Table]:

@@ -65,12 +65,12 @@ def test_where_and_when_a_source_was_fetched_is_not_part_of_the_key(fresh_store)
         c.execute(sa.insert(store_mod.sources).values(
             id="t@test", table_id="85984NED", title="t", publisher="CBS", licence="CC BY 4.0",
             url="http://127.0.0.1:40001/ODataFeed/odata/85984NED/", retrieved="2026-11-27T10:00:00",
-            notes="Live opgehaald"))
+            checksum="sha256:aa", notes="Live opgehaald"))
     first = cube_memo.key(fresh_store, None)
     with fresh_store.engine.begin() as c:
         c.execute(sa.update(store_mod.sources).values(
             url="http://127.0.0.1:40002/ODataFeed/odata/85984NED/", retrieved="2026-11-28T10:00:00",
-            notes="Ingelezen uit een elders gemaakte download"))
+            checksum="sha256:bb", notes="Ingelezen uit een elders gemaakte download"))
     assert cube_memo.key(fresh_store, None) == first
     with fresh_store.engine.begin() as c:
         c.execute(sa.update(store_mod.sources).values(table_id="85618NED"))

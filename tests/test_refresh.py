@@ -156,7 +156,9 @@ def test_cli_exit_codes(live_settings, fake_cbs, monkeypatch, tmp_path, capsys):
                         ("http_timeout", "0.5"), ("http_retries", "0")):
         monkeypatch.setenv(f"DORPENMONITOR_{name.upper()}", str(value))
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    args = ["--database-url", url, "etl", "refresh", "--jaren", "2024", "--gemeenten", "GM1680"]
+    # The same years, gemeenten and (no) boundaries as test_refresh_years' --from-raw test: one cube for both.
+    args = ["--database-url", url, "etl", "refresh", "--jaren", "2024", "--gemeenten", "GM1680,GM0109",
+            "--zonder-grenzen"]
     assert cli.main(args) == 0
     assert "gelukt" in capsys.readouterr().out
     fake_cbs.state.faults.append(Fault("500", "TypedDataSet", page=0))
