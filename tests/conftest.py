@@ -58,13 +58,54 @@ def _needs_db(item: pytest.Item) -> bool:
     return "snapshot_db" in getattr(item, "fixturenames", ())
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files that need no snapshot database first: the workers run them while the shared one is built.
+#: The suite's longest tests (``--durations`` on 2 busy cores), in the order they should start: first in their
+#: half of the run, so the two xdist workers do not end with one of them in a long test while the other idles.
+#: Tests that compute the same indicator cube (tests/cube_memo.py) are spread apart: run at the same time, the
+#: second would wait for the first one's cube on the memo's lock; run later, it replays it at once.
+SLOW_FIRST = (
+    "test_refresh_years.py::test_download_then_from_raw_is_the_offline_route_for_13_years",
+    "test_refresh_years.py::test_one_broken_year_loads_the_other_twelve_and_keeps_its_previous_data[http-500]",
+    "test_refresh_years.py::test_from_raw_loads_a_cbsodata_download_folder_without_network",
+    "test_refresh_years.py::test_refresh_2013_2025_loads_13_years_and_status_shows_coverage",
+    "test_refresh.py::test_cli_exit_codes",
+    "test_refresh_years.py::test_one_broken_year_loads_the_other_twelve_and_keeps_its_previous_data"
+    "[renamed-column]",
+    # The database half (after the computation group, its longest unit). The three marked * need no database
+    # file but load the bundled snapshot, so they run there too: by then the shared build has its cube, which
+    # they replay (earlier, they would wait for it on the memo's lock).
+    "test_kill.py::test_kill_during_refresh_then_next_refresh_succeeds[sqlite]",
+    "test_cube.py::test_without_the_hook_no_cube_then_recompute_with_an_edited_villages_file",
+    "test_serve.py::test_readme_postgres_roles_load_and_serve",  # *
+    "test_kill.py::test_kill_during_snapshot_load_then_next_load_succeeds[sqlite]",  # *
+    "test_kill.py::test_kill_during_snapshot_load_then_next_load_succeeds[postgres]",  # *
+    "test_kill.py::test_kill_during_refresh_then_next_refresh_succeeds[postgres]",
+)
+LOADS_SNAPSHOT = SLOW_FIRST[8:11]
+#: Tests on the session's on-the-fly ``computation`` (its memo is per process) run on one worker: paid once per run.
+COMPUTATION_GROUP = "computation"
 
-    Whole files move (stable order inside and between them), so module fixtures are still set up once.
-    """
-    uses_db = {item.module.__name__ for item in items if _needs_db(item) and getattr(item, "module", None)}
-    items.sort(key=lambda item: getattr(getattr(item, "module", None), "__name__", "") in uses_db)
+
+def _slow_rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("xdist_group"):
+        return -1
+    name = item.nodeid.rsplit("/", 1)[-1]
+    return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+
+def _db_half(item: pytest.Item) -> bool:
+    return _needs_db(item) or item.nodeid.rsplit("/", 1)[-1] in LOADS_SNAPSHOT
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks (--dist loadgroup)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need no snapshot database first (the workers run them while the shared one is built), each
+    half with its slowest tests first; the ``computation`` tests in one xdist group, first in the database half.
+    The order is stable otherwise, and the same in every worker (xdist compares the collections). The run uses
+    ``--dist loadgroup --no-loadscope-reorder`` (pyproject's addopts): units are handed out in this order."""
+    for item in items:
+        if "computation" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(COMPUTATION_GROUP))
+    items.sort(key=lambda item: (_db_half(item), _slow_rank(item)))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
