@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,8 @@ class Run:
     ok: bool
     load_before: float
     load_after: float
+    cpu: float  # user + sys seconds of pytest and its workers: less at the mercy of other load than the wall clock
+    durations: float  # the sum of every test's setup + call + teardown (pytest --durations=0)
 
 
 def _load() -> float:
@@ -67,19 +70,24 @@ def prepare_base(commit: str, workdir: Path) -> Path:
 
 def run_suite(label: str, tree: Path, jobs: int, log: Path, extra: list[str]) -> Run:
     cmd = [str(tree / ".venv" / "bin" / "pytest"), "-m", "not browser", "-n", str(jobs), "-q", "-p", "no:cacheprovider",
-           *extra]
+           "--durations=0", "--durations-min=0", *extra]
     before = _load()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"[{label}] {' '.join(cmd)}  (in {tree}) ...", flush=True)
     start = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.run(cmd, cwd=tree, stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
     text = log.read_text(errors="replace")
+    durations = sum(float(m) for m in re.findall(r"^(\d+\.\d+)s (?:setup|call|teardown) ", text, re.M))
     lines = [ln for ln in text.splitlines() if re.search(r"\d+ (passed|failed)", ln)]
     summary = lines[-1].strip("= ") if lines else "(geen samenvatting)"
     m = re.search(r"(\d+) passed", summary)
-    run = Run(label, seconds, int(m.group(1)) if m else 0, summary, proc.returncode == 0, before, _load())
-    print(f"[{label}] {seconds:.0f} s: {summary}", flush=True)
+    run = Run(label, seconds, int(m.group(1)) if m else 0, summary, proc.returncode == 0, before, _load(), cpu,
+              durations)
+    print(f"[{label}] {seconds:.0f} s (cpu {cpu:.0f} s, som testduren {durations:.0f} s): {summary}", flush=True)
     if not run.ok:
         print("\n".join(text.splitlines()[-30:]), file=sys.stderr)
     return run
@@ -118,15 +126,19 @@ def main(argv: list[str] | None = None) -> int:
         print()
         stamp = time.strftime("%Y-%m-%d %H:%M")
         print(f"pytest -m 'not browser' -n {args.jobs}, zelfde machine, zelfde run ({stamp}):")
-        print(f"{'suite':<24} {'wandklok':>9} {'tests':>6} {'load voor/na':>13}  resultaat")
+        print(f"{'suite':<24} {'wandklok':>9} {'cpu':>7} {'som duren':>10} {'tests':>6} {'load voor/na':>13}  "
+              "resultaat")
         for run in runs:
             load = f"{run.load_before:.1f}/{run.load_after:.1f}"
-            print(f"{run.label:<24} {run.seconds:>8.0f}s {run.passed:>6} {load:>13}  {run.summary}")
+            print(f"{run.label:<24} {run.seconds:>8.0f}s {run.cpu:>6.0f}s {run.durations:>9.0f}s {run.passed:>6} "
+                  f"{load:>13}  {run.summary}")
         old = [r.seconds for r in runs[0::2]]
         new = [r.seconds for r in runs[1::2]]
         ratio = min(old) / min(new)
         verdict = "doel >= 2x gehaald" if ratio >= 2 else "doel 2x niet gehaald"
         print(f"verhouding oud/nu (snelste run per kant): {ratio:.2f}x ({verdict})")
+        cpu_ratio = min(r.cpu for r in runs[0::2]) / max(min(r.cpu for r in runs[1::2]), 1e-9)
+        print(f"verhouding cpu-tijd oud/nu: {cpu_ratio:.2f}x")
         return 0 if all(r.ok for r in runs) else 1
     finally:
         if args.keep:
