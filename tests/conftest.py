@@ -92,20 +92,23 @@ def _slow_rank(item: pytest.Item) -> int:
     return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
 
 
-def _db_half(item: pytest.Item) -> bool:
-    return _needs_db(item) or item.nodeid.rsplit("/", 1)[-1] in LOADS_SNAPSHOT
+def _module(item: pytest.Item) -> str:
+    return getattr(getattr(item, "module", None), "__name__", "")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that need no snapshot database first (the workers run them while the shared one is built), each
+    """Files that need no snapshot database first (the workers run them while the shared one is built), each
     half with its slowest tests first; the ``computation`` tests in one xdist group, first in the database half.
     The order is stable otherwise, and the same in every worker (xdist compares the collections). The run uses
     ``--dist loadgroup --no-loadscope-reorder`` (pyproject's addopts): units are handed out in this order."""
     for item in items:
         if "computation" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group(COMPUTATION_GROUP))
-    items.sort(key=lambda item: (_db_half(item), _slow_rank(item)))
+    # Whole files go to the database half (a test may lean on its file's earlier tests having made the app).
+    uses_db = {_module(item) for item in items if _needs_db(item)}
+    late = {item.nodeid for item in items if item.nodeid.rsplit("/", 1)[-1] in LOADS_SNAPSHOT}
+    items.sort(key=lambda item: (_module(item) in uses_db or item.nodeid in late, _slow_rank(item)))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -47,7 +47,9 @@ def test_coverage_pivot_is_years_by_theme():
     assert coverage_pivot(cov, "gemeente", ()).empty
 
 
-def test_every_meta_key_has_a_dutch_label_or_is_hidden():
+def test_every_meta_key_has_a_dutch_label_or_is_hidden(app):
+    # ``app``: importing a page registers it, which Dash allows only once an app exists (this test passed only
+    # when an earlier test in the same worker had made one).
     from pages.over import page as over
 
     written = _meta_keys_written_by_the_loaders()
