@@ -251,11 +251,12 @@ class IndicatorService:
         f = _typed(f)
         order = {i: n for n, i in enumerate(ids)}
         f = f.assign(_o=f["indicator"].map(order)).sort_values(["_o", "code"], kind="stable")
-        dec = f["indicator"].map(lambda i: REGISTRY[i].decimals)
+        dec = f["indicator"].map({i: int(REGISTRY[i].decimals) for i in ids})
         # Drenthe and monitor rows are stored unrounded (see indicators.cube): round like a number here.
-        waarde = [round(float(w), int(d)) if not pd.isna(w) else np.nan for w, d in zip(f["waarde"], dec,
-                                                                                         strict=True)]
-        f = f.assign(niveau=niveau, jaar=int(jaar), eenheid=f["indicator"].map(lambda i: REGISTRY[i].unit),
+        # Python's round on plain floats (NaN stays NaN), as before: numpy's rounding differs in the last digit.
+        waarde = [round(w, d) for w, d in zip(f["waarde"].to_numpy(dtype=float).tolist(), dec.tolist(),
+                                              strict=True)]
+        f = f.assign(niveau=niveau, jaar=int(jaar), eenheid=f["indicator"].map({i: REGISTRY[i].unit for i in ids}),
                      waarde=waarde, dekking=f["dekking"].round(3),
                      breuk=np.where(f["breuk"].astype(bool), "ja", "nee"))
         return f[EXPORT_COLUMNS].reset_index(drop=True)
