@@ -236,6 +236,10 @@ def loader(maxsize: int = 256) -> Callable[[F], F]:
 
     def deco(fn: F) -> F:
         name = fn.__name__
+        known = _SPECS.get(name)
+        if known is not None and known[0].__module__ != fn.__module__:
+            # Caches are keyed by name: a second loader of that name would silently replace the first one's.
+            raise ValueError(f"loader '{name}' bestaat al in {known[0].__module__}; kies een andere naam")
         _SPECS[name] = (fn, maxsize)
 
         @wraps(fn)

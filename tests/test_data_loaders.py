@@ -130,3 +130,16 @@ def test_outside_a_request_loaders_follow_the_current_manager(store, monkeypatch
         monkeypatch.setattr(data._CURRENT, "manager", b)
         assert data.manager() is a and data.current() is b  # the pin holds; the swap is there for the next one
     assert data.manager() is b
+
+
+def test_a_second_loader_with_a_taken_name_is_refused():
+    """Loader caches are keyed by name: another module's loader of the same name would replace the first."""
+    import pytest
+
+    from dashboard import data
+
+    def areas():  # same name as dashboard.data.areas, defined here (another module)
+        return None
+
+    with pytest.raises(ValueError, match="bestaat al"):
+        data.loader()(areas)
