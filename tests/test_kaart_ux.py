@@ -167,7 +167,7 @@ def _reference_rows(indicator, niveau, jaar, gemeente=None):
     """The rows as the server built them before issue 11's compact table (code, name, gemeente, text, value,
     flag per area, from IndicatorService.values): what the browser must still show."""
     from dashboard import data
-    from dashboard.formatting import fmt_value, status_word
+    from dashboard.formatting import fmt_short, status_word
 
     meta = data.indicator(indicator)
     vals = data.values(indicator, niveau, jaar)
@@ -182,7 +182,7 @@ def _reference_rows(indicator, niveau, jaar, gemeente=None):
         v = round(float(w), max(int(meta.decimals), 0)) if ok else None
         v = int(v) if ok and meta.decimals <= 0 else v
         f = ("o" if r.status == "onbetrouwbaar" else "") if ok else ("g" if r.status == "geheim" else "-")
-        text = fmt_value(v, meta) if ok else status_word("geheim" if f == "g" else "ontbreekt")
+        text = fmt_short(v, meta) if ok else status_word("geheim" if f == "g" else "ontbreekt")
         out[r.code] = [r.code, r.naam, names.get(r.gemeente_code, "") if own_col else "", text, v, f, None]
     return out
 

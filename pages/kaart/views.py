@@ -14,7 +14,16 @@ from dash import Patch, html
 
 from dashboard import data, links
 from dashboard.downloads import csv_text
-from dashboard.formatting import fmt_number, fmt_value, level_word, status_word, tables_label, unit_affixes
+from dashboard.formatting import (
+    ATTACHED_UNITS,
+    fmt_number,
+    fmt_short,
+    fmt_value,
+    level_word,
+    status_word,
+    tables_label,
+    unit_affixes,
+)
 from dorpenmonitor.codes import gemeente_of
 from dorpenmonitor.lazy import lazy_module
 from indicators.service import Reference
@@ -508,7 +517,7 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None, 
 
     ``z`` (value per area in geometry order, rounded as on the map, None without one), ``geheim`` and
     ``onbetrouwbaar`` (positions) are :class:`MapValues`' own lists; names and gemeenten come from
-    :func:`kaart_areas`, once per level. The browser formats a value as :func:`fmt_value` does (``fmt``:
+    :func:`kaart_areas`, once per level. The browser formats a value as :func:`fmt_short` does (``fmt``:
     decimals, text before and after the number) and derives the flag per row: 'o' (onbetrouwbaar), ''
     (ok), 'g' (geheim, no value), '-' (no value). ``binnen``: show only this gemeente's areas.
     """
@@ -518,7 +527,10 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None, 
     mv = map_values_for(state, geom["locations"])
     unit = f" ({meta.unit})" if meta.unit and meta.unit not in ("aantal",) else ""
     spec = _ranking_head(state, f"{meta.title}{unit}, {jaar}")
-    spec.update(fmt=[max(int(meta.decimals), 0), *unit_affixes(meta.unit)], z=mv.z, geheim=mv.geheim,
+    # Only € and % stay with the number (fmt_short): the heading names any other unit once, and 753 rows of
+    # '8.189 inwoners per km²' squeezed the area names into 'Koopm|anskwa|rtier' beside the map.
+    affixes = unit_affixes(meta.unit) if (meta.unit or "").strip() in ATTACHED_UNITS else ("", "")
+    spec.update(fmt=[max(int(meta.decimals), 0), *affixes], z=mv.z, geheim=mv.geheim,
                 onbetrouwbaar=mv.onbetrouwbaar)
     as_num = int if meta.decimals <= 0 else float
 
@@ -526,7 +538,7 @@ def kaart_ranking(indicator: str, niveau: str, jaar: int, gemeente: str | None, 
         w = pd.to_numeric(r.waarde, errors="coerce")
         if r.status in ("ok", "onbetrouwbaar") and pd.notna(w):
             v = as_num(round(float(w), max(int(meta.decimals), 0)))
-            return [fmt_value(v, meta), v, "o" if r.status == "onbetrouwbaar" else "", None]
+            return [fmt_short(v, meta), v, "o" if r.status == "onbetrouwbaar" else "", None]
         return [status_word("geheim" if r.status == "geheim" else "ontbreekt"), None,
                 "g" if r.status == "geheim" else "-", None]
 
