@@ -70,6 +70,12 @@ class Catalog:
                 return ind
         return order[0] if order else None
 
+    def longest_series(self, niveau: str) -> str | None:
+        """The indicator with the most years at ``niveau`` (display order breaks ties): what a trend page opens
+        with, since the map's default (one year of bevolkingsdichtheid) draws a single dot."""
+        best = max(self.titles, key=lambda i: len(self.years(i, niveau)), default=None)
+        return best if best and self.years(best, niveau) else self.default_indicator(niveau)
+
     def label(self, ind: str | None) -> str:
         """"'Inwoners'" for a message about an indicator; 'geen indicator' for none."""
         return f"'{self.titles.get(ind, ind)}'" if ind else "geen indicator"

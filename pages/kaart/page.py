@@ -423,9 +423,9 @@ RANKING_FIRST = 50
 #: The rows are built here from two stores (views.ranking_rows is the same in Python): the level's areas
 #: (views.kaart_areas: codes, names, gemeenten; sent when the geometry changes) and the spec of the view
 #: (views.ranking_data: per area the value and the flags in geometry order, or, on a colour-only switch, nothing:
-#: then the restyle store kaart-waarden holds them). Values are written as dashboard.formatting.fmt_short does (the heading names other units).
-#: 'Nr.' is the position in the current order; unreliable values carry a visible warning. New data is drawn one
-#: frame late (after the map's repaint); see the Promise at the end.
+#: then the restyle store kaart-waarden holds them). Values are written as dashboard.formatting.fmt_short does
+#: (the heading names other units). 'Nr.' is the position in the current order; unreliable values carry a
+#: visible warning. New data is drawn one frame late (after the map's repaint); see the Promise at the end.
 RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort, areas, waarden) {
     var trig = (window.dash_clientside.callback_context.triggered || []).map(function(t) { return t.prop_id; });
     sort = Object.assign({op: 'waarde', dalend: true, alle: false}, sort || {});

@@ -36,10 +36,10 @@ def parse_trends(query: Mapping[str, Any], catalog: Catalog) -> TrendsState:
     msgs: list[str] = []
     indicator = first(query.get("indicator"))
     if indicator and indicator not in catalog.titles:
-        fallback = catalog.default_indicator("gemeente")
+        fallback = catalog.longest_series("gemeente")
         msgs.append(f"Indicator '{clip(indicator)}' is onbekend; we tonen {catalog.label(fallback)}.")
         indicator = fallback
-    indicator = indicator or catalog.default_indicator("gemeente")
+    indicator = indicator or catalog.longest_series("gemeente")
 
     codes, code_msgs = parse_codes(query.get("codes"), catalog.areas, MAX_TREND_AREAS)
     msgs += code_msgs
