@@ -62,10 +62,12 @@ def test_count_trends_are_indexed_against_benchmarks(app):
 
     frame = pd.DataFrame({"code": ["A", "A", "B", "B"], "jaar": [2021, 2022, 2021, 2022], "waarde": [50, 45, 0, 10]})
     assert views.as_index(frame)["waarde"].tolist()[:2] == [100.0, 90.0]
-    # The base lies after the last break: Emmen 1997 → 1998 is the Schoonebeek merger, not +11% growth.
-    merged = pd.DataFrame({"code": ["GM0114"] * 3, "jaar": [1997, 1998, 1999], "waarde": [94528, 105228, 105228],
-                           "status": ["ok"] * 3, "breuk": [False, True, False]})
-    assert views.as_index(merged)["waarde"].tolist() == [89.8, 100.0, 100.0]
+    # A break starts a new base: Emmen 1997 → 1998 is the Schoonebeek merger, not +11% growth, and 1997 is no
+    # percentage of 1998 either (rows in any order).
+    merged = pd.DataFrame({"code": ["GM0114"] * 4, "jaar": [1999, 1997, 1998, 1996],
+                           "waarde": [107332, 94528, 105228, 93582], "status": ["ok"] * 4,
+                           "breuk": [False, False, True, False]})
+    assert views.as_index(merged)["waarde"].tolist() == [102.0, 101.0, 100.0, 100.0]
     partial = pd.DataFrame({"code": ["PV22"] * 2, "jaar": [1998, 1999], "waarde": [246719, 480000],
                             "status": ["onvolledig", "ok"], "breuk": [False, False]})
     assert views.as_index(partial)["waarde"].tolist()[1] == 100.0  # a partial sum is never the base

@@ -41,10 +41,11 @@ def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def as_index(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each area's series as an index: 100 = its first usable value after its last series break.
+    """Each comparable stretch of an area's series as an index: 100 = its first usable value.
 
-    The base never lies before a break, so no index compares across one (Emmen 1997 → 1998 is the
-    Schoonebeek merger, not growth); years before the break are shown on the same base, apart from the line.
+    A series break starts a new stretch with a base of its own, so no index value compares across a break
+    (Emmen 1997 → 1998 is the Schoonebeek merger, not growth; Assen's woningvoorraad before the 2015 source
+    change is not a percentage of the BAG count). A partial sum ('onvolledig') is never a base.
     """
     out = frame.copy()
     code = out["code"]
@@ -53,10 +54,11 @@ def as_index(frame: pd.DataFrame) -> pd.DataFrame:
     status = out["status"].fillna("ok") if "status" in out else pd.Series("ok", index=out.index)
     brk = (out["breuk"].astype("boolean").fillna(False).astype(bool) if "breuk" in out
            else pd.Series(False, index=out.index))
-    last_break = jaar.where(brk).groupby(code).transform("max")
-    usable = v.gt(0) & status.isin(["ok", "onbetrouwbaar"]) & (last_break.isna() | jaar.ge(last_break))
-    base_year = jaar.where(usable).groupby(code).transform("min")
-    base = v.where(jaar.eq(base_year)).groupby(code).transform("max")
+    in_order = jaar.sort_values(kind="stable").index
+    stretch = brk.loc[in_order].astype(int).groupby(code.loc[in_order]).cumsum().reindex(out.index)
+    usable = v.gt(0) & status.isin(["ok", "onbetrouwbaar"])
+    base_year = jaar.where(usable).groupby([code, stretch]).transform("min")
+    base = v.where(jaar.eq(base_year)).groupby([code, stretch]).transform("max")
     out["waarde"] = (v / base * 100).round(1)
     return out
 
@@ -73,12 +75,13 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
     notes: list = []
     if getattr(meta, "aggregation", "") == "sum" and len(tr) and len(bench):
         # A count for a village next to the count for all of Drenthe is a flat line at zero:
-        # compare the development instead, each series indexed to its first year after its last break.
+        # compare the development instead: each stretch between breaks indexed to its own first year.
         tr, bench = as_index(tr), as_index(bench)
         meta = replace(meta, unit="index (basisjaar = 100)", decimals=0)
-        notes.append(html.P("Aantallen zijn als index getoond (basisjaar = 100: het eerste jaar met een waarde na de "
-                            "laatste trendbreuk van dat gebied), zodat een dorp en Drenthe "
-                            "te vergelijken zijn; de CSV bevat de echte aantallen.", className="noot"))
+        notes.append(html.P("Aantallen zijn als index getoond (basisjaar = 100: het eerste jaar met een waarde; na "
+                            "een trendbreuk begint de index opnieuw bij 100, want de jaren ervoor zijn niet "
+                            "vergelijkbaar), zodat een dorp en Drenthe te vergelijken zijn; de CSV bevat de echte "
+                            "aantallen.", className="noot"))
     fig_dict = trend_figure_dict(tr, meta, bench)
     fig = fig_dict if raw else go.Figure(fig_dict)
     if not state.codes:
