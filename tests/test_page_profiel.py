@@ -312,6 +312,23 @@ def test_profile_page_shows_people_series_saying_whose(app):
     assert trace["y"] == [35300.0, None, 35500.0, None, 35725.0]
 
 
+def test_a_series_break_stops_the_profile_line_and_the_summary_starts_after_it(app):
+    """Assen's inwoners break in 1998 (gemeentelijke herindeling): the page's and the PDF's line stop there and
+    'Van ... naar ...' never spans the break (it used to read 'Van 54.691 inwoners in 1997')."""
+    from pages.profiel import briefing
+    from pages.profiel.page import people_section, series_figure
+
+    p = briefing.profile("GM0106")
+    s = next(x for x in p.series if x.indicator == "inwoners")
+    assert s.eigen and briefing.break_years(s.points) == [1998]
+    trace = series_figure(s)["data"][0]
+    at = trace["x"].index(1998)
+    assert trace["x"][at - 1] is None and trace["y"][at - 1] is None and trace["x"][at - 2] == 1997
+    assert [sh["x0"] for sh in series_figure(s)["layout"]["shapes"]] == [1997.5]
+    text = _text(people_section(p))
+    assert "Van 56.331 inwoners in 1998 naar" in text and "Trendbreuk in 1998" in text and "in 1997 naar" not in text
+
+
 def test_village_profile_page_has_the_briefings_peers_and_series(app):
     """Page and PDF read one record: the page lists the same five peers and series as the PDF."""
     from pages.profiel import briefing

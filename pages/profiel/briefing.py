@@ -314,6 +314,43 @@ def _segment(trend: Sequence[tuple[int, float, bool]]) -> list[tuple[int, float,
     return pts
 
 
+def connects(prev: tuple[int, float, bool], cur: tuple[int, float, bool]) -> bool:
+    """Whether a line may join two points of a series: consecutive years and no series break at ``cur``
+    (a line never crosses a missing year or a break; charts, PDF sparklines and the page all ask this)."""
+    return not cur[2] and cur[0] - prev[0] == 1
+
+
+def line_points(points: Sequence[tuple[int, float, bool]]) -> tuple[list[int | None], list[float | None]]:
+    """x and y of a series line, with None where the line must stop (see :func:`connects`)."""
+    xs: list[int | None] = []
+    ys: list[float | None] = []
+    for i, (jaar, waarde, _) in enumerate(points):
+        if i and not connects(points[i - 1], points[i]):
+            xs.append(None)
+            ys.append(None)
+        xs.append(jaar)
+        ys.append(waarde)
+    return xs, ys
+
+
+def break_years(points: Sequence[tuple[int, float, bool]]) -> list[int]:
+    """Years in which a series breaks (not comparable with the year before); the first point never does."""
+    return [jaar for jaar, _, breuk in points[1:] if breuk]
+
+
+def series_summary(s: TrendSeries) -> str:
+    """'Van 56.331 inwoners in 1998 naar 69.701 inwoners in 2024.': first to last point of the comparable part
+    only, so the change never spans a series break (the break is named)."""
+    meta = REGISTRY[s.indicator]
+    pts = _segment(s.points)
+    (y0, v0, _), (y1, v1, _) = pts[0], pts[-1]
+    text = (f"{fmt_value(v1, meta)} in {y1}." if y0 == y1
+            else f"Van {fmt_value(v0, meta)} in {y0} naar {fmt_value(v1, meta)} in {y1}.")
+    if len(pts) < len(s.points):
+        text += f" Trendbreuk in {y0}: eerdere jaren zijn niet vergelijkbaar."
+    return text
+
+
 def _change_score(f: KeyFigure, v0: float, v1: float) -> float | None:
     """Size of a change on a scale shared by all indicators.
 

@@ -241,9 +241,12 @@ def people_chart(profile: Profile):
         s = by.get(ind)
         if s is None:
             continue
-        fig.add_trace(go.Scatter(x=[p[0] for p in s.points], y=[p[1] for p in s.points], mode="lines+markers",
+        xs, ys = briefing.line_points(s.points)  # no line across a missing year or a series break
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", connectgaps=False,
                                  line={"color": ACCENT if s.eigen else "#6c7a89", "width": 2.5},
                                  marker={"size": 5}, showlegend=False), row=1, col=col)
+        for jaar in briefing.break_years(s.points):
+            fig.add_vline(x=jaar - 0.5, line={"color": "#8c8c8c", "width": 1, "dash": "dot"}, row=1, col=col)
         fig.update_yaxes(rangemode="tozero", separatethousands=True, exponentformat="none", row=1, col=col)
     refs = [(profile.naam, "waarde", ACCENT)]
     if profile.niveau != "gemeente" and profile.gemeente_naam:
@@ -559,12 +562,15 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
                             y + 0.7 + ph - ((v - lo) / ((hi - lo) or 1)) * ph if hi > lo else y + 2.2)
 
                 pdf.set_draw_color(*_ACCENT)
-                pdf.set_line_width(0.3)
-                for (xa, va), (xb, vb) in zip(pts, pts[1:], strict=False):
-                    pdf.line(*xy(xa, va), *xy(xb, vb))
-                cx, cy = xy(*pts[-1])
                 pdf.set_fill_color(*_ACCENT)
-                pdf.circle(cx, cy, 0.5, style="F")
+                pdf.set_line_width(0.3)
+                pdf.circle(*xy(*pts[0]), 0.25, style="F")
+                for a, b in zip(k.trend, k.trend[1:], strict=False):
+                    if briefing.connects(a, b):  # no line across a missing year or a series break
+                        pdf.line(*xy(a[0], a[1]), *xy(b[0], b[1]))
+                    else:
+                        pdf.circle(*xy(b[0], b[1]), 0.25, style="F")  # a stretch after a gap or break starts here
+                pdf.circle(*xy(*pts[-1]), 0.5, style="F")
             pdf.set_y(y + row_line * n_rows + 0.5)
             if extra:
                 pdf.set_x(pdf.l_margin + 2)

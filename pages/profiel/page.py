@@ -184,26 +184,28 @@ def profile_body(p: briefing.Profile) -> list:
     return out
 
 
+#: A series break in a small chart: a dotted vertical line between the two years (as on the Trends page).
+BREAK_LINE: dict[str, Any] = {"type": "line", "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+                              "line": {"color": "#8c8c8c", "width": 1, "dash": "dot"}}
+
+
 def series_figure(s: briefing.TrendSeries) -> dict[str, Any]:
     """One 'people and homes' series as a small line chart: the area's own in the accent colour, the gemeente's
-    in grey (as in the PDF's chart). A missing year is a gap in the line, never bridged.
+    in grey (as in the PDF's chart). A missing year or a series break is a gap in the line, never bridged; a
+    break also gets a dotted vertical line.
 
     A plain figure dict: plotly's validating ``go.Figure`` cost more than the rest of the profile (loadtest).
     """
     meta = REGISTRY[s.indicator]
-    xs: list[int | None] = []
-    ys: list[float | None] = []
-    texts: list[str | None] = []
-    for jaar, waarde, _ in s.points:
-        if xs and xs[-1] is not None and jaar - xs[-1] > 1:
-            xs.append(None), ys.append(None), texts.append(None)
-        xs.append(jaar), ys.append(waarde), texts.append(fmt_value(waarde, meta))
+    xs, ys = briefing.line_points(s.points)
+    texts = [None if y is None else fmt_value(y, meta) for y in ys]
     trace = {"type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "connectgaps": False,
              "line": {"color": ACCENT if s.eigen else MUTED, "width": 2.5}, "marker": {"size": 6},
              "customdata": texts, "hovertemplate": "%{x}: %{customdata}<extra></extra>"}
     layout = {"height": 240, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "separators": ",.",
               "font": {"family": FONT, "size": 12}, "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
-              "showlegend": False,
+              "showlegend": False, "shapes": [BREAK_LINE | {"x0": y - 0.5, "x1": y - 0.5}
+                                               for y in briefing.break_years(s.points)],
               # automargin: a plain dict has no plotly.py template, whose axes make room for their tick labels.
               "xaxis": {"tickformat": "d", "nticks": 8, "fixedrange": True, "automargin": True},
               "yaxis": {"rangemode": "tozero", "separatethousands": True, "exponentformat": "none",
@@ -216,9 +218,7 @@ def people_section(p: briefing.Profile) -> Element:
     gemeente's, saying which (the same :attr:`Profile.series` as the PDF)."""
     blocks = []
     for s in p.series:
-        meta = REGISTRY[s.indicator]
-        (y0, v0, _), (y1, v1, _) = s.points[0], s.points[-1]
-        summary = f"Van {fmt_value(v0, meta)} in {y0} naar {fmt_value(v1, meta)} in {y1}."
+        summary = briefing.series_summary(s)
         blocks.append(el.Figure([
             el.Figcaption([el.Strong(s.titel), el.Span(briefing.series_source(s, p.naam).split(": ", 1)[1],
                                                               className="cel-noot")]),
