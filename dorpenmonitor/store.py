@@ -689,6 +689,40 @@ class Store:
         with self._connect() as c:
             return list(c.execute(_cube_rows_query([code], columns=columns)).all())
 
+    def cube_level_rows(
+        self,
+        niveau: str,
+        jaar: int,
+        indicators: Sequence[str],
+        gemeente: str | None = None,
+        columns: Sequence[str] = ("code",),
+    ) -> Iterator[tuple[str, list[tuple]]]:
+        """Per indicator, in the given order: its cube rows of one level and year as plain DBAPI tuples, unordered.
+
+        One indexed query per indicator (ix_iv_level), through one connection: what an export of a whole
+        level streams. No ORDER BY: sorting a whole level cost a temporary B-tree over 700,000 rows at
+        15,000 buurten, and the caller orders an indicator's rows itself (the database's collation would
+        differ between SQLite and PostgreSQL). Raw tuples skip SQLAlchemy's per-row result processing:
+        values come as the driver gives them (SQLite: 0/1 for booleans).
+        """
+        iv = indicator_values
+        q = sa.select(*(iv.c[name] for name in columns)).where(
+            iv.c.niveau == niveau, iv.c.jaar == int(jaar), iv.c.indicator == sa.bindparam("ind", type_=sa.String))
+        if gemeente:
+            q = q.where(iv.c.gemeente_code == gemeente)
+        with self._connect() as c:
+            compiled = q.compile(dialect=c.dialect)
+            sql = str(compiled)
+            cursor = c.connection.cursor()
+            try:
+                for ind in indicators:
+                    params = compiled.construct_params({"ind": ind})
+                    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+                    cursor.execute(sql, args)
+                    yield ind, cursor.fetchall()
+            finally:
+                cursor.close()
+
     def cube_converted_years(self) -> list[int]:
         """Years with rows converted to the current buurt division (index ix_iv_level)."""
         iv = indicator_values
@@ -696,9 +730,15 @@ class Store:
         f = self._frame(q.distinct())
         return sorted(int(j) for j in f["jaar"])
 
-    def cube_years(self) -> pd.DataFrame:
-        """indicator, niveau, jaar, heeft_waarde, bronnen: one small table for the whole cube."""
-        return self._frame(sa.select(indicator_years))
+    def cube_year_rows(self) -> list[tuple[str, str, int, bool, str | None]]:
+        """(indicator, niveau, jaar, heeft_waarde, bronnen) of the whole cube: one small table, as plain tuples.
+
+        No DataFrame: ``dorpenmonitor export`` checks its year against this table and need not import pandas.
+        """
+        iy = indicator_years
+        q = sa.select(iy.c.indicator, iy.c.niveau, iy.c.jaar, iy.c.heeft_waarde, iy.c.bronnen)
+        with self._connect() as c:
+            return [tuple(r) for r in c.execute(q)]
 
     def cube_areas(self) -> pd.DataFrame:
         """Selectable areas and stedelijkheid classes, in display order."""

@@ -23,6 +23,9 @@ Values (``indicators.service.IndicatorService(store)``; ``niveau`` is 'gemeente'
         the value with its gemeente, Drenthe (12), monitor (13), rank and comparable areas.
     ``years(indicator_id, niveau) -> list[int]``; ``source_tables(indicator_id, niveau, jaar)``;
     ``benchmark_series(indicator_id, code)``
+    ``export_rows(niveau, jaar, indicator_ids=None, gemeente=None) -> Iterator[tuple]``
+        the export's rows (``EXPORT_COLUMNS``; niveau also 'provincie'/'monitor'), streamed without
+        pandas; ``export_frame`` (same arguments) as a DataFrame.
     ``areas() -> DataFrame`` code, naam, niveau, gemeente_code, gemeente_naam (incl. dorpen).
     ``villages() -> list[Village]``.
 

@@ -3,7 +3,8 @@
 The lead's console script calls :func:`main` with the arguments after
 ``export``. Output: UTF-8, comma-separated, with a header; the tidy columns
 of :meth:`indicators.service.IndicatorService.compute` plus ``breuk`` (ja/nee)
-and ``omrekening`` (:meth:`~indicators.service.IndicatorService.export_frame`).
+and ``omrekening`` (:meth:`~indicators.service.IndicatorService.export_rows`), written row by row with
+the csv module: no pandas (issue 11: one level and year of 15,000 buurten in a few seconds).
 Levels include ``provincie`` (Drenthe) and ``monitor`` (the 13 gemeenten),
 whose incomplete totals have status ``onvolledig``. Invalid choices end with
 exit code 2 and a Dutch message on stderr that names the valid choices.
@@ -12,16 +13,17 @@ exit code 2 and a Dutch message on stderr that names the valid choices.
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 from dorpenmonitor.settings import GEMEENTEN, get_settings
-from dorpenmonitor.store import Store
+from dorpenmonitor.store import Store, sqlite_path
 from indicators.registry import REGISTRY
-from indicators.service import EXPORT_LEVELS, EXPORT_NIVEAUS, CubeMissingError, IndicatorService
+from indicators.service import EXPORT_COLUMNS, EXPORT_LEVELS, EXPORT_NIVEAUS, CubeMissingError, IndicatorService
 
-COLUMNS = ["code", "naam", "niveau", "jaar", "indicator", "waarde", "eenheid", "status", "note", "dekking",
-           "gemeente_code", "breuk", "omrekening"]
+COLUMNS = EXPORT_COLUMNS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def write_csv(out: TextIO, rows: Iterable[Sequence]) -> None:
+    """The header and ``rows`` (:meth:`~indicators.service.IndicatorService.export_rows`) as CSV.
+
+    The csv module's writer with the dialect pandas' ``to_csv`` used before (comma, minimal quoting,
+    ``"`` doubled, ``\\n``): names with a comma or quote are quoted, None is an empty field, a float is
+    written as its ``repr`` (what ``to_csv`` wrote for a float column). Streams: no frame of the level.
+    """
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(COLUMNS)
+    w.writerows(rows)
+
+
 def _fail(message: str) -> int:
     print(f"dorpenmonitor export: {message}", file=sys.stderr)
     return 2
@@ -61,7 +75,12 @@ def main(args: Sequence[str] | None = None) -> int:
         return _fail(f"onbekende gemeente '{ns.gemeente}'. Kies uit: "
                      + ", ".join(f"{c} ({n})" for c, n in GEMEENTEN.items()))
     gemeente = ns.gemeente.upper() if ns.gemeente else None
-    service = IndicatorService(Store(ns.database or get_settings().database_url))
+    url = ns.database or get_settings().database_url
+    path = sqlite_path(url)
+    if path is not None and not path.exists():  # SQLite would create an empty database there
+        return _fail(f"database niet gevonden: {path}. Laad eerst gegevens (dorpenmonitor etl load-snapshot) "
+                     "of kies een andere met --database.")
+    service = IndicatorService(Store(url, create=False))
     try:
         # Drenthe and the monitor total exist in every year their gemeenten have figures.
         years_level = "gemeente" if ns.niveau in EXPORT_LEVELS else ns.niveau
@@ -73,11 +92,16 @@ def main(args: Sequence[str] | None = None) -> int:
         keuze = ", ".join(map(str, available)) or "geen"
         return _fail(f"geen gegevens voor jaar {ns.jaar} op niveau {ns.niveau} voor de gekozen indicator(en). "
                      f"Kies uit: {keuze}")
-    frame = service.export_frame(ns.niveau, ns.jaar, ids, gemeente)[COLUMNS]
+    rows = service.export_rows(ns.niveau, ns.jaar, ids, gemeente)
     if ns.output:
-        frame.to_csv(ns.output, index=False, encoding="utf-8")
+        try:
+            out = open(ns.output, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            return _fail(f"kan '{ns.output}' niet schrijven: {exc.strerror or exc}")
+        with out:
+            write_csv(out, rows)
     else:
-        frame.to_csv(sys.stdout, index=False)
+        write_csv(sys.stdout, rows)
     return 0
 
 
