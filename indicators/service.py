@@ -272,10 +272,15 @@ class IndicatorService:
                                                     None if niveau in EXPORT_LEVELS else gemeente, cols):
             spec = REGISTRY[ind]
             decimals, unit = int(spec.decimals), spec.unit
-            rows.sort(key=_CODE_THEN_ORDER)
-            for code, naam, gm, waarde, status, note, dekking, breuk, omrekening, _ in rows:
-                yield (code, naam, niveau, jaar, ind, export_waarde(waarde, decimals), unit, status, note or "",
-                       round_dekking(dekking), gm, "ja" if breuk else "nee", omrekening)
+            # By code, ties in computation order: two sorts on one key each (the rows mostly come sorted,
+            # so each is nearly linear) instead of a key tuple per row.
+            rows.sort(key=_ORDER)
+            rows.sort(key=_CODE)
+            # One list per indicator, not a generator step per row: 700,000 rows at 15,000 buurten.
+            yield from [(code, naam, niveau, jaar, ind, None if waarde is None else export_waarde(waarde, decimals),
+                         unit, status, note or "", None if dekking is None else round_dekking(dekking), gm,
+                         "ja" if breuk else "nee", omrekening)
+                        for code, naam, gm, waarde, status, note, dekking, breuk, omrekening, _ in rows]
 
     def change(self, indicator_id: str, niveau: str, jaar_van: int, jaar_tot: int, gemeente: str | None = None,
                omgerekend: bool = True) -> pd.DataFrame:
@@ -430,7 +435,7 @@ class IndicatorService:
         return list(self._village_map.values())
 
 
-_CODE_THEN_ORDER = itemgetter(0, 9)
+_CODE, _ORDER = itemgetter(0), itemgetter(9)  # of the rows export_rows reads
 
 
 def export_waarde(waarde: float | None, decimals: int) -> float | None:
