@@ -36,6 +36,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shutil
 import socket
 import sqlite3
@@ -316,11 +317,17 @@ def run_part(args: list[str], timeout: float) -> dict | None:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def timed_process(cmd: list[str], env: dict | None = None, repeat: int = 3, timeout: float = 120) -> float | None:
-    """Median wall time (s) of a whole process, or None when it fails or overruns."""
+def timed_process(cmd: list[str], env: dict | None = None, repeat: int = 3, timeout: float = 120,
+                  cpu: list[float] | None = None) -> float | None:
+    """Median wall time (s) of a whole process, or None when it fails or overruns.
+
+    ``cpu``: gets each run's CPU seconds (user + system of the child): on a busy machine the wall time
+    is the CPU time plus waiting for a core, so the CPU figure says what the program itself costs.
+    """
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             out = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, cwd=ROOT)
         except subprocess.TimeoutExpired:
@@ -329,6 +336,9 @@ def timed_process(cmd: list[str], env: dict | None = None, repeat: int = 3, time
             print(f"  ! {' '.join(cmd[:3])} mislukt: {out.stderr.decode()[-500:]}", file=sys.stderr)
             return None
         times.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if cpu is not None:
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return median(times)
 
 
@@ -746,8 +756,9 @@ def main(argv: list[str] | None = None) -> int:
 
         say("python -c pass, export (hele proces)")
         py_start = timed_process([PY, "-c", "pass"], repeat=5)
+        export_cpu: list[float] = []
         export_s = timed_process([CLI, "export", "--niveau", "buurt", "--jaar", str(JAAR), "--database", url,
-                                  "-o", str(tmp / "export.csv")], repeat=3)
+                                  "-o", str(tmp / "export.csv")], repeat=3, cpu=export_cpu)
         say("load-snapshot in een lege database")
         load_db = tmp / "load.sqlite"
         load_s = timed_process([CLI, "etl", "load-snapshot"], repeat=1, timeout=300,
@@ -786,8 +797,9 @@ def main(argv: list[str] | None = None) -> int:
                 fmt_ms(inproc.get("profile_after_reload_ms")), "≤ 150 ms", inproc.get("profile_after_reload_ms"),
                 at_most(150), "one cube read plus the page's layout and charts; check the machine's load"),
             Row("export buurt × 2024, whole process (median of 3)", "3.3 s", f"{fmt_s(py_start)} (python -c pass)",
-                fmt_s(export_s), "≤ 1.5 s", export_s, at_most(1.5),
-                "python, pandas and SQLAlchemy start-up is most of it (baseline column); busy machine?"),
+                f"{fmt_s(export_s)} (CPU {fmt_s(median(export_cpu))})", "≤ 1.5 s", export_s, at_most(1.5),
+                "wall above the CPU figure (user+sys) is waiting for a core: a busy machine. Python and "
+                "SQLAlchemy start-up is most of the CPU (no pandas: rows go out through the csv module)"),
             Row(f"indicator switch painted in Chromium (median of {served.get('switch_painted_n', 0)})", "0.86 s",
                 f"{fmt_ms(served.get('switch_http_ms'))} (its HTTP round trip)",
                 fmt_ms(served.get("switch_painted_ms")), "≤ 250 ms", served.get("switch_painted_ms"), at_most(250),
@@ -856,9 +868,10 @@ def main(argv: list[str] | None = None) -> int:
             surl = f"sqlite:///{synth}"
             no_cube = cube_s is None
             say("SYNTHETISCH: geen kubus binnen de tijd: metingen overgeslagen" if no_cube else "SYNTHETISCH: export")
+            s_export_cpu: list[float] = []
             s_export = None if no_cube else timed_process(
                 [CLI, "export", "--niveau", "buurt", "--jaar", str(JAAR), "--database", surl,
-                 "-o", str(tmp / "export-synth.csv")], repeat=1, timeout=left(90))
+                 "-o", str(tmp / "export-synth.csv")], repeat=3, timeout=left(90) / 3, cpu=s_export_cpu)
             say("SYNTHETISCH: testclient + profielen na herladen (begrensd)")
             s_inproc = {} if no_cube else run_part(
                 ["--part", "inproc", "--db", surl, "--n", "5", "--areas", ",".join(AREAS[:n_areas]), "--budget", "40"],
@@ -883,9 +896,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"{fmt_ms(s_inproc.get('profile_again_ms'))} (same area again)",
                     fmt_ms(s_inproc.get("profile_after_reload_ms")), "≤ 500 ms",
                     s_inproc.get("profile_after_reload_ms"), at_most(500), stopped if not s_inproc else ""),
-                Row(f"[{tag}] export buurt × 2024, whole process", "32 s", f"{fmt_s(py_start)} (python -c pass)",
-                    fmt_s(s_export) if s_export else stopped, "≤ 5 s", s_export, at_most(5),
-                    stopped if not s_export else ""),
+                Row(f"[{tag}] export buurt × 2024, whole process (median of 3)", "32 s",
+                    f"{fmt_s(py_start)} (python -c pass)",
+                    f"{fmt_s(s_export)} (CPU {fmt_s(median(s_export_cpu))})" if s_export else stopped, "≤ 5 s",
+                    s_export, at_most(5),
+                    stopped if not s_export else "wall above the CPU figure (user+sys) is waiting for a core: a busy "
+                    "machine. ~700,000 rows: reading them from the cube (~1.5 s CPU) and the csv module (~1 s)"),
                 Row(f"[{tag}] indicator switch, HTTP (test client)", "–",
                     f"{fmt_ms(inproc.get('switch_ms'))} (753 buurten)", fmt_ms(s_inproc.get("switch_ms"))),
                 Row(f"[{tag}] first map callback answered, after launch", "18 s (after reload)",
