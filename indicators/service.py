@@ -261,15 +261,17 @@ class IndicatorService:
         for i in ids:
             get(i)
         if not self._years:  # an empty database; data without a cube raises CubeMissingError here
-            return
+            return iter(())
         # An indicator named twice is exported once, at its last place (as a sort on its position did).
         position = {i: n for n, i in enumerate(ids)}
-        cube_level = EXPORT_LEVELS.get(niveau, niveau)
-        jaar = int(jaar)
+        return self._export_rows(niveau, int(jaar), sorted(position, key=position.__getitem__),
+                                 None if niveau in EXPORT_LEVELS else gemeente)
+
+    def _export_rows(self, niveau: str, jaar: int, ids: list[str], gemeente: str | None) -> Iterator[tuple]:
+        """:meth:`export_rows` after its checks (a generator: a bad argument fails at the call, not later)."""
         cols = ("code", "naam", "gemeente_code", "waarde", "status", "note", "dekking", "breuk", "omrekening",
                 "volgorde")
-        for ind, rows in self.store.cube_level_rows(cube_level, jaar, sorted(position, key=position.__getitem__),
-                                                    None if niveau in EXPORT_LEVELS else gemeente, cols):
+        for ind, rows in self.store.cube_level_rows(EXPORT_LEVELS.get(niveau, niveau), jaar, ids, gemeente, cols):
             spec = REGISTRY[ind]
             decimals, unit = int(spec.decimals), spec.unit
             # By code, ties in computation order: two sorts on one key each (the rows mostly come sorted,

@@ -168,3 +168,10 @@ def test_streamed_export_on_postgres(pg_url):
         assert _streamed(pg, "buurt", 2024, ["aandeel_65plus", "woz_gemiddeld"]) == EXPECTED_TINY
     finally:
         pg.drop_all()
+
+
+def test_export_rows_checks_its_arguments_at_the_call(service):
+    with pytest.raises(ValueError, match="Kies uit: gemeente, wijk"):
+        service.export_rows("land", 2024)
+    with pytest.raises(KeyError, match="onzin"):
+        service.export_rows("buurt", 2024, ["onzin"])
