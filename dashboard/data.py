@@ -40,7 +40,7 @@ from dorpenmonitor.store import CUBE_STAMP, Store, get_store
 from indicators import REGISTRY, THEMES
 from indicators.registry import Indicator
 from indicators.results import TREND_COLUMNS as _TREND_COLUMNS
-from indicators.service import AreaRow, Benchmark, IndicatorService
+from indicators.service import AreaRow, Benchmark, CompareRow, IndicatorService
 from indicators.villages import Village
 
 if TYPE_CHECKING:
@@ -410,6 +410,15 @@ def area_rows(code: str) -> dict[str, tuple[AreaRow, ...]]:
     once, and building a frame cost more than the query).
     """
     return service().area_records(code)
+
+
+@loader(maxsize=64)
+def compare_rows(codes: tuple[str, ...], indicators: tuple[str, ...]) -> dict[tuple[str, str], tuple[CompareRow, ...]]:
+    """(code, indicator) → the published rows of a few areas ascending by year, with their benchmarks (one query).
+
+    Vergelijken's read: plain rows, no level frame per year and no benchmark query per cell.
+    """
+    return service().compare_records(list(codes), list(indicators))
 
 
 @loader(maxsize=512)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from dashboard import data
 from dorpenmonitor.lazy import lazy_module
@@ -135,14 +135,34 @@ def level_scores(niveau: str, indicatoren: tuple[str, ...]) -> Standardised:
     return standardise(level_matrix(niveau, indicatoren))
 
 
-def similar_to(code: str, indicatoren: Sequence[str], top: int = TOP_SIMILAR) -> pd.DataFrame:
-    """The areas most like ``code`` on ``indicatoren``, same level: code, naam, gemeente, afstand, gedeeld."""
-    index = data.area_index()
-    if code not in index:
-        return pd.DataFrame(columns=["code", "naam", "gemeente", "afstand", "gedeeld"])
-    niveau = index[code][1]
-    res = _frame(nearest(level_scores(niveau, tuple(indicatoren)), code, top))
+class Similar(NamedTuple):
+    """One area like the chosen one (:func:`similar_rows`)."""
+
+    code: str
+    naam: str
+    gemeente: str | None
+    afstand: float
+    gedeeld: int
+
+
+def similar_rows(code: str, indicatoren: Sequence[str], top: int = TOP_SIMILAR) -> list[Similar]:
+    """The areas most like ``code`` on ``indicatoren``, same level, nearest first, as plain rows (no frame: a
+    page reads five of them per request)."""
     info = data.area_info()
-    res["naam"] = [index.get(c, (c, ""))[0] for c in res["code"]]
-    res["gemeente"] = [info[c].gemeente_naam if c in info else "" for c in res["code"]]
+    area = info.get(code)
+    if area is None:
+        return []
+    out = []
+    for c, afstand, gedeeld in nearest(level_scores(area.niveau, tuple(indicatoren)), code, top):
+        other = info.get(c)
+        out.append(Similar(c, other.naam if other else c, other.gemeente_naam if other else "", afstand, gedeeld))
+    return out
+
+
+def similar_to(code: str, indicatoren: Sequence[str], top: int = TOP_SIMILAR) -> pd.DataFrame:
+    """:func:`similar_rows` as a frame: code, naam, gemeente, afstand, gedeeld."""
+    rows = similar_rows(code, indicatoren, top)
+    res = _frame([(r.code, r.afstand, r.gedeeld) for r in rows])
+    res["naam"] = [r.naam for r in rows]
+    res["gemeente"] = [r.gemeente for r in rows]
     return res[["code", "naam", "gemeente", "afstand", "gedeeld"]]

@@ -723,6 +723,17 @@ class Store:
             finally:
                 cursor.close()
 
+    def cube_area_records(self, codes: Sequence[str], indicators: Sequence[str],
+                          columns: Sequence[str]) -> list[sa.Row]:
+        """The published cube rows of a few areas for a few indicators as plain rows, ordered by indicator and jaar.
+
+        One indexed query (ix_iv_code) for a comparison of several areas (Vergelijken), without a DataFrame;
+        the statement is built once (its codes and indicators are bound), so a request pays no query building.
+        """
+        with self._connect() as c:
+            return list(c.execute(_area_records_query(tuple(columns)),
+                                  {"codes": list(codes), "indicators": list(indicators)}).all())
+
     def cube_converted_years(self) -> list[int]:
         """Years with rows converted to the current buurt division (index ix_iv_level)."""
         iv = indicator_values
@@ -922,6 +933,17 @@ def _cube_rows_query(
     if jaar is not None:
         q = q.where(iv.c.jaar == int(jaar))
     return q.order_by(iv.c.indicator, iv.c.jaar)
+
+
+@lru_cache(maxsize=8)
+def _area_records_query(columns: tuple[str, ...]) -> sa.Select:
+    """The statement of :meth:`Store.cube_area_records`: published rows of bound codes and indicators."""
+    iv = indicator_values
+    return (sa.select(*[iv.c[name] for name in columns])
+            .where(iv.c.code.in_(sa.bindparam("codes", expanding=True)),
+                   iv.c.indicator.in_(sa.bindparam("indicators", expanding=True)),
+                   sa.not_(iv.c.niveau.like(f"%{CONVERTED_SUFFIX}")))
+            .order_by(iv.c.indicator, iv.c.jaar))
 
 
 @contextmanager

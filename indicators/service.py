@@ -51,7 +51,7 @@ else:
     pd = lazy_module("pandas")
 
 __all__ = ["EXPORT_COLUMNS", "EXPORT_NIVEAUS", "NIVEAUS", "RANK_NOTE", "AreaRow", "Benchmark", "Comparable",
-           "CubeMissingError", "IndicatorService", "Reference", "export_waarde", "round_dekking"]
+           "CompareRow", "CubeMissingError", "IndicatorService", "Reference", "export_waarde", "round_dekking"]
 
 #: Columns of the area profile (:meth:`IndicatorService.area_rows`).
 AREA_COLUMNS = ["indicator", "jaar", "naam", "gemeente_code", "waarde", "status", "note", "dekking",
@@ -75,6 +75,26 @@ class AreaRow(NamedTuple):
     drenthe_waarde: float | None
     monitor_waarde: float | None
     spreiding: float | None
+
+
+class CompareRow(NamedTuple):
+    """One published cube row of an area as a comparison reads it (:meth:`IndicatorService.compare_records`).
+
+    The benchmark columns are the cube's: the area's own gemeente, Drenthe and the monitor total of that year,
+    rounded as :meth:`IndicatorService.benchmarks` reports them (None for an incomplete total).
+    """
+
+    code: str
+    indicator: str
+    niveau: str
+    jaar: int
+    waarde: float | None
+    status: str
+    note: str
+    gemeente_code: str | None
+    gemeente_waarde: float | None
+    drenthe_waarde: float | None
+    monitor_waarde: float | None
 
 
 #: Levels ``dorpenmonitor export`` knows: the CBS levels and villages plus the two benchmark areas.
@@ -356,6 +376,22 @@ class IndicatorService:
         """:meth:`area_rows` as plain rows per indicator (ascending by year), without a DataFrame (the profile page)."""
         rows = self.store.cube_records(code, AreaRow._fields)  # ordered by indicator, then jaar
         return {ind: tuple(map(AreaRow._make, group)) for ind, group in groupby(rows, key=itemgetter(0))}
+
+    def compare_records(self, codes: list[str], indicator_ids: list[str]
+                        ) -> dict[tuple[str, str], tuple[CompareRow, ...]]:
+        """(code, indicator) → its published cube rows ascending by year, for a few areas: one indexed query.
+
+        What Vergelijken reads per request instead of a level's whole frame per year and a benchmark query
+        per cell.
+        """
+        for i in indicator_ids:
+            get(i)
+        if not codes or not indicator_ids:
+            return {}
+        out: dict[tuple[str, str], list[CompareRow]] = {}
+        for r in self.store.cube_area_records(codes, indicator_ids, CompareRow._fields):  # by indicator, jaar
+            out.setdefault((r[0], r[1]), []).append(CompareRow._make(r))
+        return {k: tuple(v) for k, v in out.items()}
 
     def benchmark_series(self, indicator_id: str, code: str = DRENTHE_CODE) -> pd.DataFrame:
         """Drenthe ('PV22') or the monitor total ('MONITOR') per year (columns as ``Computation.benchmark_series``)."""

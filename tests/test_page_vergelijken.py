@@ -187,14 +187,14 @@ def test_count_indicators_get_no_reference_lines_but_keep_references_in_the_tabl
     inds = ["huishoudens", "woningvoorraad", "aandeel_65plus"]
     tidy = compare.compare_frame(codes, inds)
     panels = {p.indicator: p.figure for p in compare.small_multiples(tidy, {i: data.indicator(i) for i in inds})}
-    counts = [i for i, fig in panels.items() if not any(t.type == "scatter" for t in fig.data)]
+    counts = [i for i, fig in panels.items() if not any(t["type"] == "scatter" for t in fig["data"])]
     assert sorted(counts) == ["huishoudens", "woningvoorraad"]  # both count panels have bars only
-    pct = [t for t in panels["aandeel_65plus"].data if t.type == "scatter"]
-    assert {t.name for t in pct} >= {"Drenthe (12 gemeenten)"}  # a share keeps its reference lines
+    pct = [t for t in panels["aandeel_65plus"]["data"] if t["type"] == "scatter"]
+    assert {t["name"] for t in pct} >= {"Drenthe (12 gemeenten)"}  # a share keeps its reference lines
     for ind in counts:
-        bars = [t for t in panels[ind].data if t.type == "bar"][0]
-        axis = panels[ind].layout.xaxis
-        assert axis.range is None or axis.range[1] < 10 * max(bars.x)
+        bars = [t for t in panels[ind]["data"] if t["type"] == "bar"][0]
+        axis = panels[ind]["layout"]["xaxis"]
+        assert "range" not in axis or axis["range"][1] < 10 * max(bars["x"])
     text = "".join(_text(c) for c in vergelijken.update(codes, inds)[0])
     assert "Drenthe (12 gemeenten)" in text and "referenties in de tabel" in text
 
@@ -208,10 +208,12 @@ def test_vergelijken_says_onbetrouwbaar_as_the_map_does(app):
     assert f"* = {STATUS_WORDS['onbetrouwbaar']}." in text and "onzeker" not in text
 
 
-def test_small_multiples_are_one_figure_per_indicator_with_one_legend(app):
+def test_small_multiples_are_one_figure_per_indicator_with_one_legend_above_them(app):
     """At 390 px the two columns of subplots of one figure ran into each other (area names over the bars of the
-    left column). Each panel is its own figure now, laid out by CSS (one column on a phone); the references'
-    legend is shown once, and a panel grows with the number of areas."""
+    left column). Each panel is its own figure now, laid out by CSS (one column on a phone); a panel grows with
+    the number of areas. The references' legend was in the first panel that had them, which made that panel
+    taller than the others (the grid's rows did not line up): now no panel has one, the page shows one above
+    the grid, listing only what the panels draw."""
     from dashboard import data
     from pages.vergelijken import compare
     from pages.vergelijken import page as vergelijken
@@ -221,10 +223,131 @@ def test_small_multiples_are_one_figure_per_indicator_with_one_legend(app):
     two = compare.small_multiples(compare.compare_frame(["DP1680_annen", "GM0106"], inds), metas)
     assert [p.indicator for p in two] == inds
     assert "(%)" in two[1].title and "referenties in de tabel" in two[0].title
-    with_legend = [p.indicator for p in two if any(t.showlegend for t in p.figure.data)]
-    assert with_legend == ["aandeel_65plus"]  # the first panel with reference lines (the count panel has none)
+    assert not any(t.get("showlegend") for p in two for t in p.figure["data"])
+    assert not any(p.figure["layout"]["showlegend"] for p in two)
+    assert len({p.figure["layout"]["height"] for p in two}) == 1  # the rows of the grid line up
+    assert two[0].refs == () and set(two[1].refs) == {"gemeente", "drenthe", "monitor"}
+    assert "template" not in two[1].figure["layout"]  # plain dicts: no 7 kB of plotly's template per panel
     four = compare.small_multiples(
         compare.compare_frame(["DP1680_annen", "GM0106", "DP1730_zuidlaren", "GM0114"], inds), metas)
-    assert four[2].figure.layout.height == two[2].figure.layout.height + 2 * compare.BAR_HEIGHT
+    assert four[2].figure["layout"]["height"] == two[2].figure["layout"]["height"] + 2 * compare.BAR_HEIGHT
     grid = vergelijken._small_multiples(compare.compare_frame(["DP1680_annen"], inds), metas)
     assert grid.id == "vergelijken-grafiek" and "veelvouden" in grid.className and len(grid.children) == 3
+    legend = vergelijken._legend(two)
+    assert legend.id == "vergelijken-legenda"
+    assert [li.children[1] for li in legend.children] == ["Eigen gemeente", "Drenthe (12 gemeenten)",
+                                                          "Monitor (13 gemeenten)"]
+    # Gemeenten only: no own-gemeente tick anywhere, so the legend does not list one; counts only: no legend.
+    gm = compare.small_multiples(compare.compare_frame(["GM0106", "GM0114"], inds), metas)
+    assert [li.children[1] for li in vergelijken._legend(gm).children] == ["Drenthe (12 gemeenten)",
+                                                                           "Monitor (13 gemeenten)"]
+    assert vergelijken._legend(gm[:1]) is None
+    content = vergelijken.update(["DP1680_annen", "GM0106"], inds)[0]
+    assert '"vergelijken-legenda"' in "".join(_text(c) for c in content)
+
+
+def test_value_axis_ticks_stay_level_on_a_phone(app):
+    """At 390 px the WOZ panel's x labels ('100.000', '200.000', ...) were tilted over each other: few ticks, and
+    euros short ('€ 200k'; the exact value is on the bar). Bar values sit at the bar's base, away from the
+    black tick of the gemeente at the bar's end."""
+    from dashboard import data
+    from pages.vergelijken import compare
+
+    inds = ["woz_gemiddeld", "aandeel_65plus", "woningvoorraad"]
+    panels = {p.indicator: p.figure for p in compare.small_multiples(
+        compare.compare_frame(["DP1680_annen", "GM0106"], inds), {i: data.indicator(i) for i in inds})}
+    woz = panels["woz_gemiddeld"]["layout"]["xaxis"]
+    assert woz["tickprefix"] == "€ " and woz["tickformat"] == "~s" and woz["nticks"] <= 3
+    assert panels["aandeel_65plus"]["layout"]["xaxis"]["nticks"] <= 5
+    assert "tickformat" not in panels["aandeel_65plus"]["layout"]["xaxis"]
+    assert panels["woningvoorraad"]["layout"]["xaxis"]["nticks"] <= 3  # 'woningen' of a gemeente: 33.215
+    bar = panels["aandeel_65plus"]["data"][0]
+    assert bar["type"] == "bar" and bar["insidetextanchor"] == "start"
+    assert bar["text"][0].endswith("%") and bar["y"][-1] == "Annen (2024)"  # first chosen area on top
+
+
+def test_compare_rows_match_the_benchmarks_of_each_cell(app):
+    """One query for all areas and indicators gives what a value lookup and a benchmarks() per cell gave:
+    the newest year with a usable value (else the newest year's suppressed row), the area's gemeente, Drenthe
+    and the monitor total of that year (rounded as benchmarks() rounds them)."""
+    from dashboard import data
+    from pages.vergelijken import compare
+
+    codes = ["DP1680_annen", "GM0106", "BU01060001", "WK010600", "DP0106_rhee", "BU01140600"]
+    inds = ["aandeel_65plus", "woz_gemiddeld", "aandeel_koopwoningen", "afstand_huisarts", "inwoners"]
+    rows = compare.compare_rows(codes, inds)
+    assert len(rows) == len(codes) * len(inds)
+    checked = 0
+    for r in rows:
+        yrs = data.years(r.indicator, r.niveau)
+        if r.jaar is None:
+            assert r.status == "ontbreekt" and r.waarde is None
+            continue
+        v = data.values(r.indicator, r.niveau, r.jaar)
+        hit = v[v["code"] == r.code].iloc[0]
+        assert r.status == hit["status"] and r.jaar in yrs
+        assert (r.waarde is None and pd.isna(hit["waarde"])) or r.waarde == pytest.approx(hit["waarde"])
+        newer = [y for y in yrs if y > r.jaar]
+        for y in newer:  # no newer year had a usable value for this area
+            nv = data.values(r.indicator, r.niveau, y)
+            nh = nv[(nv["code"] == r.code) & nv["status"].isin(["ok", "onbetrouwbaar"]) & nv["waarde"].notna()]
+            assert nh.empty, (r, y)
+        b = data.benchmarks(r.indicator, r.code, r.jaar)
+        expect_gm = None if r.niveau == "gemeente" else b.gemeente.waarde
+        for got, want in ((r.gemeente_waarde, expect_gm), (r.drenthe_waarde, b.drenthe.waarde),
+                          (r.monitor_waarde, b.monitor.waarde)):
+            assert (got is None and want is None) or got == pytest.approx(want), (r, got, want)
+        checked += 1
+    assert checked > 20
+    statuses = {r.status for r in rows}
+    assert "geheim" in statuses and "onbetrouwbaar" in statuses  # the suppressed buurt and village are in it
+
+
+def test_pick_latest_newest_usable_year_else_newest_row():
+    from indicators.service import CompareRow
+    from pages.vergelijken.compare import pick_latest
+
+    def row(jaar, waarde, status="ok"):
+        return CompareRow("X", "i", "buurt", jaar, waarde, status, "", None, None, None, None)
+
+    rows = [row(2022, 1.0), row(2023, 2.0, "onbetrouwbaar"), row(2024, None, "geheim")]
+    assert pick_latest(rows, (2022, 2023, 2024)).jaar == 2023
+    assert pick_latest(rows[:1] + rows[2:], (2022, 2023, 2024)).jaar == 2022
+    assert pick_latest([row(2024, None, "geheim")], (2022, 2023, 2024)).status == "geheim"
+    # A suppressed row of an older year is no fallback; a row in a year without values at the level counts not.
+    assert pick_latest([row(2023, None, "geheim")], (2022, 2023, 2024)) is None
+    assert pick_latest([row(2025, 5.0)], (2023, 2024)) is None
+    assert pick_latest([], (2024,)) is None
+
+
+def test_vergelijken_callback_reads_one_indexed_query_and_no_level_frames(app, monkeypatch):
+    """Issue 11: a comparison of 4 areas read every level's whole frame per year (a scan per cell) and ran a
+    benchmark query per area and indicator: ~10 rps under load. Now one indexed query per callback."""
+    from dashboard import data
+    from pages.vergelijken import page as vergelijken
+
+    store = data.store()
+    calls: list[str] = []
+    for name in ("cube_area_records", "cube_values", "cube_rows", "cube_records", "cube_comparable"):
+        real = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda *a, _n=name, _r=real, **k: calls.append(_n) or _r(*a, **k))
+    codes = ["DP1680_annen", "BU01060001", "WK010600", "GM0106"]
+    with data.pinned():
+        data.clear()
+    vergelijken.update(codes[:1], None)  # the first request of a level: its 'lijkt op' scores (once per level)
+    calls.clear()
+    vergelijken.update(codes, None)
+    assert calls.count("cube_area_records") == 1
+    assert {c for c in calls if c != "cube_area_records"} <= {"cube_values"}  # 'lijkt op' of a new level, once
+    calls.clear()
+    vergelijken.update(["DP0114_nieuw-amsterdam", "BU01140600", "WK011406", "GM0114"], None)  # 'lijkt op': dorp
+    assert calls == ["cube_area_records"]
+
+
+def test_a_missing_year_is_not_printed_as_a_float(app):
+    """When one cell had no year, the whole frame's years became floats: '28,4% (2024.0)', 'geen gegevens (nan)'."""
+    from pages.vergelijken import page as vergelijken
+
+    codes = ["DP1680_annen", "GM0106", "BU01060001", "DP0106_rhee"]
+    text = "".join(_text(c) for c in vergelijken.update(codes, ["aandeel_65plus", "inkomen_per_inwoner"])[0])
+    assert "(2024)" in text and ".0)" not in text and "(nan)" not in text

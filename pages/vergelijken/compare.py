@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dashboard import data, links
+from dashboard.data import CompareRow
 from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
-from dashboard.formatting import fmt_value, is_missing, level_word, status_word, to_float
+from dashboard.formatting import fmt_value, is_missing, level_word, status_word, to_float, unit_affixes
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
-from dashboard.similar import TOP_SIMILAR, similar_areas, similar_to  # noqa: F401 - re-exported
+from dashboard.similar import TOP_SIMILAR, similar_areas, similar_rows, similar_to  # noqa: F401 - re-exported
 from dashboard.theme import FONT, GRID, LINE_COLORS
 from dashboard.validate import clip, too_many
 from dorpenmonitor.lazy import lazy_module
@@ -37,8 +36,6 @@ REF_STYLE: dict[str, dict[str, str]] = {
     "drenthe": {"color": "#222222", "dash": "dot"},
     "monitor": {"color": "#8a5a00", "dash": "dashdot"},
 }
-TIDY_COLUMNS = ["code", "naam", "niveau", "gemeente", "indicator", "titel", "eenheid", "jaar", "waarde", "status",
-                "opmerking", "gemeente_waarde", "drenthe_waarde", "monitor_waarde"]
 
 
 @dataclass(frozen=True)
@@ -108,57 +105,95 @@ def vergelijken_href(state: VergelijkState) -> str:
 
 # -- values -------------------------------------------------------------------
 
-@data.loader(maxsize=2048)
-def latest(indicator_id: str, code: str, niveau: str) -> tuple[int | None, float | None, str, str]:
-    """(jaar, waarde, status, note) of the newest year in which ``code`` has a value (else the newest year)."""
-    yrs = data.years(indicator_id, niveau)
-    fallback: tuple[int | None, float | None, str, str] = (None, None, "ontbreekt", "")
-    for i, y in enumerate(reversed(yrs)):
-        v = data.values(indicator_id, niveau, y)
-        hit = v[v["code"] == code]
-        if hit.empty:
+class TidyRow(NamedTuple):
+    """One (area, indicator) of a comparison: the year used, its value and that year's benchmarks."""
+
+    code: str
+    naam: str
+    niveau: str
+    gemeente: str | None
+    indicator: str
+    titel: str
+    eenheid: str
+    jaar: int | None
+    waarde: float | None
+    status: str
+    opmerking: str
+    gemeente_waarde: float | None
+    drenthe_waarde: float | None
+    monitor_waarde: float | None
+
+
+TIDY_COLUMNS = list(TidyRow._fields)
+
+
+def pick_latest(rows: Sequence[CompareRow], years: Sequence[int]) -> CompareRow | None:
+    """The row of the newest of ``years`` in which the area has a usable value ('ok' or 'onbetrouwbaar');
+    else its row of the newest year (suppressed or missing, so the table can say which); else None (pure).
+
+    ``rows``: one area's cube rows of one indicator; ``years``: the years in which its level has values
+    (rows of other years do not count, as on the map).
+    """
+    by_year = {r.jaar: r for r in rows}
+    fallback = None
+    for i, y in enumerate(reversed(years)):
+        r = by_year.get(y)
+        if r is None:
             continue
-        r = hit.iloc[0]
-        val = to_float(r["waarde"])
-        row = (int(y), val, str(r["status"]), str(r.get("note") or ""))
-        if val is not None and r["status"] in ("ok", "onbetrouwbaar"):
-            return row
+        if to_float(r.waarde) is not None and r.status in ("ok", "onbetrouwbaar"):
+            return r
         if i == 0:
-            fallback = row
+            fallback = r
     return fallback
 
 
-def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFrame:
-    """Tidy comparison: one row per (area, indicator), with the year used and the benchmarks of that year."""
-    index = data.area_index()
-    areas = data.areas().set_index("code")
-    rows = []
-    for code in codes:
-        if code not in index:
-            continue
-        naam, niveau = index[code]
-        gm = areas.at[code, "gemeente_naam"] if code in areas.index else None
+def compare_rows(codes: Sequence[str], indicatoren: Sequence[str]) -> list[TidyRow]:
+    """The comparison as plain rows: one per (area, indicator), with the year used and that year's benchmarks.
+
+    One indexed query for all areas and indicators (:func:`dashboard.data.compare_rows`); the benchmarks are
+    the cube row's own columns (the area's gemeente, Drenthe, the monitor total of the same year).
+    """
+    info = data.area_info()
+    known = [c for c in codes if c in info]
+    cube = data.compare_rows(tuple(known), tuple(indicatoren))
+    out: list[TidyRow] = []
+    for code in known:
+        area = info[code]
         for ind_id in indicatoren:
             meta = data.indicator(ind_id)
-            jaar, waarde, status, note = latest(ind_id, code, niveau)
-            bench = data.benchmarks(ind_id, code, jaar) if jaar is not None else None
-            rows.append({
-                "code": code, "naam": naam, "niveau": niveau, "gemeente": gm, "indicator": ind_id,
-                "titel": meta.title, "eenheid": meta.unit, "jaar": jaar, "waarde": waarde, "status": status,
-                "opmerking": note,
-                "gemeente_waarde": None if niveau == "gemeente" or bench is None else bench.gemeente.waarde,
-                "drenthe_waarde": None if bench is None else bench.drenthe.waarde,
-                "monitor_waarde": None if bench is None else bench.monitor.waarde,
-            })
-    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+            r = pick_latest(cube.get((code, ind_id), ()), data.years(ind_id, area.niveau))
+            if r is None:
+                out.append(TidyRow(code, area.naam, area.niveau, area.gemeente_naam, ind_id, meta.title, meta.unit,
+                                   None, None, "ontbreekt", "", None, None, None))
+                continue
+            out.append(TidyRow(
+                code, area.naam, area.niveau, area.gemeente_naam, ind_id, meta.title, meta.unit, int(r.jaar),
+                to_float(r.waarde), str(r.status), str(r.note or ""),
+                None if area.niveau == "gemeente" else to_float(r.gemeente_waarde),
+                to_float(r.drenthe_waarde), to_float(r.monitor_waarde),
+            ))
+    return out
 
 
-def wide_table(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Areas as rows, indicators as columns ('28,3% (2024)', '1,2 km (2024)'), for the on-screen table and Excel."""
-    if tidy.empty:
-        return pd.DataFrame()
+def compare_frame(codes: Sequence[str], indicatoren: Sequence[str]) -> pd.DataFrame:
+    """Tidy comparison as a frame (:func:`compare_rows`; the downloads and tests read it)."""
+    return pd.DataFrame(compare_rows(codes, indicatoren), columns=TIDY_COLUMNS)
+
+
+def _rows(tidy: pd.DataFrame | Sequence[TidyRow]) -> Sequence[Any]:
+    """Rows with attribute access from a tidy frame or from :func:`compare_rows`' list."""
+    return list(tidy.itertuples(index=False)) if isinstance(tidy, pd.DataFrame) else tidy
+
+
+def _year_text(text: str, jaar: Any) -> str:
+    """'28,3% (2024)': the year as a whole number (a frame with a missing year holds them as floats)."""
+    return f"{text} ({int(jaar)})" if not is_missing(jaar) and jaar else text
+
+
+def wide_records(tidy: pd.DataFrame | Sequence[TidyRow]) -> list[dict[str, str]]:
+    """Areas as rows, indicators as columns ('28,3% (2024)', '1,2 km (2024)'): the on-screen table's records."""
     out: dict[str, dict[str, str]] = {}
-    for r in tidy.itertuples(index=False):
+    for r in _rows(tidy):
         meta = data.indicator(r.indicator)
         row = out.setdefault(r.code, {"Gebied": r.naam, "Soort": level_word(r.niveau),
                                       "Gemeente": r.gemeente or ""})
@@ -166,14 +201,22 @@ def wide_table(tidy: pd.DataFrame) -> pd.DataFrame:
             text = status_word(r.status, short=True) if r.status in ("geheim", "ontbreekt", "onbetrouwbaar") else "–"
         else:
             text = fmt_value(r.waarde, meta) + (" *" if r.status == "onbetrouwbaar" else "")
-        row[r.indicator] = f"{text} ({r.jaar})" if r.jaar else text
-    return pd.DataFrame(list(out.values()), index=list(out))
+        row[r.indicator] = _year_text(text, r.jaar)
+    return list(out.values())
 
 
-def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
+def wide_table(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
+    """:func:`wide_records` as a frame indexed by area code (Excel's 'Overzicht')."""
+    rows = _rows(tidy)
+    if not len(rows):
+        return pd.DataFrame()
+    return pd.DataFrame(wide_records(rows), index=list(dict.fromkeys(r.code for r in rows)))
+
+
+def benchmark_records(tidy: pd.DataFrame | Sequence[TidyRow]) -> list[dict[str, str]]:
     """Reference rows for the table: each chosen area's gemeente, Drenthe and the 13 gemeenten."""
     rows: dict[str, dict[str, str]] = {}
-    for r in tidy.itertuples(index=False):
+    for r in _rows(tidy):
         meta = data.indicator(r.indicator)
         refs = [("Drenthe (12 gemeenten)", r.drenthe_waarde), ("Monitor (13 gemeenten)", r.monitor_waarde)]
         if r.niveau != "gemeente" and r.gemeente:
@@ -181,9 +224,14 @@ def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
         for label, v in refs:
             row = rows.setdefault(label, {"Gebied": label, "Soort": "referentie", "Gemeente": ""})
             # Several areas may bring the same reference in different years: show the first.
-            row.setdefault(r.indicator, f"{fmt_value(v, meta)} ({r.jaar})" if r.jaar else fmt_value(v, meta))
+            row.setdefault(r.indicator, _year_text(fmt_value(v, meta), r.jaar))
     order = sorted(rows, key=lambda k: (not k.startswith("Gemeente"), k))
-    return pd.DataFrame([rows[k] for k in order])
+    return [rows[k] for k in order]
+
+
+def benchmark_rows(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
+    """:func:`benchmark_records` as a frame."""
+    return pd.DataFrame(benchmark_records(tidy))
 
 
 # -- "lijkt op": dashboard.similar (shared with the profile's peers) --------------------
@@ -192,90 +240,125 @@ def benchmark_rows(tidy: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Panel:
-    """One small multiple: the panel's title (with unit) and its bar figure."""
+    """One small multiple: the panel's title (with unit), its bar figure (a plain plotly dict) and the kinds of
+    reference it draws ('gemeente', 'drenthe', 'monitor': what the shared legend above the panels lists)."""
 
     indicator: str
     title: str
-    figure: go.Figure
+    figure: dict[str, Any]
+    refs: tuple[str, ...] = ()
 
 
-#: Height of one area's bar and of a panel's axes and margins (px); the legend adds a line or two above it.
+#: Height of one area's bar and of a panel's axes and margins (px). Every panel of a comparison has the same
+#: height: the legend is shared, above the panels, so the rows of the grid line up.
 BAR_HEIGHT = 30
-PANEL_FRAME = 70
-LEGEND_HEIGHT = 56
+PANEL_FRAME = 80
+#: What the small multiples' shared legend says per kind of reference (the traces' names and hovers agree).
+REF_LABELS: dict[str, str] = {"gemeente": "Eigen gemeente", "drenthe": "Drenthe (12 gemeenten)",
+                              "monitor": "Monitor (13 gemeenten)"}
+#: The look plotly's default template gave these panels, without sending its 7 kB with every panel.
+TEXT_COLOR = "#2a3f5f"
 
 
-def small_multiples(tidy: pd.DataFrame, metas: Mapping[str, Any]) -> list[Panel]:
+def small_multiples(tidy: pd.DataFrame | Sequence[TidyRow], metas: Mapping[str, Any]) -> list[Panel]:
     """One horizontal bar panel per indicator; Drenthe and the 13 gemeenten as vertical reference lines,
     each area's own gemeente as a black tick on its bar (areas may lie in different gemeenten).
 
     Each panel is a figure of its own, so the page can lay them out in a grid that has two columns on a wide
     screen and one on a phone: in one figure with two columns of subplots the area names of the right column
-    ran over the bars of the left one at 390 px. The first panel with reference lines carries their legend.
+    ran over the bars of the left one at 390 px. No panel carries a legend (the first one that did was taller
+    than the rest): the page shows one legend above the grid (:attr:`Panel.refs`).
 
     Count indicators (aggregation 'sum') get no reference lines or ticks: totals are on another scale than the
-    areas compared; the table beside the chart lists them.
+    areas compared; the table beside the chart lists them. Plain dicts, built from plain rows: plotly's
+    validation of a ``go.Figure`` was most of a warm request.
     """
-    inds = [i for i in dict.fromkeys(tidy["indicator"]) if i in metas]
-    colors = {c: LINE_COLORS[i % len(LINE_COLORS)] for i, c in enumerate(dict.fromkeys(tidy["code"]))}
+    rows = _rows(tidy)
+    colors: dict[str, str] = {}
+    by_ind: dict[str, list[Any]] = {}
+    for r in rows:
+        colors.setdefault(r.code, LINE_COLORS[len(colors) % len(LINE_COLORS)])
+        by_ind.setdefault(r.indicator, []).append(r)
     panels: list[Panel] = []
-    legend_shown = False
-    for ind in inds:
+    for ind, sub in by_ind.items():
+        if ind not in metas:
+            continue
         meta = metas[ind]
         is_count = getattr(meta, "aggregation", "") == "sum"
         title = ((f"{meta.title} ({meta.unit})" if meta.unit not in ("", "aantal") else meta.title)
                  + (" · referenties in de tabel" if is_count else ""))
-        sub = tidy[tidy["indicator"] == ind].iloc[::-1]  # first chosen area on top
-        fig = _panel(sub, meta, colors, is_count, legend=not legend_shown)
-        legend_shown = legend_shown or any(tr.showlegend for tr in fig.data)
-        panels.append(Panel(ind, title, fig))
+        fig, refs = _panel(sub[::-1], meta, colors, is_count)  # first chosen area on top
+        panels.append(Panel(ind, title, fig, refs))
     return panels
 
 
-def _panel(sub: pd.DataFrame, meta: Any, colors: Mapping[str, str], is_count: bool, legend: bool) -> go.Figure:
-    """The bar figure of one indicator (``sub``: its rows, last chosen area first); ``legend``: show one."""
-    fig = go.Figure()
-    vals = pd.to_numeric(sub["waarde"], errors="coerce")
-    labels = [f"{nm} ({j})" if pd.notna(j) else nm for nm, j in zip(sub["naam"], sub["jaar"], strict=True)]
-    fig.add_trace(go.Bar(
-        x=vals, y=labels, orientation="h", marker={"color": [colors[c] for c in sub["code"]]},
-        text=[fmt_value(v, meta) if pd.notna(v) else "geen gegevens" for v in vals], textposition="auto",
-        hovertemplate="<b>%{y}</b><br>%{text}<extra></extra>", showlegend=False, cliponaxis=False,
-    ))
+def _num(v: Any) -> float | None:
+    """A float for plotly, None where missing (NaN is not JSON)."""
+    return None if is_missing(v) else float(v)
+
+
+def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: bool
+           ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The bar figure of one indicator (``sub``: its rows, last chosen area first) and the references it draws."""
+    vals = [_num(r.waarde) for r in sub]
+    labels = [_year_text(r.naam, r.jaar) for r in sub]
+    traces: list[dict[str, Any]] = [{
+        "type": "bar", "x": vals, "y": labels, "orientation": "h",
+        "marker": {"color": [colors[r.code] for r in sub], "line": {"color": "#E5ECF6", "width": 0.5}},
+        "text": [fmt_value(v, meta) if v is not None else "geen gegevens" for v in vals], "textposition": "auto",
+        # At the bar's base: at its end the value ran into the black tick of the area's gemeente.
+        "insidetextanchor": "start",
+        "hovertemplate": "<b>%{y}</b><br>%{text}<extra></extra>", "showlegend": False, "cliponaxis": False,
+    }]
+    refs: list[str] = []
     # A count (woningvoorraad, huishoudens) of the gemeente or of Drenthe is on another scale than a village's:
     # as a line it squeezes the village bars into slivers (axis to 250.000). Its references stay in the table.
-    gm = pd.to_numeric(sub["gemeente_waarde"], errors="coerce")
-    if gm.notna().any() and not is_count:
-        fig.add_trace(go.Scatter(
-            x=gm, y=labels, mode="markers", name="Eigen gemeente", legendgroup="gemeente", showlegend=legend,
-            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#111111"}},
-            customdata=[[f"{g}: {fmt_value(v, meta)}"] for g, v in zip(sub["gemeente"], gm, strict=True)],
-            hovertemplate="Gemeente %{customdata[0]}<extra></extra>",
-        ))
-    for key, label in (("drenthe", "Drenthe (12 gemeenten)"), ("monitor", "Monitor (13 gemeenten)")):
-        ref = pd.to_numeric(sub[f"{key}_waarde"], errors="coerce").dropna()
-        if ref.empty or is_count:
+    gm = [_num(r.gemeente_waarde) for r in sub]
+    if not is_count and any(v is not None for v in gm):
+        refs.append("gemeente")
+        traces.append({
+            "type": "scatter", "x": gm, "y": labels, "mode": "markers", "name": REF_LABELS["gemeente"],
+            "legendgroup": "gemeente", "showlegend": False,
+            "marker": {"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#111111"}},
+            "customdata": [[f"{r.gemeente}: {fmt_value(v, meta)}"] for r, v in zip(sub, gm, strict=True)],
+            "hovertemplate": "Gemeente %{customdata[0]}<extra></extra>",
+        })
+    for key in ("drenthe", "monitor"):
+        known = [v for v in (_num(getattr(r, f"{key}_waarde")) for r in sub) if v is not None]
+        if not known or is_count:
             continue
-        v = float(ref.iloc[-1])
-        style = REF_STYLE[key]
-        # A line trace (not a shape) so the reference has a legend entry and a hover text.
-        fig.add_trace(go.Scatter(
-            x=[v, v], y=[labels[0], labels[-1]], mode="lines", name=label, legendgroup=key, showlegend=legend,
-            line={"color": style["color"], "dash": style["dash"], "width": 2},
-            hovertemplate=f"{label}: {fmt_value(v, meta)}<extra></extra>",
-        ))
-    with_legend = any(tr.showlegend for tr in fig.data)
-    # Unit in the panel title (above the figure, on the page), not as an axis title.
-    fig.update_xaxes(gridcolor=GRID, rangemode="tozero", exponentformat="none", separatethousands=True)
-    fig.update_yaxes(automargin=True)
-    top = LEGEND_HEIGHT if with_legend else 10
-    fig.update_layout(
-        height=PANEL_FRAME + BAR_HEIGHT * len(labels) + top, margin={"l": 10, "r": 20, "t": top, "b": 10},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#ffffff", separators=",.", bargap=0.3,
-        font={"family": FONT, "size": 12}, hoverlabel={"bgcolor": "#ffffff"}, showlegend=with_legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-    )
-    return fig
+        v, label, style = known[-1], REF_LABELS[key], REF_STYLE[key]
+        refs.append(key)
+        # A line trace (not a shape) so the reference has a name and a hover text.
+        traces.append({
+            "type": "scatter", "x": [v, v], "y": [labels[0], labels[-1]], "mode": "lines", "name": label,
+            "legendgroup": key, "showlegend": False,
+            "line": {"color": style["color"], "dash": style["dash"], "width": 2},
+            "hovertemplate": f"{label}: {fmt_value(v, meta)}<extra></extra>",
+        })
+    layout = {
+        "height": PANEL_FRAME + BAR_HEIGHT * len(labels), "margin": {"l": 10, "r": 20, "t": 10, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#ffffff", "separators": ",.", "bargap": 0.3,
+        "font": {"family": FONT, "size": 12, "color": TEXT_COLOR},
+        "hoverlabel": {"bgcolor": "#ffffff", "align": "left"}, "hovermode": "closest",
+        "showlegend": False, "autotypenumbers": "strict",
+        # Unit in the panel title (above the figure, on the page), not as an axis title.
+        "xaxis": {"gridcolor": GRID, "rangemode": "tozero", "zeroline": False, "automargin": True,
+                  **_value_ticks(vals, meta)},
+        # Some room between an area's name and the value at its bar's base.
+        "yaxis": {"automargin": True, "showgrid": False, "ticklabelstandoff": 6},
+    }
+    return {"data": traces, "layout": layout}, tuple(refs)
+
+
+def _value_ticks(vals: Sequence[float | None], meta: Any) -> dict[str, Any]:
+    """The value axis' ticks: few, and euros of a thousand and more short ('€ 200k'), so a phone's narrow panel
+    shows them level instead of tilted over each other (the exact value, '€ 345.000', is on the bar)."""
+    top = max((abs(v) for v in vals if v is not None), default=0.0)
+    if unit_affixes(meta.unit)[0].startswith("€") and top >= 1000:
+        return {"nticks": 3, "tickprefix": "€ ", "tickformat": "~s"}
+    # Five-digit labels ('30.000') need the room of two short ones.
+    return {"nticks": 3 if top >= 10000 else 5, "exponentformat": "none", "separatethousands": True}
 
 
 # -- exports --------------------------------------------------------------------------

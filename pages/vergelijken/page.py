@@ -83,15 +83,16 @@ def _content(state: compare.VergelijkState) -> list:
             dcc.Link("Annen, Nieuw-Amsterdam en Zuidlaren vergelijken", href=compare.vergelijken_href(EXAMPLE),
                      id="vergelijken-voorbeeld"),
         ], className="paneel leeg-vak")]
-    tidy = compare.compare_frame(state.codes, state.indicatoren)
+    # Plain rows from one indexed query: no frame per request (issue 11).
+    tidy = compare.compare_rows(state.codes, state.indicatoren)
     metas = {i: data.indicator(i) for i in state.indicatoren}
-    wide = compare.wide_table(tidy)
-    refs = compare.benchmark_rows(tidy)
+    wide = compare.wide_records(tidy)
     columns = [{"name": "Gebied", "id": "Gebied"}, {"name": "Soort", "id": "Soort"},
                # The unit is in every cell ('1,2 km (2024)'), so the header is the title alone.
                *({"name": metas[i].title, "id": i} for i in state.indicatoren)]
-    table_rows = [*wide.to_dict("records"), *refs.to_dict("records")]
+    table_rows = [*wide, *compare.benchmark_records(tidy)]
     n_areas = len(wide)
+    panels = compare.small_multiples(tidy, metas)
     return [
         html.Section([
             html.H2("Tabel", className="vak-titel"),
@@ -114,7 +115,8 @@ def _content(state: compare.VergelijkState) -> list:
         ], className="paneel"),
         html.Section([
             html.H2("Per indicator", className="vak-titel"),
-            _small_multiples(tidy, metas),
+            _legend(panels),
+            _grid(panels),
             html.P("Zwart streepje: de eigen gemeente van het gebied. Gestippeld: Drenthe; streep-stip: de 13 "
                    "gemeenten van de monitor samen.", className="noot"),
         ], className="paneel"),
@@ -123,16 +125,31 @@ def _content(state: compare.VergelijkState) -> list:
 
 
 def _small_multiples(tidy: Any, metas: dict[str, Any]) -> html.Div:
+    """The panels of ``tidy`` in their grid (:func:`_grid`)."""
+    return _grid(compare.small_multiples(tidy, metas))
+
+
+def _grid(panels: list[compare.Panel]) -> html.Div:
     """The panels in a grid: two columns on a wide screen, one on a phone (``.veelvouden`` in pages_extra.css)."""
     return html.Div([
         html.Figure([
             html.Figcaption(p.title, className="veelvoud-titel"),
             # A responsive graph takes its box's height: the box gets the panel's own (it grows with the areas).
             dcc.Graph(id={"type": "vergelijken-paneel", "indicator": p.indicator}, figure=p.figure,
-                      config=GRAPH_CONFIG, style={"height": f"{p.figure.layout.height}px"}),
+                      config=GRAPH_CONFIG, style={"height": f"{p.figure['layout']['height']}px"}),
         ], className="veelvoud")
-        for p in compare.small_multiples(tidy, metas)
+        for p in panels
     ], id="vergelijken-grafiek", className="veelvouden")
+
+
+def _legend(panels: list[compare.Panel]) -> html.Ul | None:
+    """One legend above all panels for the references they draw (in a panel it made that panel taller)."""
+    kinds = [k for k in compare.REF_LABELS if any(k in p.refs for p in panels)]
+    if not kinds:
+        return None
+    return html.Ul([html.Li([html.Span(className=f"legenda-teken legenda-{k}", **{"aria-hidden": "true"}),
+                             compare.REF_LABELS[k]]) for k in kinds],
+                   id="vergelijken-legenda", className="veelvoud-legenda", **{"aria-label": "Legenda"})
 
 
 def _similar_section(state: compare.VergelijkState) -> html.Section:
@@ -143,15 +160,15 @@ def _similar_section(state: compare.VergelijkState) -> html.Section:
     basis = state.basis or state.codes[0]
     index = data.area_index()
     naam, niveau = index.get(basis, (basis, ""))
-    res = compare.similar_to(basis, state.indicatoren)
+    res = compare.similar_rows(basis, state.indicatoren)
     options = [{"label": index.get(c, (c, ""))[0], "value": c} for c in state.codes]
-    if res.empty:
+    if not res:
         body: Any = html.P(f"Te weinig gegevens om gebieden te vinden die op {naam} lijken.", className="klein")
     else:
         head = html.Tr([html.Th("Gebied"), html.Th("Gemeente"), html.Th("Afstand", className="getal"),
                         html.Th("Vergeleken op", className="getal"), html.Th("")])
         rows = []
-        for r in res.itertuples(index=False):
+        for r in res:
             add = list(dict.fromkeys([*state.codes, r.code]))[: compare.MAX_AREAS]
             href = compare.vergelijken_href(compare.VergelijkState(tuple(add), state.indicatoren, state.basis))
             rows.append(html.Tr([
