@@ -1,10 +1,10 @@
 """Comparing areas: URL state, the comparison table, small multiples and "lijkt op".
 
-Pure parts (:func:`parse_vergelijken`,
-:func:`small_multiples`, :func:`wide_table`) take frames and records; the
-loader :func:`compare_frame` fills them from :mod:`dashboard.data` ("lijkt op" lives in
-:mod:`dashboard.similar`, shared with the profile), and :func:`comparison_download` builds the CSV/Excel files.
-:mod:`pages.vergelijken.page` only wires them to controls.
+Pure parts (:func:`parse_vergelijken`, :func:`pick_latest`,
+:func:`small_multiples`, :func:`wide_records`) take plain rows (or a tidy frame); the
+loader :func:`compare_rows` fills them from :mod:`dashboard.data` with one indexed query per request
+("lijkt op" lives in :mod:`dashboard.similar`, shared with the profile), and :func:`comparison_download` builds
+the CSV/Excel files. :mod:`pages.vergelijken.page` only wires them to controls.
 """
 
 from __future__ import annotations
