@@ -62,7 +62,9 @@ MARKER = 987654.0  # synthetic: the changed figure in the reload test
 #: Where the synthetic figure goes: (indicator, niveau, jaar, code) in the cube, and the map probe that shows it.
 MARKER_CELL = ("bevolkingsdichtheid", "gemeente", 2024, "GM0106")
 #: The issue's targets at 32 clients (issue 12): scenario → (rps at least, p99 ms at most).
-TARGETS = {"kaartwissel": (150.0, 400.0), "profiel (wisselende gebieden)": (60.0, 800.0)}
+#: Vergelijken's is issue 11's "cheap reads everywhere" (it ran at ~10 rps, p99 3.8 s).
+TARGETS = {"kaartwissel": (150.0, 400.0), "profiel (wisselende gebieden)": (60.0, 800.0),
+           "vergelijken": (50.0, 1000.0)}
 
 
 @dataclass
@@ -574,7 +576,8 @@ def print_targets(rows: list[dict], reload: tuple | None, lim: Limits, quick: bo
     """The issue's target table with, per production server, gehaald (met) or tekort (gap)."""
     servers = [lbl for lbl in dict.fromkeys(r["server"] for r in rows) if "gunicorn" in lbl]
     servers = servers or ["gunicorn -w 2 (SQLite)"]  # no table run (e.g. --scenarios matched none): "niet gemeten"
-    print("\nDoelen (issue 12, bij 32 clients)" + (" — KORTE RUN (--quick): alleen indicatief" if quick else "") + ":")
+    print("\nDoelen (issues 11 en 12, bij 32 clients)"
+          + (" — KORTE RUN (--quick): alleen indicatief" if quick else "") + ":")
     print("| scenario | doel | " + " | ".join(servers) + " |")
     print("|---|---|" + "---|" * len(servers))
     for name, (rps, p99) in TARGETS.items():
