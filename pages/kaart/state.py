@@ -113,13 +113,13 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
             msgs.append(f"Gemeente '{clip(gemeente)}' hoort niet bij deze monitor; we tonen alle gemeenten.")
             gemeente = None
 
-    weergave, van, maat = _change_view(query, years, jaar, msgs)
+    weergave, van, maat = _change_view(query, years, jaar, msgs, f"{catalog.label(indicator)} op {niveau}niveau")
     state = KaartState(niveau, thema, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
     return state, msgs
 
 
 def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
-                 msgs: list[str]) -> tuple[str, int | None, str]:
+                 msgs: list[str], what: str = "Deze indicator") -> tuple[str, int | None, str]:
     """(weergave, van, maat) from ``query``: a change needs an earlier year with data, else the value is shown."""
     weergave = first(query.get("weergave")) or DEFAULT_WEERGAVE
     if weergave not in WEERGAVEN:
@@ -135,7 +135,8 @@ def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
     if weergave != "verandering":
         return weergave, None, DEFAULT_MAAT
     if not earlier:
-        msgs.append(f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig; "
+        msgs.append(f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig, en {what} heeft "
+                    f"{'alleen ' + str(jaar) if years == [jaar] else 'geen eerder jaar'}; "
                     "we tonen de waarde in één jaar.")
         return DEFAULT_WEERGAVE, None, DEFAULT_MAAT
     if raw_van is not None and van not in earlier:
