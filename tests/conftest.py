@@ -25,6 +25,7 @@ from indicators import cube
 from indicators.compute import Computation
 from indicators.service import IndicatorService
 from tests import cube_memo, shared_db
+from tests import small_snapshot as small
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
 #: Fake CBS/PDOK servers for the live ETL; one Chromium and one app server for every browser test file.
@@ -42,6 +43,13 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
     return SNAPSHOT
+
+
+@pytest.fixture(scope="session")
+def small_snapshot(tmp_path_factory, snapshot_dir) -> Path:
+    """The bundled snapshot cut to two gemeenten (tests/small_snapshot.py), for tests whose point is a load, not
+    the data (kill -9 recovery, roles, idempotence). Written once per worker in well under a second."""
+    return small.write(snapshot_dir, tmp_path_factory.mktemp("small-snapshot"))
 
 
 #: The background snapshot build this process started, if any.

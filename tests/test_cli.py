@@ -31,11 +31,16 @@ def test_status_on_empty_database_says_what_to_do(tmp_path, capsys, monkeypatch)
     assert "load-snapshot" in capsys.readouterr().out
 
 
-def test_load_snapshot_if_empty_is_idempotent(tmp_path, capsys, monkeypatch):
+def test_load_snapshot_if_empty_is_idempotent(tmp_path, small_snapshot, capsys, monkeypatch):
+    """The bundled snapshot cut to two gemeenten (tests/small_snapshot.py): what --if-empty does is the same."""
     monkeypatch.setenv("DORPENMONITOR_DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite")
-    assert cli.main(["etl", "load-snapshot", "--if-empty"]) == 0
-    assert cli.main(["etl", "load-snapshot", "--if-empty"]) == 0
+    load = ["etl", "load-snapshot", "--if-empty", "--snapshot", str(small_snapshot)]
+    assert cli.main(load) == 0
+    assert "geladen" in capsys.readouterr().out
+    runs = Store(f"sqlite:///{tmp_path}/db.sqlite").load_runs(5)
+    assert cli.main(load) == 0
     assert "niet opnieuw" in capsys.readouterr().out
+    assert len(Store(f"sqlite:///{tmp_path}/db.sqlite").load_runs(5)) == len(runs) == 1  # no second load run
 
 
 def test_missing_snapshot_is_a_clear_error(tmp_path, capsys, monkeypatch):

@@ -122,7 +122,7 @@ def _copy(store: Store, tmp_path) -> Store:
     return Store(f"sqlite:///{tmp_path / 'copy.sqlite'}")
 
 
-def test_a_failing_cube_leaves_data_and_cube_as_they_were(store, tmp_path, snapshot_dir):
+def test_a_failing_cube_leaves_data_and_cube_as_they_were(store, tmp_path, small_snapshot):
     from etl import snapshot
 
     copy = _copy(store, tmp_path)
@@ -132,8 +132,9 @@ def test_a_failing_cube_leaves_data_and_cube_as_they_were(store, tmp_path, snaps
         Store.write_cube(conn, {})  # the cube is replaced (here: by an empty one) …
         raise RuntimeError("kapot")  # … and then the hook fails: the whole load must roll back
 
+    # The failing load brings two gemeenten (tests/small_snapshot.py): had it landed, 11 would be gone.
     with pytest.raises(RuntimeError, match="kapot"):
-        snapshot.load(copy, snapshot_dir, boundaries=snapshot_boundaries, after_swap=broken)
+        snapshot.load(copy, small_snapshot, boundaries=snapshot_boundaries, after_swap=broken)
     assert copy.meta() == before and copy.has_cube()
     assert copy.load_runs(1)["status"].iloc[0] == "failed"
     assert IndicatorService(copy).years("inwoners", "gemeente")
@@ -150,12 +151,13 @@ def _keep_only(store: Store, gemeente: str) -> None:
             c.execute(sa.text(f"DELETE FROM {table} WHERE substr({column}, 3, 4) != :n"), {"n": gemeente[2:]})
 
 
-def test_without_the_hook_no_cube_then_recompute_with_an_edited_villages_file(store, tmp_path, snapshot_dir):
+def test_without_the_hook_no_cube_then_recompute_with_an_edited_villages_file(store, tmp_path, small_snapshot):
     from etl import snapshot
 
     copy = _copy(store, tmp_path)
-    # e.g. an old script: better no cube than a cube of other data
-    snapshot.load(copy, snapshot_dir, boundaries=snapshot_boundaries)
+    # e.g. an old script: better no cube than a cube of other data (the snapshot cut to two gemeenten, of which
+    # one is kept below: tests/small_snapshot.py)
+    snapshot.load(copy, small_snapshot, boundaries=snapshot_boundaries)
     assert not copy.has_cube() and CUBE_STAMP not in copy.meta()
     with pytest.raises(CubeMissingError, match="dorpenmonitor etl recompute"):
         IndicatorService(copy).years("inwoners", "gemeente")

@@ -1,35 +1,37 @@
 """kill -9 during loads and refreshes (SQLite and PostgreSQL): the next load succeeds with no manual steps.
 
-Each test starts the real console script as a subprocess, waits until the load
-is visibly under way (a 'running' load run, staged rows), kills it with SIGKILL
-and runs the next load. The dead run holds no lock (a process that is gone
-holds no ``flock`` and no PostgreSQL session), so the next load starts at once,
-marks the dead run failed and clears its staging rows.
+Each test starts the console script's entry point (``cli.main``) as a subprocess that pauses right after its
+load's first staging write (tests/paused_load.py), checks that the load is visibly under way (a 'running'
+load run, staged rows), kills it with SIGKILL and runs the next load. The pause makes the kill land mid-load
+every time, however fast the load. The dead run holds no lock (a process that is gone holds no ``flock`` and
+no PostgreSQL session), so the next load starts at once, marks the dead run failed and clears its staging rows.
 
-The next load runs the same CLI entry point in this process (``cli.main``): only the killed load needs a
-process of its own, and in-process the run's cube memo (tests/cube_memo.py) spares recomputing a cube
-already computed from the same data.
+The loads use the bundled snapshot cut to two gemeenten (tests/small_snapshot.py): recovery after a kill does
+not depend on how many gemeenten the load holds, and the whole snapshot's indicator cube made these tests the
+slowest of the suite. The next load runs the same CLI entry point in this process (``cli.main``): only the
+killed load needs a process of its own, and in-process the run's cube memo (tests/cube_memo.py) spares
+recomputing a cube already computed from the same data.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 import cli
+from dorpenmonitor.settings import PROJECT_ROOT
 from dorpenmonitor.store import Store
+from tests import small_snapshot as small
 
 DORPENMONITOR = str(Path(sys.executable).with_name("dorpenmonitor"))
-SNAPSHOT_ROWS = 75250  # what the bundled snapshot loads (observations + boundaries; + postcode_meest, issue 10;
-# +104 gemeente woningvoorraad 2015-2023, issue 9)
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -45,7 +47,9 @@ def _counts(store: Store) -> dict[str, int]:
 
 
 def _start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([DORPENMONITOR, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    """``dorpenmonitor ARGS`` in a process of its own that stops after its first staging write."""
+    return subprocess.Popen([sys.executable, "-m", "tests.paused_load", *args], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
 
 
@@ -92,16 +96,19 @@ def _cli(monkeypatch, capsys, args: list[str]) -> tuple[int, str, str]:
     return rc, out.out, out.err
 
 
-def test_kill_during_snapshot_load_then_next_load_succeeds(db_url, monkeypatch, capsys):
+def test_kill_during_snapshot_load_then_next_load_succeeds(db_url, small_snapshot, monkeypatch, capsys):
     store = Store(db_url)
-    proc = _start(["--database-url", db_url, "etl", "load-snapshot"])
+    args = ["--database-url", db_url, "etl", "load-snapshot", "--snapshot", str(small_snapshot)]
+    proc = _start(args)
     seen = _kill_when(proc, store, lambda c: c["staged"] > 0)
     assert seen["running"] == 1 and proc.returncode == -signal.SIGKILL
     assert _counts(store)["staged"] > 0  # the dead run left its staging rows behind
-    rc, out, err = _cli(monkeypatch, capsys, ["--database-url", db_url, "etl", "load-snapshot"])
+    assert store.is_empty()  # killed before its swap: nothing of it is live
+    rc, out, err = _cli(monkeypatch, capsys, args)
     assert rc == 0, err
-    # Row counts are right on PostgreSQL too (it used to say "-2 rijen").
-    assert f": {SNAPSHOT_ROWS} rijen." in out
+    # Row counts are right on PostgreSQL too (it used to say "-2 rijen"); the whole snapshot's count is checked
+    # on the session database (tests/test_snapshot.py).
+    assert f": {small.ROWS} rijen." in out
     _assert_recovered(store)
     assert not store.is_empty()
 
@@ -129,19 +136,21 @@ def _refresh_env(settings) -> dict[str, str]:
     }
 
 
-def test_kill_during_refresh_then_next_refresh_succeeds(db_url, live_settings, snapshot_db, tmp_path, monkeypatch,
-                                                        capsys):
-    if db_url.startswith("sqlite"):
-        shutil.copyfile(snapshot_db, db_url.removeprefix("sqlite:///"))
-    else:
-        rc, _, err = _cli(monkeypatch, capsys, ["--database-url", db_url, "etl", "load-snapshot"])
-        assert rc == 0, err
+def test_kill_during_refresh_then_next_refresh_succeeds(db_url, live_settings, small_snapshot, monkeypatch, capsys):
+    rc, _, err = _cli(monkeypatch, capsys, ["--database-url", db_url, "etl", "load-snapshot", "--snapshot",
+                                            str(small_snapshot)])
+    assert rc == 0, err
     store = Store(db_url)
-    args = ["--database-url", db_url, "etl", "refresh", "--jaren", "2024", "--gemeenten", "GM1680,GM0109"]
+    before = store.observations(periods=[2024], codes=list(small.GEMEENTEN)).reset_index(drop=True)
+    args = ["--database-url", db_url, "etl", "refresh", "--jaren", "2024", "--gemeenten", ",".join(small.GEMEENTEN)]
     env = _refresh_env(live_settings)
     proc = _start(args, env)
-    _kill_when(proc, store, lambda c: c["running"] == 1)
-    assert _counts(store)["running"] == 1  # the dead run still says 'running'
+    seen = _kill_when(proc, store, lambda c: c["running"] == 1 and c["staged"] > 0)
+    assert proc.returncode == -signal.SIGKILL
+    assert _counts(store) == seen  # the dead run still says 'running' and left its staging rows behind
+    # Killed before its swap: the live data are the snapshot's, untouched.
+    pd.testing.assert_frame_equal(before, store.observations(periods=[2024], codes=list(small.GEMEENTEN))
+                                  .reset_index(drop=True))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     rc, out, err = _cli(monkeypatch, capsys, args)

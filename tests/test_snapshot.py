@@ -30,6 +30,33 @@ def test_tampered_snapshot_is_refused(tmp_path, snapshot_dir):
         snapshot.read_manifest(copy)
 
 
+#: What the bundled snapshot loads (observations + boundaries; + postcode_meest, issue 10; +104 gemeente
+#: woningvoorraad 2015-2023, issue 9). The kill -9 tests check the count a reload reports on the small snapshot.
+SNAPSHOT_ROWS = 75250
+
+
+def test_the_whole_snapshot_loads_every_row(store):
+    runs = store.load_runs(5)
+    snap = runs[runs["kind"] == "snapshot"].iloc[0]
+    assert snap["status"] == "ok" and snap["rows"] == SNAPSHOT_ROWS
+    with store.engine.connect() as c:
+        live = sum(c.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in ("observations", "boundaries"))
+    assert live == SNAPSHOT_ROWS
+
+
+def test_the_small_snapshot_is_the_bundled_one_cut_to_two_gemeenten(small_snapshot, snapshot_dir):
+    """tests/small_snapshot.py: the same files with fewer rows, checksums that hold, only the two gemeenten."""
+    from tests import small_snapshot as small
+
+    manifest = snapshot.read_manifest(small_snapshot)
+    full = {e["id"] + e["file"]: e for e in snapshot.read_manifest(snapshot_dir)["sources"]}
+    assert [e["id"] + e["file"] for e in manifest["sources"]] == list(full)
+    assert all(0 < e["rows"] <= full[e["id"] + e["file"]]["rows"] for e in manifest["sources"])
+    obs, regions = snapshot.snapshot_observations(small_snapshot)
+    assert set(obs["region_code"].str[2:6]) == {g[2:6] for g in small.GEMEENTEN}
+    assert set(regions.loc[regions["level"] == "gemeente", "code"]) == set(small.GEMEENTEN)
+
+
 def test_2024_has_every_region(store):
     obs = store.observations(["inwoners"], periods=[2024])
     ok = obs[obs["status"] == "ok"]
