@@ -66,29 +66,35 @@ def _needs_db(item: pytest.Item) -> bool:
     return "snapshot_db" in getattr(item, "fixturenames", ())
 
 
-#: The suite's longest tests (``--durations`` on 2 busy cores), in the order they should start: first in their
-#: half of the run, so the two xdist workers do not end with one of them in a long test while the other idles.
+#: The suite's longest tests (``--durations`` on 2 cores), in the order they should start: first in their half
+#: of the run, so the two xdist workers do not end with one of them in a long test while the other idles.
 #: Tests that compute the same indicator cube (tests/cube_memo.py) are spread apart: run at the same time, the
-#: second would wait for the first one's cube on the memo's lock; run later, it replays it at once.
+#: second would wait for the first one's cube on the memo's lock; run later, it replays it at once. Pairs that
+#: share a cube here: the two 13-year refreshes (download + --from-raw, 2013-2025), the two broken-year
+#: variants, the two kill-during-refresh variants, and every load of the small snapshot (tests/small_snapshot.py:
+#: the README roles, both kill-during-load variants, --if-empty).
 SLOW_FIRST = (
+    # The half without the session database (it is built in the background meanwhile).
     "test_refresh_years.py::test_download_then_from_raw_is_the_offline_route_for_13_years",
     "test_refresh_years.py::test_one_broken_year_loads_the_other_twelve_and_keeps_its_previous_data[http-500]",
-    "test_refresh_years.py::test_from_raw_loads_a_cbsodata_download_folder_without_network",
+    "test_kill.py::test_kill_during_refresh_then_next_refresh_succeeds[postgres]",
+    "test_serve.py::test_readme_postgres_roles_load_and_serve",
     "test_refresh_years.py::test_refresh_2013_2025_loads_13_years_and_status_shows_coverage",
-    "test_refresh.py::test_cli_exit_codes",
+    "test_kill.py::test_kill_during_snapshot_load_then_next_load_succeeds[postgres]",
     "test_refresh_years.py::test_one_broken_year_loads_the_other_twelve_and_keeps_its_previous_data"
     "[renamed-column]",
-    # The database half (after the computation group, its longest unit). The three marked * need no database
-    # file but load the bundled snapshot, so they run there too: by then the shared build has its cube, which
-    # they replay (earlier, they would wait for it on the memo's lock).
     "test_kill.py::test_kill_during_refresh_then_next_refresh_succeeds[sqlite]",
+    "test_refresh_years.py::test_from_raw_loads_a_cbsodata_download_folder_without_network",
+    "test_kill.py::test_kill_during_snapshot_load_then_next_load_succeeds[sqlite]",
+    "test_cli.py::test_load_snapshot_if_empty_is_idempotent",
+    "test_refresh.py::test_cli_exit_codes",
+    "test_kill.py::test_concurrent_load_gets_one_dutch_line[postgres]",
+    "test_kill.py::test_concurrent_load_gets_one_dutch_line[sqlite]",
+    # The database half (after the computation group, its longest unit).
     "test_cube.py::test_without_the_hook_no_cube_then_recompute_with_an_edited_villages_file",
-    "test_serve.py::test_readme_postgres_roles_load_and_serve",  # *
-    "test_kill.py::test_kill_during_snapshot_load_then_next_load_succeeds[sqlite]",  # *
-    "test_kill.py::test_kill_during_snapshot_load_then_next_load_succeeds[postgres]",  # *
-    "test_kill.py::test_kill_during_refresh_then_next_refresh_succeeds[postgres]",
+    "test_store.py::test_snapshot_on_postgres_matches_sqlite",
+    "test_cube.py::test_a_failing_cube_leaves_data_and_cube_as_they_were",
 )
-LOADS_SNAPSHOT = SLOW_FIRST[8:11]
 #: Tests on the session's on-the-fly ``computation`` (its memo is per process) run on one worker: paid once per run.
 COMPUTATION_GROUP = "computation"
 
@@ -115,8 +121,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(COMPUTATION_GROUP))
     # Whole files go to the database half (a test may lean on its file's earlier tests having made the app).
     uses_db = {_module(item) for item in items if _needs_db(item)}
-    late = {item.nodeid for item in items if item.nodeid.rsplit("/", 1)[-1] in LOADS_SNAPSHOT}
-    items.sort(key=lambda item: (_module(item) in uses_db or item.nodeid in late, _slow_rank(item)))
+    items.sort(key=lambda item: (_module(item) in uses_db, _slow_rank(item)))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
