@@ -296,6 +296,9 @@ class FakeKwbYears(FakeCbs):
     def __init__(self, state: KwbYearsState | None = None):
         super().__init__(state or KwbYearsState())
         self._years: dict[str, YearTable] = {}
+        #: TypedDataSet rows per (table, renames in force): a download asks for it once per page of 50 rows,
+        #: and rebuilding every row for each page made the fake, not the code under test, the slow part.
+        self._typed: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict]] = {}
 
     def year_table(self, table: str) -> YearTable:
         if table not in self._years:
@@ -319,7 +322,10 @@ class FakeKwbYears(FakeCbs):
         if name == yt.region_dimension:
             return list(yt.dim)
         if name == "TypedDataSet":
-            return [{ren.get(k, k): v for k, v in r.items()} for r in yt.data]
+            key = (table, tuple(sorted(ren.items())))
+            if key not in self._typed:  # the handler slices and serialises the rows, never changes them
+                self._typed[key] = [{ren.get(k, k): v for k, v in r.items()} for r in yt.data]
+            return self._typed[key]
         if name == "UntypedDataSet":
             return []
         raise KeyError(name)
