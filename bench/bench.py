@@ -51,6 +51,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dorpenmonitor.settings import get_settings
+from dorpenmonitor.wsgi import THREADS_PER_WORKER
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CLI = str(Path(PY).with_name("dorpenmonitor"))
@@ -397,6 +400,27 @@ app.run(host="127.0.0.1", port=int(os.environ["DORPENMONITOR_PORT"]), debug=Fals
 """
 
 
+#: The same minimal app behind the server ``python app.py`` uses: gunicorn, gthread, preload, as many workers and
+#: threads (dorpenmonitor.wsgi.run_production's settings; the bench passes the numbers). Python's start, gunicorn's
+#: fork of the workers and its first accept are then in both figures, and the ratio is what the app itself adds.
+MINIMAL_GUNICORN_APP = """
+import os, dash
+from dash import html
+from gunicorn.app.base import BaseApplication
+app = dash.Dash(__name__, use_pages=False, pages_folder="")
+app.layout = html.Div("Minimale Dash-app")
+class Server(BaseApplication):
+    def load_config(self):
+        for key, value in {"bind": "127.0.0.1:" + os.environ["DORPENMONITOR_PORT"], "worker_class": "gthread",
+                           "workers": int(os.environ["MINI_WORKERS"]), "threads": int(os.environ["MINI_THREADS"]),
+                           "preload_app": True, "accesslog": "-", "errorlog": "-"}.items():
+            self.cfg.set(key, value)
+    def load(self):
+        return app.server
+Server().run()
+"""
+
+
 def profile_body_request(code: str) -> dict:
     """The profile page's body callback (pages.profiel.page.render) as the browser posts it."""
     outputs = [{"id": "profiel-inhoud", "property": "children"}, {"id": "profiel-ondertitel", "property": "children"}]
@@ -524,26 +548,30 @@ def serve_and_measure(url: str, tmp: Path, n: int, browser: bool, label: str, bu
     return out
 
 
-def minimal_first_200(tmp: Path) -> float | None:
-    script = tmp / "minimal_app.py"
-    script.write_text(MINIMAL_APP)
-    srv = Server([PY, str(script)], {}, tmp / "server-minimal.log")
+def minimal_first_200(tmp: Path, gunicorn: bool = False) -> float | None:
+    """First 200 of the minimal Dash app: Dash's own dev server, or (``gunicorn``) the app's production server."""
+    script = tmp / ("minimal_gunicorn_app.py" if gunicorn else "minimal_app.py")
+    script.write_text(MINIMAL_GUNICORN_APP if gunicorn else MINIMAL_APP)
+    env = {"MINI_WORKERS": str(get_settings().workers), "MINI_THREADS": str(THREADS_PER_WORKER)} if gunicorn else {}
+    srv = Server([PY, str(script)], env, tmp / "server-minimal.log")
     srv.stop()
     return srv.first_200
 
 
-def start_pairs(url: str, tmp: Path, n: int) -> tuple[float | None, float | None]:
-    """Medians of ``n`` first-200s of the minimal Dash app and of ``python app.py``, started in turn.
+def start_pairs(url: str, tmp: Path, n: int) -> tuple[float | None, float | None, float | None]:
+    """Medians of ``n`` first-200s of the minimal Dash app (dev server; same gunicorn server as the app) and of
+    ``python app.py``, started in turn.
 
-    One start each swings by a factor of two on a busy machine; alternating pairs share its load.
+    One start each swings by a factor of two on a busy machine; alternating starts share its load.
     """
-    mini, app = [], []
+    mini, mini_g, app = [], [], []
     for _ in range(n):
         mini.append(minimal_first_200(tmp))
+        mini_g.append(minimal_first_200(tmp, gunicorn=True))
         srv = Server([PY, "app.py"], {"DORPENMONITOR_DATABASE_URL": url}, tmp / "server-start.log")
         srv.stop()
         app.append(srv.first_200)
-    return median([m for m in mini if m is not None]), median([a for a in app if a is not None])
+    return tuple(median([x for x in xs if x is not None]) for xs in (mini, mini_g, app))  # type: ignore[return-value]
 
 
 # -- browser ----------------------------------------------------------------------------------------------------
@@ -811,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
                     if (r := run_part(["--part", "profile-fresh", "--db", url, "--code", code], timeout=120))]
         starts = 3 if args.quick else 5
         say(f"minimale Dash-app en de app om en om starten ({starts}×)")
-        mini_200, app_200 = start_pairs(url, tmp, starts)
+        mini_dev_200, mini_200, app_200 = start_pairs(url, tmp, starts)
         say("de app serveren (+ Chromium)")
         served = serve_and_measure(url, tmp, n, browser=not args.no_browser, label="snapshot")
 
@@ -852,7 +880,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{fmt_ms(served.get('first_paint_cold_ms'))} (first, cold cache)",
                 fmt_ms(served.get("first_paint_ms"))),
             Row(f"first 200 on / after start (median of {starts}, started in turn)", "5.3 s",
-                f"{fmt_s(mini_200)} (minimal Dash app)", fmt_s(app_200),
+                f"{fmt_s(mini_200)} (minimal Dash app, same gunicorn server; "
+                f"{fmt_s(mini_dev_200)} on Dash's dev server)", fmt_s(app_200),
                 f"≤ 2× minimal = {fmt_s(2 * mini_200) if mini_200 else '–'}",
                 app_200 / mini_200 if app_200 and mini_200 else None, at_most(2.0),
                 "SQLAlchemy (~0.2 s of CPU) and the pages' own modules, which a minimal Dash app does not import "
