@@ -28,14 +28,14 @@ run: bytecode
 	$(BIN)/dorpenmonitor serve
 
 ## The whole suite: unit + integration (SQLite and PostgreSQL) in parallel, then the browser tests.
-test: $(STAMP)
+test: bytecode
 	$(BIN)/pytest -m "not browser" -n $(JOBS) -q
 	$(BIN)/pytest -m browser -q
 
-test-fast: $(STAMP)
+test-fast: bytecode
 	$(BIN)/pytest -m "not browser and not postgres" -n $(JOBS) -q
 
-test-browser: $(STAMP)
+test-browser: bytecode
 	$(BIN)/pytest -m browser -q
 
 ## Issue 7: the non-browser suite of main as of 2026-11-25 (29db6ed, in a temporary worktree with its own venv)
