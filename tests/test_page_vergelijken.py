@@ -351,3 +351,17 @@ def test_a_missing_year_is_not_printed_as_a_float(app):
     codes = ["DP1680_annen", "GM0106", "BU01060001", "DP0106_rhee"]
     text = "".join(_text(c) for c in vergelijken.update(codes, ["aandeel_65plus", "inkomen_per_inwoner"])[0])
     assert "(2024)" in text and ".0)" not in text and "(nan)" not in text
+
+
+def test_a_bar_without_a_value_says_why_in_the_panel(app):
+    """Erfgoedkwartier's WOZ 2024 is geheim: its bar has no length, so the panel writes the reason at the axis
+    (the row used to stay empty, with the reason only in the table)."""
+    from dashboard import data
+    from pages.vergelijken import compare
+
+    inds = ["woz_gemiddeld"]
+    panel = compare.small_multiples(compare.compare_rows(["BU01060001", "DP1730_zuidlaren"], inds),
+                                    {i: data.indicator(i) for i in inds})[0]
+    texts = [t for t in panel.figure["data"] if t.get("mode") == "text"]
+    assert len(texts) == 1 and texts[0]["text"] == ["geheim (CBS)"] and texts[0]["x"] == [0]
+    assert texts[0]["y"][0].startswith("Erfgoedkwartier")

@@ -19,7 +19,7 @@ from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, e
 from dashboard.formatting import fmt_value, is_missing, level_word, status_word, to_float, unit_affixes
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
 from dashboard.similar import TOP_SIMILAR, similar_areas, similar_rows, similar_to  # noqa: F401 - re-exported
-from dashboard.theme import FONT, GRID, LINE_COLORS
+from dashboard.theme import FONT, GRID, LINE_COLORS, MUTED
 from dashboard.validate import clip, too_many
 from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
@@ -310,6 +310,15 @@ def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: b
         "insidetextanchor": "start",
         "hovertemplate": "<b>%{y}</b><br>%{text}<extra></extra>", "showlegend": False, "cliponaxis": False,
     }]
+    # A bar without a value has no length to carry its text: say why at the axis ('geheim (CBS)', 'geen gegevens'),
+    # or the area's row would just stay empty.
+    missing = [(label, status_word(r.status if r.status == "geheim" else "ontbreekt"))
+               for r, v, label in zip(sub, vals, labels, strict=True) if v is None]
+    if missing:
+        traces.append({"type": "scatter", "mode": "text", "x": [0] * len(missing), "y": [m[0] for m in missing],
+                       "text": [m[1] for m in missing], "textposition": "middle right",
+                       "textfont": {"color": MUTED, "size": 11}, "hoverinfo": "skip", "showlegend": False,
+                       "cliponaxis": False})
     refs: list[str] = []
     # A count (woningvoorraad, huishoudens) of the gemeente or of Drenthe is on another scale than a village's:
     # as a line it squeezes the village bars into slivers (axis to 250.000). Its references stay in the table.
