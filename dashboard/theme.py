@@ -27,8 +27,10 @@ GRID = "#e6e6e6"
 
 #: Not drawn with the palette: suppressed by CBS vs. not published / not in the snapshot.
 MISSING_COLORS: dict[str, str] = {"geheim": "#8c8c8c", "ontbreekt": "#e4e4e4"}
-#: Okabe–Ito: distinguishable with the common forms of colour blindness.
-LINE_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+#: Okabe–Ito (distinguishable with the common forms of colour blindness), its yellow (no white text on it, no line
+#: on white) replaced by Tol's wine: one colour per area for Vergelijken's eight, which repeated the first.
+LINE_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+                                "#882255")
 
 #: A map's bounding box: minx, miny, maxx, maxy (lon/lat).
 Bounds = tuple[float, float, float, float]
