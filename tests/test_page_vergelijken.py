@@ -365,3 +365,10 @@ def test_a_bar_without_a_value_says_why_in_the_panel(app):
     texts = [t for t in panel.figure["data"] if t.get("mode") == "text"]
     assert len(texts) == 1 and texts[0]["text"] == ["geheim (CBS)"] and texts[0]["x"] == [0]
     assert texts[0]["y"][0].startswith("Erfgoedkwartier")
+
+
+def test_each_of_the_most_areas_gets_a_colour_of_its_own():
+    from dashboard.theme import LINE_COLORS
+    from pages.vergelijken import compare
+
+    assert len(set(LINE_COLORS)) >= compare.MAX_AREAS
