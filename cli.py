@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from dorpenmonitor.codes import CBS_LEVELS
 from dorpenmonitor.settings import SETTINGS_DOC, get_settings
 from dorpenmonitor.store import ConcurrentLoadError, Store, sqlite_path
+from dorpenmonitor.store import database_problem as store_database_problem
 
 # Every command imports what it needs itself: the dashboard (dash, plotly, every page: ~1 s), the PDF writer, the
 # boundary readers (geopandas), the snapshot loader and the live refresh are only paid for by the commands that
@@ -371,17 +372,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def database_problem(exc: sa.exc.DBAPIError) -> str:
-    """One Dutch line for a database error the user can fix (read-only file, server away), naming the database."""
-    url = get_settings().database_url
-    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
-    text = str(exc.orig or exc).lower()
-    if "readonly" in text or "read-only" in text or "permission denied" in text:
-        path = sqlite_path(url)
-        fix = (f"geef schrijfrechten op {path} en de map {path.parent} (SQLite schrijft er ook -wal/-shm-bestanden)"
-               if path else "gebruik een databaserol met schrijfrechten voor de ETL (zie README, 'Beheer')")
-        return f"de database {shown} is alleen-lezen; {fix}. De gegevens zijn niet gewijzigd."
-    first = str(exc.orig or exc).strip().splitlines()[0][:200]
-    return f"database {shown} niet bruikbaar ({first}). Controleer DORPENMONITOR_DATABASE_URL of --database-url."
+    """:func:`dorpenmonitor.store.database_problem` for the configured database."""
+    return store_database_problem(get_settings().database_url, exc)
 
 
 if __name__ == "__main__":

@@ -273,6 +273,21 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" and not path.startswith(":memory:") else None
 
 
+def database_problem(url: str, exc: sa.exc.DBAPIError, option: str = "--database-url") -> str:
+    """One Dutch line for a database error the user can fix (read-only file or role, server away), naming the
+    database ``url`` (password hidden) and the command's ``option`` to choose another: what every command prints
+    instead of a traceback."""
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    text = str(exc.orig or exc).lower()
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        path = sqlite_path(url)
+        fix = (f"geef schrijfrechten op {path} en de map {path.parent} (SQLite schrijft er ook -wal/-shm-bestanden)"
+               if path else "gebruik een databaserol met schrijfrechten voor de ETL (zie README, 'Beheer')")
+        return f"de database {shown} is alleen-lezen; {fix}. De gegevens zijn niet gewijzigd."
+    first = str(exc.orig or exc).strip().splitlines()[0][:200]
+    return f"database {shown} niet bruikbaar ({first}). Controleer DORPENMONITOR_DATABASE_URL of {option}."
+
+
 def file_identity(path: Path) -> tuple[int, int] | None:
     """(device, inode) of ``path``: which file it is, not what it holds (None when there is none)."""
     try:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+import sqlalchemy as sa
+
 from dorpenmonitor.settings import GEMEENTEN, get_settings
-from dorpenmonitor.store import Store, sqlite_path
+from dorpenmonitor.store import Store, database_problem, sqlite_path
 from indicators.registry import REGISTRY
 from indicators.service import EXPORT_COLUMNS, EXPORT_LEVELS, EXPORT_NIVEAUS, CubeMissingError, IndicatorService
 
@@ -82,6 +85,14 @@ def main(args: Sequence[str] | None = None) -> int:
                      "of kies een andere met --database.")
     service = IndicatorService(Store(url, create=False))
     try:
+        return _export(ns, service, ids, gemeente)
+    except sa.exc.DBAPIError as exc:  # server away, wrong password, a broken file: one line, no traceback
+        print(f"dorpenmonitor export: {database_problem(url, exc, option='--database')}", file=sys.stderr)
+        return 1
+
+
+def _export(ns: argparse.Namespace, service: IndicatorService, ids: list[str], gemeente: str | None) -> int:
+    try:
         # Drenthe and the monitor total exist in every year their gemeenten have figures.
         years_level = "gemeente" if ns.niveau in EXPORT_LEVELS else ns.niveau
         available = sorted({y for i in ids for y in service.years(i, years_level)})
@@ -100,8 +111,14 @@ def main(args: Sequence[str] | None = None) -> int:
             return _fail(f"kan '{ns.output}' niet schrijven: {exc.strerror or exc}")
         with out:
             write_csv(out, rows)
-    else:
+        return 0
+    try:
         write_csv(sys.stdout, rows)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): no traceback, and none at exit when Python flushes stdout again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

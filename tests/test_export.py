@@ -157,6 +157,26 @@ def test_missing_database_or_unwritable_output_is_a_dutch_message(store, tmp_pat
     assert "kan " in capsys.readouterr().err
 
 
+def test_an_unreachable_database_is_one_dutch_line(capsys):
+    """A server that is away (here: nothing listens on port 1) is named, password hidden; no traceback."""
+    url = "postgresql+psycopg://wie:geheim@127.0.0.1:1/dorpenmonitor"
+    assert main(["--niveau", "gemeente", "--jaar", "2024", "--database", url]) == 1
+    err = capsys.readouterr().err
+    assert "niet bruikbaar" in err and "127.0.0.1:1" in err and "geheim" not in err and "--database." in err
+    assert "Traceback" not in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(store):
+    """`dorpenmonitor export ... | head -1`: the pipe closes after one line; the export ends quietly."""
+    cli = [sys.executable, "-c", "import sys, cli; sys.exit(cli.main(sys.argv[1:]))", "export", "--niveau", "buurt",
+           "--jaar", "2024", "--database", store.url]
+    writer = subprocess.Popen(cli, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.stdout.readline().startswith(b"code,naam,niveau")
+    writer.stdout.close()  # what head does after its lines
+    err = writer.stderr.read().decode()
+    assert writer.wait(60) == 1 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
 @pytest.mark.postgres
 def test_streamed_export_on_postgres(pg_url):
     """The same edges through PostgreSQL's driver (booleans, floats, its collation leaves the order alone)."""
