@@ -71,6 +71,9 @@ def test_count_trends_are_indexed_against_benchmarks(app):
     partial = pd.DataFrame({"code": ["PV22"] * 2, "jaar": [1998, 1999], "waarde": [246719, 480000],
                             "status": ["onvolledig", "ok"], "breuk": [False, False]})
     assert views.as_index(partial)["waarde"].tolist()[1] == 100.0  # a partial sum is never the base
+    assert views.as_index(merged)["basisjaar"].tolist() == [1998, 1996, 1998, 1996]
+    note = views.base_years_note(views.as_index(merged.assign(naam="Emmen")))
+    assert note == "Basisjaren (= 100): Emmen 1996 en 1998."
     fig, notes = views.trend_view(TrendsState("misdrijven", ("DP1680_annen",), ("gemeente", "drenthe"), ()))
     assert "index" in fig.layout.yaxis.title.text
     assert any("index" in str(n) for n in notes)

@@ -60,7 +60,21 @@ def as_index(frame: pd.DataFrame) -> pd.DataFrame:
     base_year = jaar.where(usable).groupby([code, stretch]).transform("min")
     base = v.where(jaar.eq(base_year)).groupby([code, stretch]).transform("max")
     out["waarde"] = (v / base * 100).round(1)
+    out["basisjaar"] = base_year.where(base.notna())
     return out
+
+
+def base_years_note(*frames: pd.DataFrame) -> str:
+    """'Basisjaren: Assen 1998 en 2015; Drenthe (12 gemeenten) 2004 en 2015.' from :func:`as_index` frames:
+    stretches that start in different years grow over different spans, so the reader is told which."""
+    parts = []
+    for f in frames:
+        if not len(f) or "basisjaar" not in f:
+            continue
+        for naam, years in f.dropna(subset=["basisjaar"]).groupby("naam", sort=False)["basisjaar"]:
+            jaren = [str(y) for y in sorted({int(y) for y in years})]
+            parts.append(f"{naam} {', '.join(jaren[:-1]) + ' en ' if len(jaren) > 1 else ''}{jaren[-1]}")
+    return f"Basisjaren (= 100): {'; '.join(parts)}." if parts else ""
 
 
 def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict, list]:
@@ -82,6 +96,8 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
                             "een trendbreuk begint de index opnieuw bij 100, want de jaren ervoor zijn niet "
                             "vergelijkbaar), zodat een dorp en Drenthe te vergelijken zijn; de CSV bevat de echte "
                             "aantallen.", className="noot"))
+        if base_note := base_years_note(tr, bench):
+            notes.append(html.P(base_note, className="noot"))
     fig_dict = trend_figure_dict(tr, meta, bench)
     fig = fig_dict if raw else go.Figure(fig_dict)
     if not state.codes:
