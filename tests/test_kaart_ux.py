@@ -239,3 +239,11 @@ def test_ranked_table_is_drawn_and_sorted_in_the_browser(app):
     assert {"id": "kaart-tabel-data", "property": "data"} in table[0]["inputs"]
     # The rows themselves are written as plain DOM (Dash components: minutes for 753 rows after a switch).
     assert not [d for d in deps if "kaart-tabel-rijen" in d["output"]]
+
+
+def test_choosing_a_change_for_a_one_year_indicator_says_which_year_it_has(app):
+    """The default map (Bevolkingsdichtheid, buurten) has 2024 only: the 'Verandering' choice falls back and
+    the message names the indicator, the level and its one year."""
+    out = _update("kaart-weergave", indicator="bevolkingsdichtheid", weergave="verandering")
+    assert out["weergave"] == "waarde" and out["van_hidden"] is True
+    assert "'Bevolkingsdichtheid' op buurtniveau heeft alleen 2024" in _said(out)

@@ -31,6 +31,7 @@ from pages.kaart.state import (
     KaartState,
     kaart_from_controls,
     kaart_query,
+    no_change_message,
     parse_kaart,
 )
 
@@ -372,8 +373,9 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     out_van = state.van if state.van != van else no_update
     out_weergave = state.weergave if state.weergave != weergave else no_update
     if weergave == "verandering" and not state.verandering:
-        messages.append(f"Voor een verandering is een eerder jaar met gegevens dan {state.jaar or '–'} nodig; "
-                        "we tonen de waarde in één jaar.")
+        messages.append(no_change_message(f"{catalog.label(state.indicator)} op {niveau}niveau",
+                                          catalog.years(state.indicator, niveau) if state.indicator else [],
+                                          state.jaar))
     fig, info, restyle, legend, title, grens, bron = draw_map(niveau, indicator, jaar, klassen, gemeente,
                                                               achtergrond, code, geo, state.weergave, state.van,
                                                               state.maat)

@@ -6,7 +6,7 @@ Pure module: what is valid comes in as a :class:`~dashboard.links.Catalog`; the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,14 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
     return state, msgs
 
 
+def no_change_message(what: str, years: Sequence[int], jaar: int | None) -> str:
+    """Why a change cannot be shown: 'Voor een verandering is een eerder jaar dan 2024 nodig, en
+    'Bevolkingsdichtheid' op buurtniveau heeft alleen 2024; ...' (``what``: indicator and level)."""
+    return (f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig, en {what} heeft "
+            f"{'alleen ' + str(jaar) if list(years) == [jaar] else 'geen eerder jaar'}; "
+            "we tonen de waarde in één jaar.")
+
+
 def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
                  msgs: list[str], what: str = "Deze indicator") -> tuple[str, int | None, str]:
     """(weergave, van, maat) from ``query``: a change needs an earlier year with data, else the value is shown."""
@@ -135,9 +143,7 @@ def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
     if weergave != "verandering":
         return weergave, None, DEFAULT_MAAT
     if not earlier:
-        msgs.append(f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig, en {what} heeft "
-                    f"{'alleen ' + str(jaar) if years == [jaar] else 'geen eerder jaar'}; "
-                    "we tonen de waarde in één jaar.")
+        msgs.append(no_change_message(what, years, jaar))
         return DEFAULT_WEERGAVE, None, DEFAULT_MAAT
     if raw_van is not None and van not in earlier:
         msgs.append(f"Jaar '{clip(raw_van)}' kan niet het beginjaar zijn (kies een eerder jaar met gegevens: "
