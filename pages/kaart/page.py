@@ -373,7 +373,7 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
     out_van = state.van if state.van != van else no_update
     out_weergave = state.weergave if state.weergave != weergave else no_update
     if weergave == "verandering" and not state.verandering:
-        messages.append(no_change_message(f"{catalog.label(state.indicator)} op {niveau}niveau",
+        messages.append(no_change_message(catalog.label(state.indicator), niveau,
                                           catalog.years(state.indicator, niveau) if state.indicator else [],
                                           state.jaar))
     fig, info, restyle, legend, title, grens, bron = draw_map(niveau, indicator, jaar, klassen, gemeente,

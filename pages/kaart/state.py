@@ -113,21 +113,22 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
             msgs.append(f"Gemeente '{clip(gemeente)}' hoort niet bij deze monitor; we tonen alle gemeenten.")
             gemeente = None
 
-    weergave, van, maat = _change_view(query, years, jaar, msgs, f"{catalog.label(indicator)} op {niveau}niveau")
+    weergave, van, maat = _change_view(query, years, jaar, msgs, catalog.label(indicator), niveau)
     state = KaartState(niveau, thema, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
     return state, msgs
 
 
-def no_change_message(what: str, years: Sequence[int], jaar: int | None) -> str:
+def no_change_message(label: str, niveau: str, years: Sequence[int], jaar: int | None) -> str:
     """Why a change cannot be shown: 'Voor een verandering is een eerder jaar dan 2024 nodig, en
-    'Bevolkingsdichtheid' op buurtniveau heeft alleen 2024; ...' (``what``: indicator and level)."""
-    return (f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig, en {what} heeft "
+    'Bevolkingsdichtheid' op buurtniveau heeft alleen 2024; ...' (``label``: the indicator as a message names it)."""
+    return (f"Voor een verandering is een eerder jaar dan {jaar if jaar else '–'} nodig, en {label} op {niveau}niveau "
+            "heeft "
             f"{'alleen ' + str(jaar) if list(years) == [jaar] else 'geen eerder jaar'}; "
             "we tonen de waarde in één jaar.")
 
 
 def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
-                 msgs: list[str], what: str = "Deze indicator") -> tuple[str, int | None, str]:
+                 msgs: list[str], label: str, niveau: str) -> tuple[str, int | None, str]:
     """(weergave, van, maat) from ``query``: a change needs an earlier year with data, else the value is shown."""
     weergave = first(query.get("weergave")) or DEFAULT_WEERGAVE
     if weergave not in WEERGAVEN:
@@ -143,7 +144,7 @@ def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,
     if weergave != "verandering":
         return weergave, None, DEFAULT_MAAT
     if not earlier:
-        msgs.append(no_change_message(what, years, jaar))
+        msgs.append(no_change_message(label, niveau, years, jaar))
         return DEFAULT_WEERGAVE, None, DEFAULT_MAAT
     if raw_van is not None and van not in earlier:
         msgs.append(f"Jaar '{clip(raw_van)}' kan niet het beginjaar zijn (kies een eerder jaar met gegevens: "
