@@ -9,6 +9,7 @@ the CSV/Excel files. :mod:`pages.vergelijken.page` only wires them to controls.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from dashboard import data, links
 from dashboard.data import CompareRow
 from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
-from dashboard.formatting import fmt_value, is_missing, level_word, status_word, to_float, unit_affixes
+from dashboard.formatting import fmt_number, fmt_value, is_missing, level_word, status_word, to_float, unit_affixes
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
 from dashboard.similar import TOP_SIMILAR, similar_areas, similar_rows, similar_to  # noqa: F401 - re-exported
 from dashboard.theme import FONT, GRID, LINE_COLORS, MUTED
@@ -285,9 +286,10 @@ def small_multiples(tidy: pd.DataFrame | Sequence[TidyRow], metas: Mapping[str, 
             continue
         meta = metas[ind]
         is_count = getattr(meta, "aggregation", "") == "sum"
-        title = ((f"{meta.title} ({meta.unit})" if meta.unit not in ("", "aantal") else meta.title)
-                 + (" · referenties in de tabel" if is_count else ""))
         fig, refs = _panel(sub[::-1], meta, colors, is_count)  # first chosen area on top
+        unit = THOUSAND_EUROS if fig["layout"]["xaxis"].get("ticktext") else meta.unit
+        title = ((f"{meta.title} ({unit})" if unit not in ("", "aantal") else meta.title)
+                 + (" · referenties in de tabel" if is_count else ""))
         panels.append(Panel(ind, title, fig, refs))
     return panels
 
@@ -360,14 +362,31 @@ def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: b
     return {"data": traces, "layout": layout}, tuple(refs)
 
 
+#: The unit of a euro panel ticked in thousands (CBS writes '× 1.000 euro').
+THOUSAND_EUROS = "× 1.000 euro"
+
+
 def _value_ticks(vals: Sequence[float | None], meta: Any) -> dict[str, Any]:
-    """The value axis' ticks: few, and euros of a thousand and more short ('€ 200k'), so a phone's narrow panel
-    shows them level instead of tilted over each other (the exact value, '€ 345.000', is on the bar)."""
+    """The value axis' ticks: few, so a phone's narrow panel shows them level instead of tilted over each other.
+
+    Euros of a thousand and more are ticked in thousands ('0 200 400', the panel title says '× € 1.000', as CBS
+    writes it): written out, '€ 200.000' did not fit three times under a phone's bars, and the SI '€ 200k' is
+    not Dutch. The exact value ('€ 345.000') is on the bar.
+    """
     top = max((abs(v) for v in vals if v is not None), default=0.0)
     if unit_affixes(meta.unit)[0].startswith("€") and top >= 1000:
-        return {"nticks": 3, "tickprefix": "€ ", "tickformat": "~s"}
+        step = _nice_step(top / 2)
+        ticks = [step * i for i in range(int(top // step) + 2)]
+        text = [fmt_number(t / 1000, 0 if t % 1000 == 0 else 1) for t in ticks]
+        return {"tickmode": "array", "tickvals": ticks, "ticktext": text}
     # Five-digit labels ('30.000') need the room of two short ones.
     return {"nticks": 3 if top >= 10000 else 5, "exponentformat": "none", "separatethousands": True}
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``raw`` (> 0): round tick distances."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 # -- exports --------------------------------------------------------------------------
