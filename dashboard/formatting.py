@@ -18,7 +18,7 @@ Pure module (no data, no Dash; only core words). ``meta`` is anything with ``uni
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from dorpenmonitor.codes import STATUS_WORDS
@@ -143,6 +143,21 @@ def tables_label(tables: Sequence[str]) -> str:
     """'CBS 85984NED, 85318NED' for the CBS tables a figure actually came from ('CBS' when unknown)."""
     names = ", ".join(dict.fromkeys(str(t).split("@")[0] for t in tables if t))
     return f"CBS {names}" if names else "CBS"
+
+
+def years_text(years: Iterable[object]) -> str:
+    """'1997–2003, 2005 en 2008': years in order, runs of three or more as a range."""
+    ys = sorted({int(y) for y in years})  # type: ignore[call-overload]
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    parts: list[str] = []
+    for r in runs:
+        parts += [f"{r[0]}–{r[-1]}"] if len(r) >= 3 else [str(y) for y in r]
+    return f"{', '.join(parts[:-1])} en {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
 def to_float(x: object) -> float | None:

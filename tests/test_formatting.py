@@ -68,3 +68,11 @@ def test_to_float_and_tables_label():
     assert fm.to_float("1.5") == 1.5 and fm.to_float(float("nan")) is None and fm.to_float("x") is None
     assert fm.tables_label(["85984NED@2024", "85984NED", "85318NED"]) == "CBS 85984NED, 85318NED"
     assert fm.tables_label([]) == "CBS"
+
+
+def test_years_text_writes_runs_as_ranges():
+    """'Drenthe is niet getekend in 1997, 1998, 1999, 2000, 2001, 2002, 2003' read as a list to count through."""
+    assert fm.years_text([2003, 1997, 1998, 1999, 2000, 2001, 2002]) == "1997–2003"
+    assert fm.years_text([1997, 1998, 2005]) == "1997, 1998 en 2005"  # two years are no range
+    assert fm.years_text([1997, 1998, 1999, 2005, 2008.0]) == "1997–1999, 2005 en 2008"
+    assert fm.years_text([2020, 2020]) == "2020"

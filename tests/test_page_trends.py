@@ -68,9 +68,14 @@ def test_count_trends_are_indexed_against_benchmarks(app):
                            "waarde": [107332, 94528, 105228, 93582], "status": ["ok"] * 4,
                            "breuk": [False, False, True, False]})
     assert views.as_index(merged)["waarde"].tolist() == [102.0, 101.0, 100.0, 100.0]
-    partial = pd.DataFrame({"code": ["PV22"] * 2, "jaar": [1998, 1999], "waarde": [246719, 480000],
-                            "status": ["onvolledig", "ok"], "breuk": [False, False]})
-    assert views.as_index(partial)["waarde"].tolist()[1] == 100.0  # a partial sum is never the base
+    partial = pd.DataFrame({"code": ["PV22"] * 3, "jaar": [1998, 1999, 2000], "waarde": [246719, 480000, 490000],
+                            "status": ["onvolledig", "ok", "ok"], "breuk": [False, False, False]})
+    assert views.as_index(partial)["waarde"].tolist()[1:] == [100.0, 102.1]  # a partial sum is never the base
+    # A stretch with one usable year has no index (its lone 100 compares with nothing): left out and named.
+    lone = pd.DataFrame({"code": ["GM0106"] * 3, "naam": ["Assen"] * 3, "jaar": [1997, 1998, 1999],
+                         "waarde": [22000, 23000, 23500], "status": ["ok"] * 3, "breuk": [False, True, False]})
+    assert views.as_index(lone)["jaar"].tolist() == [1998, 1999]
+    assert views.lone_years_note(lone, views.as_index(lone)).startswith("Zonder index: Assen 1997.")
     assert views.as_index(merged)["basisjaar"].tolist() == [1998, 1996, 1998, 1996]
     note = views.base_years_note(views.as_index(merged.assign(naam="Emmen")))
     assert note == "Basisjaren (= 100): Emmen 1996 en 1998."

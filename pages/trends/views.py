@@ -10,6 +10,7 @@ from dash import html
 
 from dashboard import data
 from dashboard.downloads import areas_stem, csv_text
+from dashboard.formatting import years_text
 from dorpenmonitor.lazy import lazy_module
 from pages.trends.figures import trend_figure_dict
 from pages.trends.state import TrendsState
@@ -46,6 +47,8 @@ def as_index(frame: pd.DataFrame) -> pd.DataFrame:
     A series break starts a new stretch with a base of its own, so no index value compares across a break
     (Emmen 1997 → 1998 is the Schoonebeek merger, not growth; Assen's woningvoorraad before the 2015 source
     change is not a percentage of the BAG count). A partial sum ('onvolledig') is never a base.
+    A stretch with one usable value is left out: its lone '100' compares with nothing (Assen 1997, before the
+    1998 herindeling); :func:`lone_years_note` says so.
     """
     out = frame.copy()
     code = out["code"]
@@ -61,7 +64,20 @@ def as_index(frame: pd.DataFrame) -> pd.DataFrame:
     base = v.where(jaar.eq(base_year)).groupby([code, stretch]).transform("max")
     out["waarde"] = (v / base * 100).round(1)
     out["basisjaar"] = base_year.where(base.notna())
-    return out
+    lone = usable.groupby([code, stretch]).transform("sum") < 2
+    return out[~lone]
+
+
+def lone_years_note(before: pd.DataFrame, after: pd.DataFrame) -> str:
+    """Which areas' years :func:`as_index` left out (``before`` → ``after``), in one sentence; '' if none."""
+    gone = before.loc[before.index.difference(after.index)]
+    gone = gone[pd.to_numeric(gone["waarde"], errors="coerce").gt(0)]
+    if not len(gone):
+        return ""
+    parts = [f"{naam} {years_text(g['jaar'])}"
+             for naam, g in gone.groupby("naam", sort=False)]
+    return (f"Zonder index: {'; '.join(parts)}. Tussen twee trendbreuken (of vóór de eerste) ligt daar maar één "
+            "jaar met een waarde; een index van dat ene jaar vergelijkt niets.")
 
 
 def base_years_note(*frames: pd.DataFrame) -> str:
@@ -90,6 +106,7 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
     if getattr(meta, "aggregation", "") == "sum" and len(tr) and len(bench):
         # A count for a village next to the count for all of Drenthe is a flat line at zero:
         # compare the development instead: each stretch between breaks indexed to its own first year.
+        counts = (tr, bench)
         tr, bench = as_index(tr), as_index(bench)
         meta = replace(meta, unit="index (basisjaar = 100)", decimals=0)
         notes.append(html.P("Aantallen zijn als index getoond (basisjaar = 100: het eerste jaar met een waarde; na "
@@ -98,6 +115,8 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
                             "aantallen.", className="noot"))
         if base_note := base_years_note(tr, bench):
             notes.append(html.P(base_note, className="noot"))
+        if lone := " ".join(n for n in (lone_years_note(counts[0], tr), lone_years_note(counts[1], bench)) if n):
+            notes.append(html.P(lone, className="noot"))
     fig_dict = trend_figure_dict(tr, meta, bench)
     fig = fig_dict if raw else go.Figure(fig_dict)
     if not state.codes:
@@ -114,13 +133,13 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
     if len(bench) and "drenthe" in set(bench.get("soort", ())):
         part = bench[(bench["soort"] == "drenthe") & bench["status"].eq("onvolledig")]
         if len(part):
-            jaren = ", ".join(str(int(j)) for j in part["jaar"])
+            jaren = years_text(part["jaar"])
             notes.append(html.P(f"Drenthe is niet getekend in {jaren}: niet alle 12 gemeenten hebben daar een "
                                 "cijfer (een som over een deel is geen Drenthe).", className="noot"))
     notes += conversion_notes(tr, state.indeling, state.codes)
     missing = tr[~tr["status"].isin(["ok", "onbetrouwbaar"])] if len(tr) else tr
     for naam, g in missing.groupby("naam"):
-        jaren = ", ".join(str(int(j)) for j in g["jaar"])
+        jaren = years_text(g["jaar"])
         notes.append(html.P(f"{naam}: geen waarde (geheim of niet gepubliceerd) in {jaren}.", className="noot"))
     if len(tr):
         bronnen = sorted({b.strip() for s in tr["bron"].dropna() for b in str(s).split(",") if b.strip()})
