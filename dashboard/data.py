@@ -358,6 +358,7 @@ def catalog() -> Catalog:
         years=years,
         areas=area_index(),
         gemeenten=dict(GEMEENTEN),
+        no_relative_change=frozenset(k for k, m in REGISTRY.items() if not m.relative_change),
     )
 
 

@@ -59,6 +59,8 @@ class Catalog:
     areas: Mapping[str, tuple[str, str]]
     gemeenten: Mapping[str, str]
     preferred: Sequence[str] = ("bevolkingsdichtheid", "inwoners")
+    #: Indicators whose change in % means nothing (scores, classes): only the absolute difference.
+    no_relative_change: frozenset[str] = frozenset()
 
     def default_indicator(self, niveau: str, theme: str | None = None) -> str | None:
         """First indicator (preferred ones first) with data at ``niveau``, optionally within ``theme``."""

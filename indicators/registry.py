@@ -65,6 +65,11 @@ class Fallback:
     note: str
 
 
+#: Units on an interval scale: their zero is no 'nothing' (a score around 0, a class 1-5, a difference in
+#: procentpunten), so a change of them in % means nothing (−0,071 → −0,083 is a fall, not '+16,9 %').
+INTERVAL_UNITS: tuple[str, ...] = ("score", "klasse (1-5)", "procentpunt")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Indicator:
     """Metadata and computation of one indicator.
@@ -105,6 +110,11 @@ class Indicator:
     def inputs(self) -> tuple[str, ...]:
         """Every variable ``compute`` reads, without duplicates, in a stable order."""
         return tuple(dict.fromkeys((*self.numerator, *self.denominator, *self.extra_inputs)))
+
+    @property
+    def relative_change(self) -> bool:
+        """Whether a change in % of this indicator means anything (not for :data:`INTERVAL_UNITS`)."""
+        return self.unit not in INTERVAL_UNITS
 
     @property
     def aggregation_label(self) -> str:

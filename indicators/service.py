@@ -309,7 +309,8 @@ class IndicatorService:
         """The change of an indicator between two years per area of ``jaar_tot``'s division (the basis for a map).
 
         Columns: code, naam, gemeente_code, waarde_van, waarde_tot, verschil (absolute),
-        verschil_pct (relative to ``jaar_van``; empty where that is 0 or unknown), status ('ok'
+        verschil_pct (relative to ``jaar_van``; empty where that is 0 or unknown, and for an indicator
+        without a meaningful % change, ``Indicator.relative_change``), status ('ok'
         where both values are usable and comparable; 'breuk' where a break lies in between,
         with no difference; otherwise the status of the missing value), omrekening
         ('omgerekend' where ``jaar_van`` of a buurt or village was converted to the current
@@ -336,7 +337,7 @@ class IndicatorService:
         v1 = tot["waarde"].where(tot["status"].isin(usable)).astype(float)
         out["waarde_van"], out["waarde_tot"] = v0, v1
         out["verschil"] = (v1 - v0).round(ind.decimals)
-        out["verschil_pct"] = ((v1 - v0) / v0.where(v0 != 0) * 100).round(1)
+        out["verschil_pct"] = ((v1 - v0) / v0.where(v0 != 0) * 100).round(1) if ind.relative_change else np.nan
         st = pd.Series("ok", index=codes, dtype=object)
         st[v1.isna()] = tot["status"][v1.isna()]
         miss0 = v0.isna() & v1.notna()

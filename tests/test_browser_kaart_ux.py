@@ -34,7 +34,11 @@ def test_ranked_table_beside_the_map_follows_the_gemeente_and_sorts(browser, liv
     more.click()
     rows = wait_for(lambda: (lambda r: r if len(r) == legend_total else None)(_rows(browser)), what="all rows")
     assert rows[0][0] == "1" and len(rows[0]) == 3  # Nr., Gebied, Waarde: no gemeente column within Emmen
+    # Reliable values first, highest first; then the unreliable ones ('onbetr.', small numbers).
     values = [float(r[2].split("%")[0].replace(".", "").replace(",", ".")) for r in rows if "%" in r[2]]
+    shaky = ["onbetr." in r[2] for r in rows if "%" in r[2]]
+    assert shaky == sorted(shaky) and any(shaky)
+    values = [v for v, s in zip(values, shaky, strict=True) if not s]
     assert values == sorted(values, reverse=True)
     assert "Emmen" in browser.find_element_by_id("kaart-tabel-titel").text
     assert legend_total < 753  # the legend counts Emmen's buurten, not all 753
@@ -161,9 +165,12 @@ def test_ranked_table_after_a_switch_shows_what_the_server_would(browser, live_a
     want = views.ranking_rows(views.ranking_data(state), views.ranking_areas(state))
     warn = " onbetr.onbetrouwbaar, kleine aantallen"
     assert {r[0]: r for r in got} == {r[0]: [r[0], r[1], r[2], r[3] + (warn if r[5] == "o" else "")] for r in want}
-    order = [r[4] for r in sorted(want, key=lambda r: [x[0] for x in got].index(r[0]))]
-    valued = [v for v in order if v is not None]
-    assert valued == sorted(valued, reverse=True) and order[-1] is None  # highest first, geheim/missing last
+    drawn = sorted(want, key=lambda r: [x[0] for x in got].index(r[0]))
+    tiers = [2 if r[4] is None else 1 if r[5] == "o" else 0 for r in drawn]
+    assert tiers == sorted(tiers) and tiers[-1] == 2  # reliable, then unreliable, then geheim/missing
+    for tier in (0, 1):
+        valued = [r[4] for r, t in zip(drawn, tiers, strict=True) if t == tier]
+        assert valued == sorted(valued, reverse=True)  # highest first within each
     assert console_errors(browser) == []
 
 
@@ -174,3 +181,22 @@ def test_ranked_table_of_a_change_shows_van_tot(browser, live_app):
     assert len(rows) == 50 and all("→" in r[3] for r in rows) and rows[0][3].startswith("+")
     assert browser.find_element_by_id("kaart-tabel-alle").text == "Toon alle 753"
     assert console_errors(browser) == []
+
+
+def test_header_is_one_row_at_1280_and_a_full_table_has_no_show_all_button(browser, live_app):
+    """At 1280 px with a scrollbar the header wrapped to two rows by 5 px (114 px high, 56 without a scrollbar), so
+    it jumped from page to page; a table of all 13 gemeenten still offered 'Toon alle 13' (the hidden attribute lost
+    to the button's display). At gemeente level a chosen gemeente only zooms: all 13 stay ranked and counted."""
+    browser.set_window_size(1280, 900)
+    try:
+        open_page(browser, live_app + "/?niveau=buurt", "#kaart-graph")
+        wait_for(lambda: _rows(browser), 60, "ranked rows")
+        assert browser.execute_script("return document.documentElement.scrollHeight > innerHeight")  # a scrollbar
+        assert browser.execute_script("return document.querySelector('.kop').getBoundingClientRect().height") < 70
+        open_page(browser, live_app + "/?niveau=gemeente&indicator=woz_gemiddeld&gemeente=GM1680", "#kaart-graph")
+        wait_for(lambda: len(_rows(browser)) == 13, 60, "13 ranked gemeenten")
+        assert not browser.find_element_by_id("kaart-tabel-alle").is_displayed()
+        counts = [int(e.text) for e in browser.find_elements_by_css_selector("#kaart-legenda .legenda-item small")]
+        assert sum(counts) == 13, counts
+    finally:
+        browser.set_window_size(1400, 1000)

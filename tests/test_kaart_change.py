@@ -74,6 +74,32 @@ def test_percentage_change_has_one_decimal(app):
     assert "%{z:+,.1f} %" in fig.data[figures.TRACE_WAARDEN].hovertemplate
 
 
+def test_no_change_in_percent_for_a_score_or_class(app):
+    """SES-WOA scores sit around 0 and can be negative: −0,071 → −0,083 came out as '+16,9 %' (a fall shown as a
+    rise) and 0,016 → 0,284 as '+1.675,0 %'. A score or class gets only the absolute difference: from a link,
+    from the '%' radio, and in the change frame itself."""
+    import pages.kaart.page as kaart_page
+    from dashboard import data
+    from indicators import REGISTRY
+    from tests.test_page_kaart import _update
+
+    assert {i for i, m in REGISTRY.items() if not m.relative_change} >= {"ses_woa_score", "stedelijkheid"}
+    assert data.change("ses_woa_score", "wijk", 2014, 2023)["verschil_pct"].isna().all()
+    assert data.change("ses_woa_score", "wijk", 2014, 2023)["verschil"].notna().any()
+    state, msgs = _state({"niveau": "wijk", "indicator": "ses_woa_score", "jaar": "2023", "weergave": "verandering",
+                          "van": "2014", "maat": "pct"})
+    assert state.maat == "abs" and state.verandering
+    assert msgs == ["Een verandering in % zegt niets bij 'Sociaal-economische status (SES-WOA)': de nul van die "
+                    "schaal is geen 'niets' (een score rond 0 kan van teken wisselen); we tonen het absolute "
+                    "verschil."]
+    out = _update("kaart-maat", niveau="wijk", indicator="ses_woa_score", jaar=2023, weergave="verandering",
+                  van=2014, maat="pct")
+    assert out["maat"] == "abs" and "maat=" not in out["search"] and "zegt niets" in str(out["melding"])
+    # A ratio indicator keeps its % change.
+    assert _update("kaart-maat", niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering",
+                   van=2017, maat="pct")["maat"] is kaart_page.no_update
+
+
 def test_a_break_gives_no_difference_and_says_why(app):
     import pages.kaart.page as kaart
 

@@ -150,9 +150,12 @@ def test_ranked_table_answers_which_emmen_buurten_have_the_most_65_plussers(app)
     vals = data.values("aandeel_65plus", "buurt", 2024)
     emmen = vals[vals["gemeente_code"] == "GM0114"]
     assert len(rows) == len(emmen) and spec["gemeente"] is False and "Emmen" in spec["titel"]
-    ranked = [r for r in rows if r[4] is not None]
+    # Reliable values first (a buurt of a few people at 100% 65-plussers is 'onbetr.' and ranks below them).
+    ranked = [r for r in rows if r[4] is not None and r[5] != "o"]
+    assert rows[:len(ranked)] == ranked
     assert [r[4] for r in ranked] == sorted((r[4] for r in ranked), reverse=True)
-    top = emmen.loc[pd.to_numeric(emmen["waarde"]).idxmax()]
+    ok = emmen[emmen["status"] == "ok"]
+    top = ok.loc[pd.to_numeric(ok["waarde"]).idxmax()]
     assert ranked[0][0] == top["code"] and ranked[0][3].endswith("%")
     assert {r[5] for r in rows} <= {"", "o", "g", "-"} and any(r[5] == "o" for r in rows)
     assert "Aandeel 65-plussers" in spec["kop"] and spec["profiel"].endswith("/profiel")
@@ -228,6 +231,20 @@ def test_ranked_table_of_gemeenten_has_no_gemeente_column(app):
                                              van=2017, maat="abs"))
     rows = views.ranking_rows(change, areas)
     assert change["gemeente"] is False and len(rows) == 13 and all(r[2] == "" for r in rows)
+
+
+def test_unreliable_values_rank_below_the_reliable_ones(app):
+    """Misdrijven per 1.000 for buurten opened with eight 'onbetr.' rows (5.200,0 for a buurt of a few people):
+    small numbers rank below the reliable values, areas without a value last."""
+    from pages.kaart import views
+    from pages.kaart.state import KaartState
+
+    state = KaartState(niveau="buurt", indicator="misdrijven_per_1000", jaar=2024)
+    rows = views.ranking_rows(views.ranking_data(state), views.ranking_areas(state))
+    tiers = [2 if r[4] is None else 1 if r[5] == "o" else 0 for r in rows]
+    assert tiers == sorted(tiers) and 0 in tiers and 1 in tiers and rows[0][5] == ""
+    reliable = [r[4] for r, t in zip(rows, tiers, strict=True) if t == 0]
+    assert reliable == sorted(reliable, reverse=True)
 
 
 def test_ranked_table_is_drawn_and_sorted_in_the_browser(app):

@@ -283,7 +283,7 @@ def _update(ctx_id: str | None, **kw):
         cc.context_value.reset(token)
     names = ("ind_options", "indicator", "year_options", "jaar", "area_options", "code", "figure", "geo", "waarden",
              "legend", "title", "grens", "bron", "card", "search", "thema", "melding", "tabel", "van_options", "van",
-             "van_hidden", "weergave", "gebieden")
+             "van_hidden", "weergave", "gebieden", "maat")
     return dict(zip(names, out, strict=True))
 
 
@@ -306,7 +306,8 @@ def test_one_callback_per_user_action_on_kaart(app):
     outputs = {o.strip(".") for o in main.split("...")}
     assert not outputs & {k for k in by_input if k not in {
         "kaart-thema.value", "kaart-niveau.value", "kaart-indicator.value", "kaart-jaar.value",
-        "kaart-gebied.value", "kaart-graph.clickData", "kaart-weergave.value", "kaart-van.value"}}
+        "kaart-gebied.value", "kaart-graph.clickData", "kaart-weergave.value", "kaart-van.value",
+        "kaart-maat.value"}}
     assert {"kaart-url.search", "kaart-profiel.children", "kaart-waarden.data"} <= outputs
     restyle = [d for d in deps if d["output"] == "kaart-geverfd.data"]
     assert restyle and restyle[0]["clientside_function"] is not None

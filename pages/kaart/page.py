@@ -32,6 +32,7 @@ from pages.kaart.state import (
     kaart_from_controls,
     kaart_query,
     no_change_message,
+    no_pct_message,
     parse_kaart,
 )
 
@@ -143,7 +144,8 @@ def _ranking_table() -> html.Div:
                 className="rang-scroll", tabIndex="0", role="region", **{"aria-labelledby": "kaart-tabel-titel"},
             ),
             html.Button("Toon alle", id="kaart-tabel-alle", n_clicks=0, className="knop", type="button", hidden=True),
-            html.P("onbetr. = onbetrouwbaar (kleine aantallen); gebieden zonder waarde staan onderaan.",
+            html.P("onbetr. = onbetrouwbaar (kleine aantallen); die staan onder de betrouwbare waarden, gebieden "
+                   "zonder waarde onderaan.",
                    className="noot"),
             dcc.Store(id="kaart-tabel-data"),
             dcc.Store(id="kaart-tabel-gebieden"),
@@ -290,6 +292,7 @@ def draw_map(niveau, indicator, jaar, klassen, gemeente, achtergrond, code, geo,
     Output("kaart-verandering-keuzes", "hidden"),
     Output("kaart-weergave", "value"),
     Output("kaart-tabel-gebieden", "data"),
+    Output("kaart-maat", "value"),
     Input("kaart-thema", "value"),
     Input("kaart-niveau", "value"),
     Input("kaart-indicator", "value"),
@@ -372,6 +375,10 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
                                                                       "kaart-gemeente") else no_update
     out_van = state.van if state.van != van else no_update
     out_weergave = state.weergave if state.weergave != weergave else no_update
+    # A score or class has no change in %: the choice flips back to absolute, and says why.
+    out_maat = state.maat if state.maat != maat else no_update
+    if maat == "pct" and state.maat != maat and state.verandering:
+        messages.append(no_pct_message(catalog.label(state.indicator)))
     if weergave == "verandering" and not state.verandering:
         messages.append(no_change_message(catalog.label(state.indicator), niveau,
                                           catalog.years(state.indicator, niveau) if state.indicator else [],
@@ -394,7 +401,7 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
         state, from_map=restyle is not no_update and restyle is not None)
     return (out_ind_options, out_indicator, out_year_options, out_year, out_area_options, out_code,
             fig, info, restyle, legend, title, grens, bron, card, search, out_thema, melding,
-            tabel, out_van_options, out_van, not state.verandering, out_weergave, out_areas)
+            tabel, out_van_options, out_van, not state.verandering, out_weergave, out_areas, out_maat)
 
 
 #: Typing in the indicator box searches all themes (the catalogue is in the page: [label, id, theme, levels]);
@@ -501,11 +508,13 @@ RANKING_JS = """function(spec, nNaam, nWaarde, nAlle, sort, areas, waarden) {
     }
     rows = rows.concat(spec.extra || []);
     var byName = function(a, b) { return a[1].localeCompare(b[1], 'nl'); };
+    // Reliable values first, then unreliable ones (small numbers: a buurt of 10 people topped the crime
+    // ranking with '5.200,0'), then areas without a value; each part in the chosen order.
+    var tier = function(r) { return r[4] === null ? 2 : (r[5] === 'o' ? 1 : 0); };
     rows.sort(function(a, b) {
         if (sort.op === 'naam') { return sort.dalend ? byName(b, a) : byName(a, b); }
-        if (a[4] === null && b[4] === null) { return byName(a, b); }
-        if (a[4] === null) { return 1; }
-        if (b[4] === null) { return -1; }
+        if (tier(a) !== tier(b)) { return tier(a) - tier(b); }
+        if (a[4] === null) { return byName(a, b); }
         return sort.dalend ? b[4] - a[4] || byName(a, b) : a[4] - b[4] || byName(a, b);
     });
     // Hundreds of rows cost the browser a second to draw: the first __N__ until the user asks for all.

@@ -42,6 +42,13 @@ class KaartState:
     maat: str = DEFAULT_MAAT
 
     @property
+    def binnen(self) -> str | None:
+        """The gemeente whose areas the legend counts and the ranked table and CSV list. At gemeente level the
+        chosen gemeente only zooms: a ranking of one gemeente 'in' itself (one row, legend 1, 0, 0, 0, 0) says
+        nothing, so all 13 stay listed."""
+        return self.gemeente if self.niveau != "gemeente" else None
+
+    @property
     def verandering(self) -> bool:
         """True when the map shows the change between ``van`` and ``jaar``."""
         return self.weergave == "verandering" and self.van is not None and self.jaar is not None
@@ -114,6 +121,9 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
             gemeente = None
 
     weergave, van, maat = _change_view(query, years, jaar, msgs, catalog.label(indicator), niveau)
+    if maat == "pct" and indicator in catalog.no_relative_change:
+        msgs.append(no_pct_message(catalog.label(indicator)))
+        maat = DEFAULT_MAAT
     state = KaartState(niveau, thema, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
     return state, msgs
 
@@ -125,6 +135,12 @@ def no_change_message(label: str, niveau: str, years: Sequence[int], jaar: int |
             "heeft "
             f"{'alleen ' + str(jaar) if list(years) == [jaar] else 'geen eerder jaar'}; "
             "we tonen de waarde in één jaar.")
+
+
+def no_pct_message(label: str) -> str:
+    """Why a change in % is refused for a score or class."""
+    return (f"Een verandering in % zegt niets bij {label}: de nul van die schaal is geen 'niets' (een score rond 0 "
+            "kan van teken wisselen); we tonen het absolute verschil.")
 
 
 def _change_view(query: Mapping[str, Any], years: list[int], jaar: int | None,

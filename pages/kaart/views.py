@@ -264,10 +264,10 @@ def legend_spec(mv: MapValues | None, state: KaartState) -> LegendSpec | None:
         return None
     meta = data.indicator(state.indicator)
     legend = mv.legend
-    if state.gemeente and mv.classes is not None:
+    if state.binnen and mv.classes is not None:
         # Count only the gemeente's own areas (the classes stay those of the whole map).
         locations = data.geometry(*geo_key(state).split("|"))["locations"]
-        legend = mv.legend_for([gemeente_of(c) == state.gemeente for c in locations])
+        legend = mv.legend_for([gemeente_of(c) == state.binnen for c in locations])
     return {
         "eenheid": meta.unit,
         "hint": DIRECTION_HINT.get(meta.direction, ""),
@@ -276,7 +276,7 @@ def legend_spec(mv: MapValues | None, state: KaartState) -> LegendSpec | None:
         "uitleg": f"Indeling: {METHOD_WORD.get(state.klassen, state.klassen)}"
                   f"{', zonder onbetrouwbare waarden' if mv.onbetrouwbaar else ''}. "
                   f"Rechts: aantal {level_word(state.niveau, plural=True)}"
-                  f"{' in ' + data.region_names().get(state.gemeente, state.gemeente) if state.gemeente else ''}.",
+                  f"{' in ' + data.region_names().get(state.binnen, state.binnen) if state.binnen else ''}.",
     }
 
 
@@ -307,8 +307,8 @@ def boundary_note(state: KaartState) -> list:
         notes.append(html.P(f"Buurtgrenzen {vintage} (CBS-indeling van dat jaar).", className="noot"))
     if state.verandering:
         frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
-        if state.gemeente:
-            frame = frame[frame["gemeente_code"] == state.gemeente]
+        if state.binnen:
+            frame = frame[frame["gemeente_code"] == state.binnen]
         n_conv = int(frame["omrekening"].eq("omgerekend").sum())
         n_breuk = int(frame["status"].eq("breuk").sum())
         word = level_word(niveau, plural=True)
@@ -482,7 +482,7 @@ def ranking_data(state: KaartState, from_map: bool = False) -> dict[str, Any] | 
         return None
     if state.verandering:
         return change_ranking(state)
-    spec = kaart_ranking(state.indicator, state.niveau, state.jaar, state.gemeente, state.klassen)
+    spec = kaart_ranking(state.indicator, state.niveau, state.jaar, state.binnen, state.klassen)
     if from_map:
         return {**{k: v for k, v in spec.items() if k not in MAP_LISTS}, "uit_kaart": True}
     return spec
@@ -491,10 +491,10 @@ def ranking_data(state: KaartState, from_map: bool = False) -> dict[str, Any] | 
 def _ranking_head(state: KaartState, kop: str) -> dict[str, Any]:
     """What every ranked-table spec has besides its per-area lists."""
     names = data.region_names()
-    where = f" in {names.get(state.gemeente, state.gemeente)}" if state.gemeente else ""
+    where = f" in {names.get(state.binnen, state.binnen)}" if state.binnen else ""
     return {"gebied": ranking_areas(state)["key"], "kop": kop,
             # A gemeente's own gemeente column only repeats its name (and squeezed names to 'Hardenb|erg').
-            "gemeente": not state.gemeente and state.niveau != "gemeente", "binnen": state.gemeente or "",
+            "gemeente": not state.binnen and state.niveau != "gemeente", "binnen": state.binnen or "",
             "titel": f"Ranglijst {level_word(state.niveau, plural=True)}{where}", "profiel": links.href("/profiel"),
             "woorden": {"g": status_word("geheim"), "-": status_word("ontbreekt")}, "extra": []}
 
@@ -503,10 +503,10 @@ def _extra_rows(frame: pd.DataFrame, state: KaartState, known: frozenset[str], r
     """Full rows for areas with figures but no shape in the map's geometry (none on the snapshot; after a refresh
     a new area could come before its shape), so the table never loses an area."""
     rest = frame[~frame["code"].isin(known)]
-    if state.gemeente:
-        rest = rest[rest["gemeente_code"] == state.gemeente]
+    if state.binnen:
+        rest = rest[rest["gemeente_code"] == state.binnen]
     names = data.region_names()
-    own_col = not state.gemeente and state.niveau != "gemeente"
+    own_col = not state.binnen and state.niveau != "gemeente"
     return [[r.code, r.naam, names.get(r.gemeente_code, "") if own_col else "", *row(r)]
             for r in rest.itertuples(index=False)]
 
@@ -610,7 +610,8 @@ def ranking_rows(spec: dict[str, Any] | None, areas: dict[str, Any] | None,
         rows.append([code, naam, gm_naam if spec["gemeente"] else "", text, v, f, spec["s"][i] if "s" in spec
                      else None])
     rows += [[*r, None][:7] for r in spec["extra"]]
-    rows.sort(key=lambda r: (r[4] is None, -(r[4] or 0), r[1]))
+    # As RANKING_JS sorts by value (descending): reliable, then unreliable ('o'), then without a value.
+    rows.sort(key=lambda r: (2 if r[4] is None else 1 if r[5] == "o" else 0, -(r[4] or 0), r[1]))
     return rows
 
 
@@ -624,8 +625,8 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
         return change_csv(state)
     meta = data.indicator(state.indicator)
     vals = data.values(state.indicator, state.niveau, state.jaar)
-    if state.gemeente:
-        vals = vals[vals["gemeente_code"] == state.gemeente]
+    if state.binnen:
+        vals = vals[vals["gemeente_code"] == state.binnen]
     names = data.region_names()
     out = pd.DataFrame({
         "code": vals["code"], "naam": vals["naam"], "gemeente": vals["gemeente_code"].map(names),
@@ -633,7 +634,7 @@ def kaart_csv(state: KaartState) -> tuple[str, str]:
         "waarde": vals["waarde"], "status": vals["status"], "rang_in_gemeente": vals["rank_in_gemeente"],
         "opmerking": vals["note"], "bron": tables_label(data.source_tables(state.indicator, state.niveau, state.jaar)),
     })[cols]
-    gm = f"_{state.gemeente}" if state.gemeente else ""
+    gm = f"_{state.binnen}" if state.binnen else ""
     return csv_text(out), f"dorpenmonitor_{state.indicator}_{state.niveau}_{state.jaar}{gm}.csv"
 
 
@@ -646,8 +647,8 @@ def change_csv(state: KaartState) -> tuple[str, str]:
     """
     meta = data.indicator(state.indicator)
     frame = data.change(state.indicator, state.niveau, state.van, state.jaar)
-    if state.gemeente:
-        frame = frame[frame["gemeente_code"] == state.gemeente]
+    if state.binnen:
+        frame = frame[frame["gemeente_code"] == state.binnen]
     names = data.region_names()
     van, tot = state.van, state.jaar
     pct = state.maat == "pct"
@@ -660,7 +661,7 @@ def change_csv(state: KaartState) -> tuple[str, str]:
         "status": frame["status"], "onbetrouwbaar": frame["onbetrouwbaar"].astype(bool),
         "omrekening": frame["omrekening"], "bron": _two_years_tables(state),
     })
-    gm = f"_{state.gemeente}" if state.gemeente else ""
+    gm = f"_{state.binnen}" if state.binnen else ""
     how = "_procent" if pct else ""
     return csv_text(out), f"dorpenmonitor_{state.indicator}_{state.niveau}_verandering_{van}-{tot}{how}{gm}.csv"
 
