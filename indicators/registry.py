@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dorpenmonitor.catalogue import BY_KEY
 from dorpenmonitor.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -118,8 +119,10 @@ class Indicator:
 
     @property
     def aggregation_label(self) -> str:
-        """Dutch wording of the aggregation method, e.g. 'gewogen gemiddelde naar woningvoorraad'."""
-        return AGGREGATION_LABELS[self.aggregation].format(weight=self.weight or "?")
+        """Dutch wording of the aggregation method, e.g. 'gewogen gemiddelde naar oppervlakte land' (the weight's
+        title, not its key 'oppervlakte_land')."""
+        title = BY_KEY[self.weight].title if self.weight in BY_KEY else (self.weight or "?")
+        return AGGREGATION_LABELS[self.aggregation].format(weight=title[:1].lower() + title[1:])
 
     def denominator_of(self, df: pd.DataFrame) -> pd.Series | None:
         """The denominator per row, or None when the indicator has none."""

@@ -264,3 +264,11 @@ def test_unknown_page_is_http_404_with_the_dutch_page(app, path):
 @pytest.mark.parametrize("path", ["/", "/trends", "/vergelijken", "/profiel", "/over", "/over/"])
 def test_known_pages_stay_http_200(app, path):
     assert app.server.test_client().get(path).status_code == 200
+
+
+def test_every_page_title_names_the_monitor_the_same_way(app):
+    """The 404 page's tab read '· Dorpenmonitor', every other '· Dorpenmonitor Drenthe'."""
+    import dash
+
+    titles = [p["title"] for p in dash.page_registry.values()]
+    assert titles and all(t.endswith(" · Dorpenmonitor Drenthe") for t in titles), titles

@@ -161,7 +161,7 @@ def test_parse_kaart_defaults_and_round_trip():
     ({"niveau": "dorp"}, "Dorpen hebben geen eigen grenzen", "niveau", "buurt"),
     ({"indicator": "zz"}, "Indicator 'zz' is onbekend", "indicator", "a"),
     ({"indicator": "a", "jaar": "1900"}, "Jaar '1900' heeft geen gegevens", "jaar", 2024),
-    ({"jaar": "twee"}, "Jaar 'twee'", "jaar", 2024),
+    ({"jaar": "twee"}, "Jaar 'twee' is geen jaartal", "jaar", 2024),
     ({"code": "BU999"}, "Gebied 'BU999' uit de link is onbekend", "code", None),
     ({"gemeente": "GM0363"}, "Gemeente 'GM0363' hoort niet bij deze monitor", "gemeente", None),
     ({"klassen": "raar"}, "Indeling 'raar' is onbekend", "klassen", "kwantielen"),

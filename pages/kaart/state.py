@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashboard import links
-from dashboard.formatting import level_word
+from dashboard.formatting import level_word, years_text
 from dashboard.links import Catalog, as_year, first, resolve_code
 from dashboard.validate import clip
 
@@ -101,9 +101,10 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
     jaar = as_year(raw_year)
     if raw_year is not None and jaar not in years:
         latest = years[-1] if years else None
-        avail = f"beschikbaar: {', '.join(map(str, years))}" if years else "geen jaren beschikbaar"
-        msgs.append(f"Jaar '{clip(raw_year)}' heeft geen gegevens voor {catalog.label(indicator)} ({avail}); "
-                    f"we tonen {latest if latest else 'niets'}.")
+        avail = f"beschikbaar: {years_text(years)}" if years else "geen jaren beschikbaar"
+        what = (f"heeft geen gegevens voor {catalog.label(indicator)}" if jaar is not None
+                else "is geen jaartal")
+        msgs.append(f"Jaar '{clip(raw_year)}' {what} ({avail}); we tonen {latest if latest else 'niets'}.")
         jaar = latest
     elif jaar is None:
         jaar = years[-1] if years else None

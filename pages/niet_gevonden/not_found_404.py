@@ -11,8 +11,8 @@ from dash import dcc, html
 
 from dashboard import links
 
-dash.register_page(__name__, path="/niet-gevonden", name="Niet gevonden", title="Pagina niet gevonden · Dorpenmonitor",
-                   nav=False)
+dash.register_page(__name__, path="/niet-gevonden", name="Niet gevonden",
+                   title="Pagina niet gevonden · Dorpenmonitor Drenthe", nav=False)
 
 
 def layout(**_query: str) -> html.Div:
