@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from dashboard.formatting import level_word
+from dashboard.formatting import fmt_date, level_word
 from dashboard.links import Catalog
 from dashboard.theme import Bounds
 from dorpenmonitor.codes import DRENTHE_CODE, gemeente_of
@@ -258,7 +258,8 @@ def loader(maxsize: int = 256) -> Callable[[F], F]:
 def snapshot_date() -> str:
     """Date of the data on screen: when the snapshot was built (or the last refresh)."""
     meta = store().meta()
-    return meta.get("last_refresh") or meta.get("snapshot_built") or "onbekend"
+    stamp = meta.get("last_refresh") or meta.get("snapshot_built")
+    return fmt_date(stamp) if stamp else "onbekend"
 
 
 @loader(maxsize=1)

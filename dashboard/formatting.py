@@ -17,9 +17,11 @@ Pure module (no data, no Dash; only core words). ``meta`` is anything with ``uni
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from dorpenmonitor.codes import STATUS_WORDS
 from dorpenmonitor.text import slug as text_slug
@@ -158,6 +160,20 @@ def years_text(years: Iterable[object]) -> str:
     for r in runs:
         parts += [f"{r[0]}–{r[-1]}"] if len(r) >= 3 else [str(y) for y in r]
     return f"{', '.join(parts[:-1])} en {parts[-1]}" if len(parts) > 1 else "".join(parts)
+
+
+def fmt_date(stamp: str) -> str:
+    """'27-11-2026' from an ISO date or timestamp (a UTC time counts in Amsterdam's day); other text as it is.
+
+    One date format on every page: the footer showed '2026-11-27' beside '27-11-2026' everywhere else.
+    """
+    try:
+        t = dt.datetime.fromisoformat(str(stamp).strip())
+    except ValueError:
+        return str(stamp)
+    if t.tzinfo is not None:
+        t = t.astimezone(ZoneInfo("Europe/Amsterdam"))
+    return f"{t:%d-%m-%Y}"
 
 
 def to_float(x: object) -> float | None:

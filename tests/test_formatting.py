@@ -76,3 +76,9 @@ def test_years_text_writes_runs_as_ranges():
     assert fm.years_text([1997, 1998, 2005]) == "1997, 1998 en 2005"  # two years are no range
     assert fm.years_text([1997, 1998, 1999, 2005, 2008.0]) == "1997–1999, 2005 en 2008"
     assert fm.years_text([2020, 2020]) == "2020"
+
+
+def test_fmt_date_is_dutch_in_amsterdams_day():
+    assert fm.fmt_date("2026-11-27") == "27-11-2026"
+    assert fm.fmt_date("2026-11-27T23:30:00+00:00") == "28-11-2026"  # 00:30 in Amsterdam
+    assert fm.fmt_date("onbekend") == "onbekend"
