@@ -200,3 +200,18 @@ def test_header_is_one_row_at_1280_and_a_full_table_has_no_show_all_button(brows
         assert sum(counts) == 13, counts
     finally:
         browser.set_window_size(1400, 1000)
+
+
+def test_on_a_phone_the_legend_follows_the_map(browser, live_app):
+    """At 390 px the legend came 1.000 px below the map, after every control: map, legend, controls, area, ranking."""
+    browser.set_window_size(390, 900)
+    try:
+        open_page(browser, live_app + "/?niveau=buurt", "#kaart-graph")
+        wait_for(lambda: _rows(browser), 60, "ranked rows")
+        top = browser.execute_script(
+            "var t = function(s) { return document.querySelector(s).getBoundingClientRect().top; };"
+            "return [t('.kaart-vak'), t('#kaart-legenda'), t('.bediening'), t('#kaart-profiel'), t('.rang-vak')];")
+        assert top == sorted(top), top
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    finally:
+        browser.set_window_size(1400, 1000)
