@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import dash
 
 from dashboard.validate import MAX_TEXT, clip, too_many
+from dorpenmonitor.codes import LEVELS
 
 
 def prefixed(path: str) -> str:
@@ -77,6 +78,13 @@ class Catalog:
         with, since the map's default (one year of bevolkingsdichtheid) draws a single dot."""
         best = max(self.titles, key=lambda i: len(self.years(i, niveau)), default=None)
         return best if best and self.years(best, niveau) else self.default_indicator(niveau)
+
+    def no_data(self, ind: str | None, niveau: str) -> str:
+        """Why ``ind`` shows nothing, for a message: 'geen gegevens op wijkniveau', or 'op geen enkel niveau
+        gegevens' when it has none at all (nine indicators wait for tables the snapshot lacks: 'geen gegevens op
+        wijkniveau' suggested another level had them)."""
+        anywhere = ind is not None and any(self.years(ind, n) for n in LEVELS)
+        return f"geen gegevens op {niveau}niveau" if anywhere else "op geen enkel niveau gegevens"
 
     def label(self, ind: str | None) -> str:
         """"'Inwoners'" for a message about an indicator; 'geen indicator' for none."""

@@ -175,7 +175,8 @@ def test_parse_kaart_bad_values_give_dutch_message_and_fallback(query, expected_
 
 def test_parse_kaart_indicator_without_data_on_level_falls_back():
     cat = Catalog(titles={"a": "A", "b": "B"}, themes_of={"a": "t", "b": "t"}, themes=("t",),
-                  years=lambda i, n: (2024,) if i == "b" else (), areas={}, gemeenten={})
+                  years=lambda i, n: (2024,) if i == "b" or (i, n) == ("a", "buurt") else (), areas={},
+                  gemeenten={})
     state, msgs = parse_kaart({"indicator": "a", "niveau": "wijk"}, cat)
     assert state.indicator == "b" and "geen gegevens op wijkniveau" in msgs[0]
 
@@ -511,3 +512,19 @@ def test_the_map_box_has_the_shape_the_ranges_are_made_for(app):
     assert f'"aspectRatio": "{figures.MAP_ASPECT}"' in style
     assert f"calc(var(--kaart-hoogte) * {figures.MAP_ASPECT})" in style
     assert f"W = L + R + Math.round((H - T - B) * {figures.MAP_ASPECT})" in kaart.EXPORT_JS  # the PNG's map too
+
+
+def test_an_indicator_without_any_data_says_so_not_just_for_this_level(app):
+    """'Geen gegevens op wijkniveau' for Wmo-cliënten suggested another level had them; none has."""
+    from dashboard import data
+    from pages.kaart import views
+    from pages.kaart.state import parse_kaart
+
+    catalog = data.catalog()
+    assert catalog.no_data("wmo_per_1000", "wijk") == "op geen enkel niveau gegevens"
+    assert catalog.no_data("misdrijven", "wijk") == "geen gegevens op wijkniveau"
+    msgs = parse_kaart({"indicator": "wmo_per_1000", "niveau": "wijk"}, catalog)[1]
+    assert msgs[0].startswith("Voor 'Wmo-cliënten per 1.000 inwoners' zijn op geen enkel niveau gegevens; we tonen")
+    labels = {o["value"]: o["label"] for o in views.indicator_options("sociaal domein", "buurt")}
+    assert labels["wmo_per_1000"].endswith("(geen gegevens)")
+    assert labels["arbeidsparticipatie"].endswith("(geen gegevens op buurtniveau)")

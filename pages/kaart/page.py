@@ -338,7 +338,7 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
                 # Never change the selection silently.
                 messages.append(f"{catalog.label(indicator)} hoort niet bij thema '{thema}'"
                                 if indicator in catalog.titles and catalog.themes_of.get(indicator) != thema
-                                else f"{catalog.label(indicator)} heeft geen gegevens op {niveau}niveau")
+                                else f"{catalog.label(indicator)} heeft {catalog.no_data(indicator, niveau)}")
                 messages[-1] += f"; we tonen {catalog.label(new)}."
             indicator = out_indicator = new
     elif trigger == "kaart-indicator" and indicator and thema and catalog.themes_of.get(indicator) != thema:
@@ -349,7 +349,7 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
         out_ind_options = views.indicator_options(thema or None, niveau)
         if indicator and not catalog.years(indicator, niveau):
             new = catalog.default_indicator(niveau, thema or None) or catalog.default_indicator(niveau)
-            messages.append(f"Voor {catalog.label(indicator)} zijn geen gegevens op {niveau}niveau; "
+            messages.append(f"Voor {catalog.label(indicator)} zijn {catalog.no_data(indicator, niveau)}; "
                             f"we tonen {catalog.label(new)}.")
             indicator = out_indicator = new
     if trigger == "kaart-graph":
@@ -414,7 +414,8 @@ SEARCH_JS = """function(search, niveau, cat, value) {
     cat.forEach(function(c) {
         var label = c[0] + ' \\u00b7 ' + c[2];
         if (c[3].indexOf(niveau) >= 0 || c[1] === value) { ok.push({label: label, value: c[1]}); }
-        else { off.push({label: label + ' (geen gegevens op ' + words[niveau] + 'niveau)', value: c[1],
+        else { off.push({label: label + (c[3].length ? ' (geen gegevens op ' + words[niveau] + 'niveau)'
+                                                     : ' (geen gegevens)'), value: c[1],
                          disabled: true}); }
     });
     return ok.concat(off);

@@ -90,7 +90,7 @@ def parse_kaart(query: Mapping[str, Any], catalog: Catalog) -> tuple[KaartState,
         indicator = catalog.default_indicator(niveau, thema)
     if indicator and not catalog.years(indicator, niveau):
         fallback = catalog.default_indicator(niveau, thema) or catalog.default_indicator(niveau)
-        msgs.append(f"Voor {catalog.label(indicator)} zijn geen gegevens op {niveau}niveau; "
+        msgs.append(f"Voor {catalog.label(indicator)} zijn {catalog.no_data(indicator, niveau)}; "
                     f"we tonen {catalog.label(fallback)}.")
         indicator = fallback
     if indicator:

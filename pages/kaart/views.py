@@ -678,8 +678,9 @@ def indicator_options(thema: str | None, niveau: str, across: bool = False) -> l
         if data.years(o["value"], niveau):
             usable.append({"label": label, "value": o["value"]})
         else:
-            without.append({"label": f"{label} (geen gegevens op {word}niveau)", "value": o["value"],
-                            "disabled": True})
+            anywhere = any(data.years(o["value"], n) for n in NIVEAUS)
+            without.append({"label": f"{label} (geen gegevens{f' op {word}niveau' if anywhere else ''})",
+                            "value": o["value"], "disabled": True})
     return usable + without
 
 
