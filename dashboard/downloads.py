@@ -80,11 +80,16 @@ def _dutch_cell(value: object) -> object:
 
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` as the CSV writer sees it: bool columns (and bools inside object columns) in Dutch words."""
+    """``frame`` as the CSV writer sees it: bool columns (and bools inside object columns) in Dutch words, and a
+    float column of whole numbers (counts, years after a join) as integers: '3595', not '3595,0'."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == bool or out[col].dtype == object:
             out[col] = out[col].map(_dutch_cell)
+        elif out[col].dtype.kind == "f":
+            v = out[col].dropna()
+            if len(v) and (v == v.round()).all() and v.abs().max() < 2**53:
+                out[col] = out[col].astype("Int64")
     return out
 
 

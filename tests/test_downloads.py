@@ -42,3 +42,13 @@ def test_excel_bytes_has_values_and_sources_sheet_with_attribution():
     bron = [c.value for c in wb["Bronnen"]["A"] if c.value]
     assert bron[0] == "Bron: CBS" and any("CC BY 4.0" in str(v) for v in bron) and "Een noot" in bron
     assert "85984NED" in bron
+
+
+def test_whole_numbers_in_a_float_column_are_written_without_a_decimal():
+    """Counts and years came out as '3595,0' and '2024,0'; a column with real decimals keeps them."""
+    import pandas as pd
+
+    from dashboard.downloads import csv_text
+
+    text = csv_text(pd.DataFrame({"jaar": [2024.0, None], "waarde": [3595.0, 12.0], "pct": [28.4, 3.0]}))
+    assert text.splitlines() == ["jaar;waarde;pct", "2024;3595;28,4", ";12;3,0"]

@@ -173,7 +173,11 @@ def test_every_page_writes_the_same_dutch_csv(app):
         header, first_row = text.splitlines()[:2]
         assert ";" in header and "," not in header
         assert "True" not in text and "False" not in text
-        assert any("," in cell and cell.replace(",", "").isdigit() for cell in first_row.split(";")), first_row
+        assert not any("." in cell and cell.replace(".", "").isdigit() for cell in first_row.split(";")), first_row
+    for text in (text_v, text_k):  # shares: a decimal comma
+        assert any("," in c and c.replace(",", "").isdigit() for c in text.splitlines()[1].split(";")), text
+    # Counts are whole numbers: '54691', not '54691,0'.
+    assert ";1997;54691;" in text_t and ",0;" not in text_t
     assert ";nee;" in text_t or text_t.rstrip().endswith(";nee")
 
 
