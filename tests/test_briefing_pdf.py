@@ -62,6 +62,7 @@ def test_briefing_map_highlights_the_village_and_names_neighbours(app):
 
 def test_small_numbers_caveat_and_crime_period(app):
     """Wachtum misdrijven 8 → 14 ('+75%') is not news without a caveat; police '2025' is 12 months to July 2026."""
+    from dashboard import series
     from etl.sources import SOURCES
     from pages.profiel import briefing
 
@@ -73,7 +74,7 @@ def test_small_numbers_caveat_and_crime_period(app):
     assert f.jaar == 2025 and f.jaar_kort == "2025*" and f.periode == "12 maanden tot juli 2026"
     assert any("12 maanden tot juli 2026" in n for n in p.notes)
     src = next(s for s in SOURCES if s.id.startswith("47022NED"))
-    assert briefing.CRIME_PERIOD_END in " ".join(str(v) for v in vars(src).values())
+    assert series.CRIME_PERIOD_END in " ".join(str(v) for v in vars(src).values())
 
 
 def test_small_numbers_unit():

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 from openpyxl import load_workbook
 
+from dashboard import series
 from dashboard.formatting import fmt_value as fmt
 from pages.profiel import export
 from pages.profiel.briefing import (
@@ -102,8 +103,12 @@ def test_fmt_and_sparkline():
     assert fmt(344736.0, kf(eenheid="euro", decimals=0)) == "€ 344.736"
     assert fmt(0.22, kf(eenheid="score", decimals=3)) == "0,220"
     assert fmt(None, kf()) == "–"
-    svg = sparkline_svg([(2020, 1.0, False), (2022, 3.0, True), (2024, 2.0, False)])
-    assert svg.startswith("<svg") and svg.count("<line") == 2 and "stroke-dasharray" in svg
+    svg = sparkline_svg([(2020, 1.0, False), (2021, 3.0, False), (2022, 2.0, True), (2023, 2.5, False)])
+    # 2020-2021 and 2022-2023 joined; nothing across the 2022 break.
+    assert svg.startswith("<svg") and svg.count("<line") == 2 and "stroke-dasharray" not in svg
+    # WK168000's WOZ: 2022 and 2024 only. No line across the missing 2023 (s17 review #7).
+    gap = sparkline_svg([(2022, 1.0, False), (2024, 2.0, False)])
+    assert gap.count("<line") == 0 and gap.count("<circle") == 2
     assert sparkline_svg([(2024, 1.0, False)]) == ""
 
 
@@ -320,7 +325,7 @@ def test_a_series_break_stops_the_profile_line_and_the_summary_starts_after_it(a
 
     p = briefing.profile("GM0106")
     s = next(x for x in p.series if x.indicator == "inwoners")
-    assert s.eigen and briefing.break_years(s.points) == [1998]
+    assert s.eigen and series.break_years(s.points) == [1998]
     trace = series_figure(s)["data"][0]
     at = trace["x"].index(1998)
     assert trace["x"][at - 1] is None and trace["y"][at - 1] is None and trace["x"][at - 2] == 1997

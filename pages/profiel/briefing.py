@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from dashboard import data
 from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float
+from dashboard.series import connects, partial_period_note, period_label, with_period_breaks
 from dashboard.similar import level_matrix, level_scores, nearest
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
@@ -44,11 +45,6 @@ ROUND_TO: dict[str, float] = {"woz_gemiddeld": 1000.0, "inkomen_per_inwoner": 10
 SMALL_COUNT = 50
 #: Rates whose numerator is the count named here (the caveat for small numbers follows the count).
 RATE_COUNTS: dict[str, str] = {"misdrijven_per_1000": "misdrijven"}
-#: Police figures: the newest "year" is the 12 months up to the republication's reference month
-#: (etl/sources.py, source 47022NED@woonikveilig; tests/test_page_profiel.py checks the two agree).
-CRIME_INDICATORS: tuple[str, ...] = ("misdrijven", "misdrijven_per_1000")
-CRIME_PARTIAL_YEAR = 2025
-CRIME_PERIOD_END = "juli 2026"
 SMALL_NUMBERS_CAVEAT = ("Let op: kleine aantallen; een paar meer of minder geeft hier al een groot verschil, "
                         "dus dit kan toeval zijn.")
 #: Indicators of the peers table: the first six decide who is alike, all are shown side by side.
@@ -61,15 +57,6 @@ PEER_HEADS: tuple[str, ...] = ("Inwoners", "% 65+", "% 0-14", "WOZ", "% koop", "
 MIN_OWN_TREND = 3
 #: The "people and homes over time" series, in chart order (page and PDF).
 PEOPLE_SERIES: tuple[str, ...] = ("inwoners", "huishoudens")
-
-
-def period_label(indicator: str, jaar: int | None, short: bool = False) -> str:
-    """'2024', or for the police's newest, partial year '2025*' (short) / '12 maanden tot juli 2026'."""
-    if jaar is None:
-        return ""
-    if indicator in CRIME_INDICATORS and jaar == CRIME_PARTIAL_YEAR:
-        return f"{jaar}*" if short else f"12 maanden tot {CRIME_PERIOD_END}"
-    return str(jaar)
 
 
 def round_to_input(indicator: str, value: float | None) -> float | None:
@@ -314,30 +301,6 @@ def _segment(trend: Sequence[tuple[int, float, bool]]) -> list[tuple[int, float,
     return pts
 
 
-def connects(prev: tuple[int, float, bool], cur: tuple[int, float, bool]) -> bool:
-    """Whether a line may join two points of a series: consecutive years and no series break at ``cur``
-    (a line never crosses a missing year or a break; charts, PDF sparklines and the page all ask this)."""
-    return not cur[2] and cur[0] - prev[0] == 1
-
-
-def line_points(points: Sequence[tuple[int, float, bool]]) -> tuple[list[int | None], list[float | None]]:
-    """x and y of a series line, with None where the line must stop (see :func:`connects`)."""
-    xs: list[int | None] = []
-    ys: list[float | None] = []
-    for i, (jaar, waarde, _) in enumerate(points):
-        if i and not connects(points[i - 1], points[i]):
-            xs.append(None)
-            ys.append(None)
-        xs.append(jaar)
-        ys.append(waarde)
-    return xs, ys
-
-
-def break_years(points: Sequence[tuple[int, float, bool]]) -> list[int]:
-    """Years in which a series breaks (not comparable with the year before); the first point never does."""
-    return [jaar for jaar, _, breuk in points[1:] if breuk]
-
-
 def series_summary(s: TrendSeries) -> str:
     """'Van 56.331 inwoners in 1998 naar 69.701 inwoners in 2024.': first to last point of the comparable part
     only, so the change never spans a series break (the break is named)."""
@@ -456,9 +419,9 @@ def quality_notes(
     if approximate_boundaries:
         notes.append("Buurtgrenzen op de kaart zijn benaderd (2024, afgeleid uit een schematische kaart); "
                      "ze kunnen 100 tot 400 meter afwijken. De cijfers zelf zijn die van CBS.")
-    if any(f.indicator in CRIME_INDICATORS and f.jaar == CRIME_PARTIAL_YEAR for f in figures):
-        notes.append(f"* Politiecijfers {CRIME_PARTIAL_YEAR}: de 12 maanden tot {CRIME_PERIOD_END} (peildatum van de "
-                     "herpublicatie), geen afgesloten kalenderjaar.")
+    if period := next((t for f in figures if f.jaar is not None
+                       and (t := partial_period_note(f.indicator, (f.jaar,)))), ""):
+        notes.append(period)
     years = sorted({f.jaar for f in figures if f.has_value and f.jaar is not None})
     if len(years) > 1:
         notes.append(f"De cijfers komen uit verschillende jaren ({years[0]}–{years[-1]}): bij elk cijfer "
@@ -471,6 +434,9 @@ def quality_notes(
 def sparkline_svg(points: Sequence[tuple[int, float, bool]], width: int = 96, height: int = 26,
                   color: str = ACCENT) -> str:
     """A tiny SVG line of ``points`` (jaar, waarde, breuk); '' for fewer than two points.
+
+    Lines only where :func:`connects` allows (never across a missing year or a series break); each stretch
+    starts with a dot, the newest point has a larger one.
 
     An inline SVG (as an <img> data URI) instead of a plotly graph: dozens per
     page cost nothing, print sharp and need no JavaScript.
@@ -491,10 +457,14 @@ def sparkline_svg(points: Sequence[tuple[int, float, bool]], width: int = 96, he
         return height - pad - ((y - y0) / ((y1 - y0) or 1)) * (height - 2 * pad) if y1 > y0 else height / 2
 
     parts = []
-    for i in range(1, len(pts)):
-        dash = ' stroke-dasharray="2,2"' if pts[i][2] else ""
-        parts.append(f'<line x1="{px(xs[i-1]):.1f}" y1="{py(ys[i-1]):.1f}" x2="{px(xs[i]):.1f}" '
-                     f'y2="{py(ys[i]):.1f}" stroke="{color}" stroke-width="1.6"{dash}/>')
+    for i in range(len(pts)):
+        if i and connects(pts[i - 1], pts[i]):
+            parts.append(f'<line x1="{px(xs[i-1]):.1f}" y1="{py(ys[i-1]):.1f}" x2="{px(xs[i]):.1f}" '
+                         f'y2="{py(ys[i]):.1f}" stroke="{color}" stroke-width="1.6"/>')
+        elif i < len(pts) - 1:
+            # A stretch starts here (first point, or after a missing year or a break): a dot, no line into it,
+            # as in the PDF sparkline and the Trends chart.
+            parts.append(f'<circle cx="{px(xs[i]):.1f}" cy="{py(ys[i]):.1f}" r="1.4" fill="{color}"/>')
     parts.append(f'<circle cx="{px(xs[-1]):.1f}" cy="{py(ys[-1]):.1f}" r="2.4" fill="{color}"/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')
@@ -557,8 +527,9 @@ def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFig
         in_years = set(yrs)
         usable = [x for y, x in sorted(by_year.items())
                   if y in in_years and x.status in ("ok", "onbetrouwbaar") and to_float(x.waarde) is not None]
-        trend = tuple((int(x.jaar), float(round_to_input(ind.id, float(x.waarde))), bool(x.breuk))  # type: ignore[arg-type]
-                      for x in usable)
+        # A year that covers another period (police 2025) breaks the series like another source would.
+        trend = with_period_breaks(ind.id, ((int(x.jaar), float(round_to_input(ind.id, float(x.waarde))),  # type: ignore[arg-type]
+                                             bool(x.breuk)) for x in usable))
         bron = next((str(x.bron) for x in usable if int(x.jaar) == chosen), "")
     if not bron:
         bron = ", ".join(s.split("@")[0] for s in ind.sources[:1])

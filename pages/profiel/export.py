@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dashboard import series
 from dashboard.downloads import ATTRIBUTION, LICENCE_NOTE, XLSX_TYPE, Download, excel_bytes, sources
 from dashboard.formatting import fmt_pct, fmt_short, fmt_value, slug, unit_label
 from dashboard.theme import ACCENT, INK, MUTED, rgb
@@ -241,11 +242,11 @@ def people_chart(profile: Profile):
         s = by.get(ind)
         if s is None:
             continue
-        xs, ys = briefing.line_points(s.points)  # no line across a missing year or a series break
+        xs, ys = series.line_points(s.points)  # no line across a missing year or a series break
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", connectgaps=False,
                                  line={"color": ACCENT if s.eigen else "#6c7a89", "width": 2.5},
                                  marker={"size": 5}, showlegend=False), row=1, col=col)
-        for jaar in briefing.break_years(s.points):
+        for jaar in series.break_years(s.points):
             fig.add_vline(x=jaar - 0.5, line={"color": "#8c8c8c", "width": 1, "dash": "dot"}, row=1, col=col)
         fig.update_yaxes(rangemode="tozero", separatethousands=True, exponentformat="none", row=1, col=col)
     refs = [(profile.naam, "waarde", ACCENT)]
@@ -566,7 +567,7 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
                 pdf.set_line_width(0.3)
                 pdf.circle(*xy(*pts[0]), 0.25, style="F")
                 for a, b in zip(k.trend, k.trend[1:], strict=False):
-                    if briefing.connects(a, b):  # no line across a missing year or a series break
+                    if series.connects(a, b):  # no line across a missing year or a series break
                         pdf.line(*xy(a[0], a[1]), *xy(b[0], b[1]))
                     else:
                         pdf.circle(*xy(b[0], b[1]), 0.25, style="F")  # a stretch after a gap or break starts here

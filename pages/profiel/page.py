@@ -15,7 +15,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import data, links
+from dashboard import data, links, series
 from dashboard.elements import Element, el
 from dashboard.formatting import fmt_short, fmt_value, level_word, unit_label
 from dashboard.layout import alert, dropdown
@@ -197,7 +197,7 @@ def series_figure(s: briefing.TrendSeries) -> dict[str, Any]:
     A plain figure dict: plotly's validating ``go.Figure`` cost more than the rest of the profile (loadtest).
     """
     meta = REGISTRY[s.indicator]
-    xs, ys = briefing.line_points(s.points)
+    xs, ys = series.line_points(s.points)
     texts = [None if y is None else fmt_value(y, meta) for y in ys]
     trace = {"type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "connectgaps": False,
              "line": {"color": ACCENT if s.eigen else MUTED, "width": 2.5}, "marker": {"size": 6},
@@ -205,7 +205,7 @@ def series_figure(s: briefing.TrendSeries) -> dict[str, Any]:
     layout = {"height": 240, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "separators": ",.",
               "font": {"family": FONT, "size": 12}, "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
               "showlegend": False, "shapes": [BREAK_LINE | {"x0": y - 0.5, "x1": y - 0.5}
-                                               for y in briefing.break_years(s.points)],
+                                               for y in series.break_years(s.points)],
               # automargin: a plain dict has no plotly.py template, whose axes make room for their tick labels.
               "xaxis": {"tickformat": "d", "nticks": 8, "fixedrange": True, "automargin": True},
               "yaxis": {"rangemode": "tozero", "separatethousands": True, "exponentformat": "none",

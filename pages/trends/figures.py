@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import plotly.graph_objects as go
 
 from dashboard.formatting import IndicatorMeta, fmt_value, hover_escape
+from dashboard.series import runs  # the one line rule (dashboard.series.connects), as on the profile
 from dashboard.theme import FONT, GRID, LINE_COLORS
 from dorpenmonitor.lazy import lazy_module
 
@@ -31,21 +32,6 @@ OMREKENING_HOVER: dict[str, str] = {
     "identiek": "Gebied ongewijzigd: zoals gepubliceerd",
     "omgerekend": "Omgerekend naar de huidige buurtindeling",
 }
-
-
-def runs(years: list[int], breuk: list[bool]) -> list[list[int]]:
-    """Positions of the unbroken runs: consecutive calendar years, no break inside.
-
-    A solid line is only drawn within a run, so it never crosses a missing year
-    (a gap in the data) or a break (a value not comparable with the one before).
-    """
-    out: list[list[int]] = []
-    for j, yr in enumerate(years):
-        if out and yr - years[j - 1] == 1 and not breuk[j]:
-            out[-1].append(j)
-        else:
-            out.append([j])
-    return out
 
 
 def _isna(v: Any) -> bool:
