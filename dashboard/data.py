@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from dashboard.formatting import fmt_date, level_word
 from dashboard.links import Catalog
 from dashboard.theme import Bounds
-from dorpenmonitor.codes import DRENTHE_CODE, gemeente_of
+from dorpenmonitor.codes import DRENTHE_CODE, LEVELS, gemeente_of
 from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
 from dorpenmonitor.store import CUBE_STAMP, Store, get_store
@@ -348,6 +348,11 @@ def themes() -> tuple[str, ...]:
 @loader(maxsize=1024)
 def years(indicator_id: str, niveau: str) -> tuple[int, ...]:
     return tuple(sorted(int(y) for y in service().years(indicator_id, niveau)))
+
+
+def levels_with_data(indicator_id: str) -> tuple[str, ...]:
+    """The levels (gemeente, wijk, buurt, dorp) at which ``indicator_id`` has at least one year of data."""
+    return tuple(n for n in LEVELS if years(indicator_id, n))
 
 
 @loader(maxsize=1)

@@ -75,10 +75,23 @@ def choice_group(legend: str, id_: str, options: list, value: Any, row: bool = F
     ], className="veld")
 
 
-def indicator_options(thema: str | None) -> list[dict[str, str]]:
-    """The indicator dropdown's options (Dutch titles in display order), optionally of one theme."""
-    return [{"label": o["label"], "value": o["value"]} for o in data.indicator_options()
+#: After an indicator's name in a dropdown when no level has any figure (Kaart adds the level: 'op buurtniveau').
+NO_DATA_LABEL = "geen gegevens"
+
+
+def indicator_options(thema: str | None, mark_empty: bool = False) -> list[dict[str, Any]]:
+    """The indicator dropdown's options (Dutch titles in display order), optionally of one theme.
+
+    ``mark_empty``: indicators without data at any level go last, disabled and labelled '(geen gegevens)', as the
+    Kaart marks those without data at its level.
+    """
+    opts = [{"label": o["label"], "value": o["value"]} for o in data.indicator_options()
             if not thema or o["theme"] == thema]
+    if not mark_empty:
+        return opts
+    empty = [o for o in opts if not data.levels_with_data(o["value"])]
+    return ([o for o in opts if o not in empty]
+            + [{"label": f"{o['label']} ({NO_DATA_LABEL})", "value": o["value"], "disabled": True} for o in empty])
 
 
 def _nav_links() -> list:

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from dashboard import series
+
 pytest.importorskip("fpdf")
 
 
@@ -62,7 +64,6 @@ def test_briefing_map_highlights_the_village_and_names_neighbours(app):
 
 def test_small_numbers_caveat_and_crime_period(app):
     """Wachtum misdrijven 8 → 14 ('+75%') is not news without a caveat; police '2025' is 12 months to July 2026."""
-    from dashboard import series
     from etl.sources import SOURCES
     from pages.profiel import briefing
 
@@ -113,3 +114,34 @@ def test_people_series_says_whose_it_is(app):
     inw = next(s for s in p.series if s.indicator == "inwoners")
     assert inw.eigen or inw.wie == "gemeente Coevorden"
     _ = io  # keep import for pdf helpers
+
+
+def test_profile_sources_name_the_tables_of_every_chart_series(app):
+    """s17 review #4: Nieuw-Amsterdam's Inwoners chart shows gemeente Emmen 1998–2024 from 81880NED, 60039fvw,
+    85318NED and 85383NED; the page and the PDF source lists named only the tables of the key figures."""
+    from pages.profiel import briefing, export
+    from pages.profiel.page import profile_body
+
+    p = briefing.profile("DP0114_nieuw-amsterdam")
+    s = next(x for x in p.series if x.indicator == "inwoners")
+    assert not s.eigen and {t for t, _ in s.bron_jaren} >= {"81880NED", "60039fvw", "85318NED", "85383NED"}
+    page = "".join(str(b.to_plotly_json()) for b in profile_body(p))
+    _, text = _pdf_text(export.profile_pdf(p))
+    flat = re.sub(r"\s+", " ", text)
+    for table in ("81880NED", "60039fvw", "85318NED", "85383NED", "85984NED"):
+        assert table in page and table in flat, table
+    assert "81880NED" in flat and "(1998–2006)" in flat  # each table with its years
+
+
+def test_profile_police_partial_year_breaks_the_series(app):
+    """s17 review #3/#7: police '2025' (12 months to July 2026) is no calendar year: the sparkline does not join
+    it to 2024 and 'Opvallend' compares nothing across it."""
+    from pages.profiel import briefing
+
+    p = briefing.profile("DP0114_nieuw-amsterdam")
+    f = p.figure("misdrijven")
+    assert f.trend[-1][0] == 2025 and f.trend[-1][2]  # a break at the partial year
+    assert f.trend[-2][0] == 2024 and not series.connects(f.trend[-2], f.trend[-1])
+    assert not any("12 maanden tot juli 2026" in h and "(2021)" in h for h in p.highlights)
+    svg = briefing.sparkline_svg(f.trend)
+    assert svg.count("<line") == len(f.trend) - 2  # 2021–2024 joined, 2025 on its own

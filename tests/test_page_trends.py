@@ -84,3 +84,106 @@ def test_count_trends_are_indexed_against_benchmarks(app):
     assert any("index" in str(n) for n in notes)
     fig, _ = views.trend_view(TrendsState("aandeel_65plus", ("DP1680_annen",), ("gemeente", "drenthe"), ()))
     assert "index" not in (fig.layout.yaxis.title.text or "")
+
+
+def _notes_text(notes) -> str:
+    return " ".join(str(n.children) for n in notes)
+
+
+def test_sources_name_every_plotted_table_reference_lines_included(app):
+    """s17 review #4: Annen's inwoners came from 85984NED, but the gemeente and Drenthe lines from 81880NED,
+    80860ned, 60039fvw …; and a chart with only reference lines (Annen has no inkomen) still names its table."""
+    from dashboard import data
+    from pages.trends import views
+
+    _, notes = views.trend_view(parse_trends({"indicator": "inwoners", "codes": "DP1680_annen"}, data.catalog()))
+    bron = next(str(n.children) for n in notes if str(n.children).startswith("Bron:"))
+    for table in ("81880NED", "80860ned", "60039fvw", "85984NED"):
+        assert table in bron, table
+    assert "(1998–2006)" in bron  # with the years of each table
+    _, notes = views.trend_view(parse_trends({"indicator": "inkomen_per_inwoner", "codes": "DP1680_annen"},
+                                             data.catalog()))
+    assert "Bron: CBS 85984NED (2024)" in _notes_text(notes)
+
+
+def test_police_partial_year_is_not_joined_to_the_calendar_years(app):
+    """s17 review #3: police '2025' is the 12 months to July 2026; no line joins it to 2024, and the page says so
+    with the profile's own note (one text)."""
+    from dashboard import data
+    from dashboard.series import partial_period_note
+    from pages.trends import views
+
+    # Without references the counts are drawn as they are (no index), so 2025 is a point of its own.
+    state = parse_trends({"indicator": "misdrijven", "codes": "GM0106,GM0114", "vergelijk": "geen"},
+                         data.catalog())
+    fig, notes = views.trend_view(state)
+    for t in fig.data:
+        xs = list(t.x)
+        assert not (2024 in xs and 2025 in xs), (t.name, xs)
+    assert any(2025 in list(t.x) for t in fig.data)  # still shown, as a point of its own
+    text = _notes_text(notes)
+    assert partial_period_note("misdrijven", [2025]) in text
+    assert "Trendbreuk bij Assen in 2025" not in text  # one note for the period, not one per line
+    # The CSV says it too: 2025 is a break with its reason.
+    csv, _ = views.trends_csv(state)
+    row = next(line for line in csv.splitlines() if ";Assen;" in line and ";2025;" in line)
+    assert ";ja;" in row and "12 maanden tot juli 2026" in row
+
+
+def test_a_chosen_area_without_data_is_named_with_the_reason(app):
+    """s17 review #8: Wijk 00 Annen has no health figures (none at wijk level); Annen (dorp) has no inkomen."""
+    from dashboard import data
+    from pages.trends import views
+
+    state = parse_trends({"indicator": "goed_ervaren_gezondheid", "codes": "BU16800000,WK168000",
+                          "indeling": "gepubliceerd"}, data.catalog())
+    text = _notes_text(views.trend_view(state)[1])
+    assert "Wijk 00 Annen (wijk): geen gegevens voor deze indicator op wijkniveau" in text
+    assert "Annen (buurt)" not in text
+    state = parse_trends({"indicator": "inkomen_per_inwoner", "codes": "DP1680_annen"}, data.catalog())
+    assert "Annen (dorp): geen gegevens voor deze indicator op dorpniveau" in _notes_text(views.trend_view(state)[1])
+
+
+def test_an_indicator_without_any_data_says_so_instead_of_empty_axes(app):
+    """s17 review #9: wmo_per_1000 has no figure anywhere: a Dutch message, not axes −1…6; marked in the list."""
+    from dashboard import data
+    from dashboard.layout import indicator_options
+    from pages.trends import views
+
+    fig, notes = views.trend_view(parse_trends({"indicator": "wmo_per_1000", "codes": "GM0106"}, data.catalog()))
+    assert not fig.data and fig.layout.xaxis.visible is False
+    assert "Geen gegevens" in fig.layout.annotations[0].text
+    assert "Geen gegevens" in _notes_text(notes)
+    opts = {o["value"]: o for o in indicator_options(None, mark_empty=True)}
+    assert opts["wmo_per_1000"]["label"].endswith("(geen gegevens)") and opts["wmo_per_1000"]["disabled"]
+    assert not opts["inwoners"].get("disabled")
+    assert list(opts)[-1] in {k for k, o in opts.items() if o.get("disabled")}  # the empty ones last
+
+
+def test_gemeente_lines_of_several_gemeenten_can_be_told_apart(app):
+    """s17 review #13: dorpen from Aa en Hunze, Emmen and Tynaarlo: each gemeente line in its dorp's colour,
+    dashed and named; Drenthe stays the dark dotted line."""
+    from dashboard import data
+    from pages.trends import views
+
+    state = parse_trends({"indicator": "misdrijven_per_1000",
+                          "codes": "GM1680,DP0114_nieuw-amsterdam,DP1730_zuidlaren"}, data.catalog())
+    fig, _ = views.trend_view(state)
+    color = {t.name: t.line.color for t in fig.data}
+    dash = {t.name: t.line.dash for t in fig.data}
+    assert color["Gemeente Emmen"] == color["Nieuw-Amsterdam"] and dash["Gemeente Emmen"] == "dash"
+    assert color["Gemeente Tynaarlo"] == color["Zuidlaren"] != color["Gemeente Emmen"]
+    assert dash["Drenthe (12 gemeenten)"] == "dot" and color["Drenthe (12 gemeenten)"] == "#222222"
+    # One gemeente line alone keeps the plain grey dash.
+    one, _ = views.trend_view(parse_trends({"indicator": "misdrijven_per_1000", "codes": "DP0114_nieuw-amsterdam"},
+                                           data.catalog()))
+    assert {t.line.color for t in one.data if t.name == "Gemeente Emmen"} == {"#555555"}
+
+
+def test_axis_numbers_are_dutch_not_si(app):
+    """s17 review #18: '35.000', not '35k'."""
+    from dashboard import data
+    from pages.trends import views
+
+    fig, _ = views.trend_view(parse_trends({"indicator": "inkomen_per_inwoner", "codes": "GM0106"}, data.catalog()))
+    assert fig.layout.yaxis.exponentformat == "none" and fig.layout.separators == ",."

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dashboard import data
-from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float
+from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float, years_text
 from dashboard.series import connects, partial_period_note, period_label, with_period_breaks
 from dashboard.similar import level_matrix, level_scores, nearest
 from dashboard.theme import ACCENT
@@ -123,6 +123,8 @@ class KeyFigure:
     aantal: int = 0
     #: one plain-Dutch sentence on what the number means (indicators.glossary)
     uitleg: str = ""
+    #: (table, year) of every point shown: the value and its trend (sparkline)
+    bron_jaren: tuple[tuple[str, int], ...] = ()
 
     @property
     def periode(self) -> str:
@@ -164,6 +166,8 @@ class TrendSeries:
     wie: str
     eigen: bool
     points: tuple[tuple[int, float, bool], ...]
+    #: (table, year) of every point drawn
+    bron_jaren: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,20 @@ class Profile:
     peers: tuple[Peer, ...] = ()
     #: population and households over time (the area's own series, else the gemeente's)
     series: tuple[TrendSeries, ...] = ()
+
+    def table_years(self) -> dict[str, tuple[int, ...]]:
+        """CBS table → the years of it behind anything the profile shows: values, sparklines and the
+        people-over-time charts (reference lines included), so the source list names every plotted point."""
+        out: dict[str, set[int]] = {}
+        pairs = [*(p for f in self.figures for p in f.bron_jaren), *(p for s in self.series for p in s.bron_jaren)]
+        for f in self.figures:  # a figure without a year list still names its table
+            for t in _split_tables(f.bron):
+                out.setdefault(t, set())
+                if f.jaar is not None and f.has_value:
+                    out[t].add(int(f.jaar))
+        for t, y in pairs:
+            out.setdefault(t, set()).add(int(y))
+        return {t: tuple(sorted(out[t])) for t in sorted(out, key=str.lower)}
 
     def figure(self, indicator: str) -> KeyFigure | None:
         """The key figure of ``indicator`` (None when the profile has none)."""
@@ -211,6 +229,23 @@ class Profile:
 
 
 # -- formatting (numbers and units: dashboard.formatting) ------------------------
+
+def _split_tables(bron: object) -> list[str]:
+    """'81880NED, 80860ned' → ['81880NED', '80860ned'] (a cell may name several tables)."""
+    return [b.strip() for b in str(bron or "").split(",") if b.strip()]
+
+
+def _pairs(rows: Sequence[tuple[object, object]]) -> tuple[tuple[str, int], ...]:
+    """(table, year) pairs of (bron, jaar) rows."""
+    return tuple(sorted({(t, int(j)) for b, j in rows for t in _split_tables(b)}))  # type: ignore[call-overload]
+
+
+def table_list(p: Profile, titles: dict[str, str] | None = None) -> list[str]:
+    """'81880NED Bevolking … (1998–2014)' per table behind the profile (page and PDF source line)."""
+    titles = titles or {}
+    return [f"{t} {titles.get(t, '')}".replace("  ", " ").strip() + (f" ({years_text(y)})" if y else "")
+            for t, y in p.table_years().items()]
+
 
 def status_text(fig: KeyFigure) -> str:
     """Why a value is missing or weak, in the words the map and every other page use (STATUS_WORDS)."""
@@ -523,6 +558,7 @@ def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFig
             return None
     trend: tuple[tuple[int, float, bool], ...] = ()
     bron = ""
+    bron_jaren: tuple[tuple[str, int], ...] = ()
     if len(yrs) > 1:
         in_years = set(yrs)
         usable = [x for y, x in sorted(by_year.items())
@@ -531,6 +567,7 @@ def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFig
         trend = with_period_breaks(ind.id, ((int(x.jaar), float(round_to_input(ind.id, float(x.waarde))),  # type: ignore[arg-type]
                                              bool(x.breuk)) for x in usable))
         bron = next((str(x.bron) for x in usable if int(x.jaar) == chosen), "")
+        bron_jaren = _pairs([(x.bron, x.jaar) for x in usable])
     if not bron:
         bron = ", ".join(s.split("@")[0] for s in ind.sources[:1])
 
@@ -546,7 +583,7 @@ def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFig
         spreiding=to_float(row.spreiding), trend=trend, bron=bron,
         rang=None if pd.isna(rank) else int(rank),
         aantal=int(0 if pd.isna(row.count_in_gemeente) else row.count_in_gemeente),
-        uitleg=plain(ind.id),
+        uitleg=plain(ind.id), bron_jaren=bron_jaren,
     )
 
 
@@ -585,28 +622,32 @@ def people_series(code: str, figures: Sequence[KeyFigure], gemeente_code: str | 
         f = next((g for g in figures if g.indicator == ind), None)
         titel = REGISTRY[ind].title
         if f is not None and len(f.trend) >= MIN_OWN_TREND:
-            out.append(TrendSeries(ind, titel, naam, True, f.trend))
+            out.append(TrendSeries(ind, titel, naam, True, f.trend, f.bron_jaren))
             continue
         if gemeente_code and gemeente_code != code:
-            pts = comparable_series(ind, gemeente_code)
+            pts, tables = comparable_series(ind, gemeente_code)
             if len(pts) >= 2:
-                out.append(TrendSeries(ind, titel, f"gemeente {gemeente_naam}", False, pts))
+                out.append(TrendSeries(ind, titel, f"gemeente {gemeente_naam}", False, pts, tables))
                 continue
         if f is not None and len(f.trend) >= 2:
-            out.append(TrendSeries(ind, titel, naam, True, f.trend))
+            out.append(TrendSeries(ind, titel, naam, True, f.trend, f.bron_jaren))
     return tuple(out)
 
 
 @data.loader(maxsize=64)
-def comparable_series(indicator: str, code: str) -> tuple[tuple[int, float, bool], ...]:
-    """(jaar, waarde, breuk) of ``code``'s values after its last series break (the comparable part).
+def comparable_series(indicator: str, code: str) -> tuple[tuple[tuple[int, float, bool], ...],
+                                                          tuple[tuple[str, int], ...]]:
+    """(jaar, waarde, breuk) of ``code``'s values after its last series break (the comparable part), and the
+    (table, year) pairs they came from.
 
     Read for a gemeente by every profile of its areas: cached per loaded database (13 gemeenten).
     """
     t = data.trend(indicator, (code,))
     t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
-    pts = tuple((int(j), float(w), bool(b)) for j, w, b in zip(t["jaar"], t["waarde"], t["breuk"], strict=True))
-    return tuple(_segment(pts))
+    pts = tuple(_segment(with_period_breaks(indicator, ((int(j), float(w), bool(b)) for j, w, b in
+                                                         zip(t["jaar"], t["waarde"], t["breuk"], strict=True)))))
+    shown = {p[0] for p in pts}
+    return pts, _pairs([(b, j) for b, j in zip(t["bron"], t["jaar"], strict=True) if int(j) in shown])
 
 
 @data.loader(maxsize=64)

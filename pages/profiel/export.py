@@ -591,7 +591,7 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
     notes.append("Gemeente en Drenthe zijn berekend met dezelfde regels als het gebied zelf (aantallen opgeteld, "
                  "percentages uit de opgetelde aantallen). Drenthe = de 12 Drentse gemeenten, zonder Hardenberg; "
                  "monitor = alle 13 gemeenten. WOZ-waarden op duizenden euro's, zoals CBS ze publiceert.")
-    srcs = sorted({b.strip() for k in profile.figures for b in k.bron.split(",") if b.strip()})
+    srcs = briefing.table_list(profile)  # every table behind a value, sparkline or chart point, with its years
     if srcs:
         notes.append("CBS-tabellen: " + ", ".join(srcs) + ".")
     notes.append(LICENCE_NOTE)

@@ -172,13 +172,12 @@ def profile_body(p: briefing.Profile) -> list:
     if p.leden:
         notes.append(el.Li(["Buurten in dit dorp: ", *_joined(
             [dcc.Link(n, href=profile_href(c)) for c, n in p.leden])]))
-    titles = data.source_titles()
-    tables = sorted({b.strip() for f in p.figures for b in f.bron.split(",") if b.strip()})
+    tables = briefing.table_list(p, data.source_titles())
     out.append(el.Section([
         el.H2("Over deze cijfers", className="vak-titel"),
         el.Ul(notes, className="noten-lijst", id="profiel-noten"),
         el.P(["Bron: CBS (CC BY 4.0). Tabellen: ",
-                *_joined([el.Span(f"{t} {titles.get(t, '')}".strip()) for t in tables]), ". ",
+                *_joined([el.Span(t) for t in tables]), ". ",
                 dcc.Link("Meer over de gegevens", href=links.href("/over")), "."], className="klein"),
     ], className="paneel"))
     return out

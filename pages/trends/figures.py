@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dashboard.formatting import IndicatorMeta, fmt_value, hover_escape
 from dashboard.series import runs  # the one line rule (dashboard.series.connects), as on the profile
 from dashboard.theme import FONT, GRID, LINE_COLORS
+from dorpenmonitor.codes import gemeente_of
 from dorpenmonitor.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -87,12 +88,23 @@ def trend_figure_dict(
     data: list[dict[str, Any]] = []
     series: list[tuple[list[dict[str, Any]], dict[str, Any], bool]] = []
     # Plain records, not pandas per series: a warm callback is mostly this loop.
+    own_color: dict[str, str] = {}  # gemeente code → the colour of the first chosen area in it
     for i, recs in enumerate(_by_code(trend)):
-        series.append((recs, {"color": LINE_COLORS[i % len(LINE_COLORS)], "dash": "solid", "width": 2.6}, False))
+        color = LINE_COLORS[i % len(LINE_COLORS)]
+        own_color.setdefault(gemeente_of(str(recs[0]["code"])), color)
+        series.append((recs, {"color": color, "dash": "solid", "width": 2.6}, False))
     if benchmarks is not None and not benchmarks.empty:
-        for recs in _by_code(benchmarks):
-            style = BENCHMARK_STYLE.get(str(recs[0].get("soort")), BENCHMARK_STYLE["gemeente"])
-            series.append((recs, {"color": style["color"], "dash": style["dash"], "width": 1.8}, True))
+        groups = _by_code(benchmarks)
+        # Several gemeente lines: each in the colour of its areas (dashed, named in the legend), so Emmen's line
+        # is not mistaken for Tynaarlo's; one gemeente line stays grey. Drenthe keeps its own dark dots.
+        several = sum(str(g[0].get("soort")) == "gemeente" for g in groups) > 1
+        for recs in groups:
+            soort = str(recs[0].get("soort"))
+            style = BENCHMARK_STYLE.get(soort, BENCHMARK_STYLE["gemeente"])
+            color = style["color"]
+            if several and soort == "gemeente":
+                color = own_color.get(str(recs[0]["code"]), color)
+            series.append((recs, {"color": color, "dash": style["dash"], "width": 1.8}, True))
 
     for recs, line, is_bench in series:
         # An incomplete aggregate ('onvolledig') is a partial sum: never a point on the total's line.
@@ -140,7 +152,8 @@ def trend_figure_dict(
         "xaxis": {"title": None, "showgrid": False, "automargin": True, "tickformat": "d", "tickmode": "linear",
                   "tick0": min(years),
                   "dtick": max(1, math.ceil((max(years) - min(years)) / 12))} if years else {"title": None},
-        "yaxis": {"title": {"text": meta.unit}, "gridcolor": GRID, "zeroline": False,
+        # Dutch numbers on the axis: '35.000' (separators ',.'), never SI '35k' (exponentformat 'none').
+        "yaxis": {"title": {"text": meta.unit}, "gridcolor": GRID, "zeroline": False, "exponentformat": "none",
                   "separatethousands": True, "automargin": True},  # plotly.js clips tick labels without it
         "shapes": shapes,
     }

@@ -41,7 +41,8 @@ def layout(**query: Any) -> html.Div:
                     html.Section(
                         [
                             html.H2("Kies", className="visueel-verborgen"),
-                            control("Indicator", dropdown("trends-indicator", options=indicator_options(None),
+                            control("Indicator", dropdown("trends-indicator",
+                                                          options=indicator_options(None, mark_empty=True),
                                                           value=state.indicator, clearable=False), "trends-indicator"),
                             control("Gebieden", dropdown("trends-gebieden", options=data.search_options(),
                                                          value=list(state.codes), multi=True,
@@ -62,8 +63,9 @@ def layout(**query: Any) -> html.Div:
                             dcc.Graph(id="trends-graph", figure=fig, config=GRAPH_CONFIG, className="trend-graph"),
                             html.P("Doorgetrokken lijn: vergelijkbare, opeenvolgende jaren. Geen lijn over een "
                                    "ontbrekend jaar of een trendbreuk. Grijze stippellijn en open punt: "
-                                   "trendbreuk (indeling of bron veranderd). Gestreept: gemeente; "
-                                   "gestippeld: Drenthe.", className="noot"),
+                                   "trendbreuk (indeling, bron of periode veranderd). Gestreept: eigen gemeente (bij "
+                                   "gebieden uit meer gemeenten in de kleur van het gebied); gestippeld: Drenthe.",
+                                   className="noot"),
                             html.Div(notes, id="trends-noten"),
                         ],
                         className="paneel trend-vak", **{"aria-label": "Trendgrafiek"},

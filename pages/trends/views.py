@@ -10,7 +10,8 @@ from dash import html
 
 from dashboard import data
 from dashboard.downloads import areas_stem, csv_text
-from dashboard.formatting import years_text
+from dashboard.formatting import level_word, years_text
+from dashboard.series import partial_period_note, period_break_reason
 from dorpenmonitor.lazy import lazy_module
 from pages.trends.figures import trend_figure_dict
 from pages.trends.state import TrendsState
@@ -38,7 +39,46 @@ def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "drenthe" in state.vergelijk:
         parts.append(data.drenthe_trend(state.indicator))
     bench = pd.concat(parts, ignore_index=True) if parts else empty
-    return tr, bench
+    return mark_period_breaks(tr, state.indicator), mark_period_breaks(bench, state.indicator)
+
+
+def mark_period_breaks(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """``frame`` with a year that covers another period (police 2025: 12 months to July 2026) marked as a
+    break, its reason in ``breuk_reden``: the line stops there and no index or change spans it."""
+    if not len(frame):
+        return frame
+    why = frame["jaar"].map(lambda j: period_break_reason(indicator, int(j)))
+    hit = why.ne("")
+    if not hit.any():
+        return frame
+    out = frame.copy()
+    out["breuk"] = out["breuk"].astype("boolean").fillna(False).astype(bool) | hit
+    old = out["breuk_reden"].fillna("").astype(str)
+    out.loc[hit, "breuk_reden"] = [f"{o}; {w}" if o else w for o, w in zip(old[hit], why[hit], strict=True)]
+    return out
+
+
+def plotted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the chart draws a point for (a value, and not a partial sum)."""
+    if not len(frame):
+        return frame
+    return frame[frame["status"].fillna("ok").isin(["ok", "onbetrouwbaar"])
+                 & pd.to_numeric(frame["waarde"], errors="coerce").notna()]
+
+
+def sources_note(*frames: pd.DataFrame) -> str:
+    """'Bron: CBS 81880NED (1997–2006), 85984NED (2024) …': every table behind a plotted point, reference lines
+    included, with its years; '' when nothing is drawn."""
+    years: dict[str, set[int]] = {}
+    for f in frames:
+        for bron, jaar in zip(plotted(f).get("bron", ()), plotted(f).get("jaar", ()), strict=True):
+            for t in str(bron or "").split(","):
+                if t.strip():
+                    years.setdefault(t.strip(), set()).add(int(jaar))
+    if not years:
+        return ""
+    parts = [f"{t} ({years_text(years[t])})" for t in sorted(years, key=lambda t: (min(years[t]), t.lower()))]
+    return f"Bron: CBS {', '.join(parts)}; per punt in de tooltip."
 
 
 def as_index(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,8 +141,14 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
     if not state.indicator:
         return ({"data": [], "layout": {}} if raw else go.Figure()), [html.P("Geen indicator beschikbaar.")]
     meta = data.indicator(state.indicator)
+    if not data.levels_with_data(state.indicator):
+        return no_data_view(meta.title, raw)
     tr, bench = trend_data(state)
     notes: list = []
+    # The police's partial period breaks every line in the same year: one note for all (below), not one per line.
+    period = {int(j) for f in (tr, bench) for j in plotted(f).get("jaar", ())
+              if period_break_reason(state.indicator, int(j))}
+    counts: tuple[pd.DataFrame, pd.DataFrame] | None = None
     if getattr(meta, "aggregation", "") == "sum" and len(tr) and len(bench):
         # A count for a village next to the count for all of Drenthe is a flat line at zero:
         # compare the development instead: each stretch between breaks indexed to its own first year.
@@ -123,28 +169,76 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
         notes.append(html.P("Kies hierboven één of meer gebieden om hun ontwikkeling te zien.", className="klein"))
     breaks = tr[tr["breuk"].fillna(False).astype(bool)] if len(tr) else tr
     for _, r in breaks.iterrows():
+        if int(r["jaar"]) in period and str(r.get("breuk_reden") or "") == period_break_reason(state.indicator,
+                                                                                                 int(r["jaar"])):
+            continue
         reden = str(r.get("breuk_reden") or "gebiedsindeling of bron gewijzigd")
         notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])} ({reden}): niet vergelijkbaar met het "
                             "jaar ervoor; de lijn loopt er niet doorheen.", className="noot"))
     bbreaks = bench[bench["breuk"].fillna(False).astype(bool)] if len(bench) else bench
     for _, r in bbreaks.iterrows():
+        if int(r["jaar"]) in period and str(r.get("breuk_reden") or "") == period_break_reason(state.indicator,
+                                                                                                 int(r["jaar"])):
+            continue
         notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])} ({r.get('breuk_reden') or 'bron'}).",
                             className="noot"))
+    if period:
+        notes.append(html.P(partial_period_note(state.indicator, period) + " Daarom loopt geen lijn van "
+                            f"{min(period) - 1} naar {min(period)}.", className="noot"))
     if len(bench) and "drenthe" in set(bench.get("soort", ())):
         part = bench[(bench["soort"] == "drenthe") & bench["status"].eq("onvolledig")]
         if len(part):
             jaren = years_text(part["jaar"])
             notes.append(html.P(f"Drenthe is niet getekend in {jaren}: niet alle 12 gemeenten hebben daar een "
                                 "cijfer (een som over een deel is geen Drenthe).", className="noot"))
+    notes += absent_notes(state, counts[0] if counts else tr)
     notes += conversion_notes(tr, state.indeling, state.codes)
     missing = tr[~tr["status"].isin(["ok", "onbetrouwbaar"])] if len(tr) else tr
     for naam, g in missing.groupby("naam"):
         jaren = years_text(g["jaar"])
         notes.append(html.P(f"{naam}: geen waarde (geheim of niet gepubliceerd) in {jaren}.", className="noot"))
-    if len(tr):
-        bronnen = sorted({b.strip() for s in tr["bron"].dropna() for b in str(s).split(",") if b.strip()})
-        notes.append(html.P(f"Bron: CBS {', '.join(bronnen)} (per punt in de tooltip).", className="noot"))
+    if bron := sources_note(tr, bench):
+        notes.append(html.P(bron, className="noot"))
     return fig, notes
+
+
+def no_data_view(title: str, raw: bool = False) -> tuple[go.Figure | dict, list]:
+    """An indicator without any figure at any level: a message in the chart's place, never bare axes."""
+    text = f"Geen gegevens: voor {title} is nog geen enkel cijfer geladen."
+    fig = {"data": [], "layout": {
+        "xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 220,
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "annotations": [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                         "font": {"size": 15}}]}}
+    return (fig if raw else go.Figure(fig)), [html.P(f"{text} Kies een andere indicator; in de keuzelijst staan "
+                                                     "indicatoren zonder gegevens onderaan, met '(geen gegevens)'.",
+                                                     className="noot", id="trends-geen-gegevens")]
+
+
+def absent_notes(state: TrendsState, tr: pd.DataFrame) -> list:
+    """One note per chosen area that gets no point at all, naming the area and why (never dropped silently)."""
+    info = data.area_info()
+    drawn = set(plotted(tr)["code"].astype(str)) if len(tr) else set()
+    have = set(tr["code"].astype(str)) if len(tr) else set()
+    out = []
+    for code in state.codes:
+        if code in drawn:
+            continue
+        a = info.get(code)
+        naam, niveau = (a.naam, a.niveau) if a else (code, "")
+        who = f"{naam} ({level_word(niveau)})" if niveau else naam
+        levels = data.levels_with_data(state.indicator or "")
+        if niveau and niveau not in levels:
+            words = [level_word(n, plural=True) for n in levels]
+            wel = " en ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+            why = f"geen gegevens voor deze indicator op {level_word(niveau)}niveau (wel voor {wel})"
+        elif code in have:
+            continue  # rows without a usable value: the 'geen waarde (geheim …)' note names them with their years
+        else:
+            why = "geen gegevens voor deze indicator"
+        out.append(html.P(f"{who}: {why}; daarom geen lijn.", className="noot"))
+    return out
 
 
 def conversion_notes(tr: pd.DataFrame, indeling: str, codes: tuple[str, ...] = ()) -> list:
