@@ -356,3 +356,21 @@ def test_a_missing_series_is_named_in_words_that_fit_the_level():
         "Huishoudens: geen reeks, te weinig jaren met gegevens (ook voor de gemeente)"]
     assert missing_series(tiny_profile(niveau="gemeente", code="GM1680"))[0] == (
         "Inwoners: geen reeks, te weinig jaren met gegevens")
+
+
+def test_a_dash_for_drenthe_is_explained_once(app):
+    """s17 review #19: Drenthe shows '–' for ~10 indicators in 2024 (only 6 of 12 gemeenten have a figure);
+    one line near the table says why, and a class (stedelijkheid) is named as not summable."""
+    from pages.profiel import briefing
+    from pages.profiel.briefing import reference_gap_note
+    from pages.profiel.page import profile_body
+
+    gap = kf(drenthe=None)
+    assert reference_gap_note([kf()], "dorp", {}) == ""
+    assert "niet elke gemeente een cijfer" in reference_gap_note([gap], "dorp", {"aandeel_65plus": "onvolledig"})
+    assert reference_gap_note([gap], "dorp", {"aandeel_65plus": "ontbreekt"}).startswith("Aandeel 65-plussers: ")
+    assert reference_gap_note([kf(drenthe=None, waarde=None)], "dorp", {}) == ""  # no value, no comparison
+    p = briefing.profile("DP0114_nieuw-amsterdam")
+    assert p.figure("aandeel_corporatiewoningen").drenthe is None and p.reference_note
+    body = "".join(_text(b) for b in profile_body(p))
+    assert body.count("profiel-referentie-noot") == 1 and "niet elke gemeente een cijfer" in body

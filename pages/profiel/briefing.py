@@ -190,6 +190,8 @@ class Profile:
     peers: tuple[Peer, ...] = ()
     #: population and households over time (the area's own series, else the gemeente's)
     series: tuple[TrendSeries, ...] = ()
+    #: why the Drenthe (and 13-gemeenten) column shows '–' beside a value (:func:`reference_gap_note`)
+    reference_note: str = ""
 
     def table_years(self) -> dict[str, tuple[int, ...]]:
         """CBS table → the years of it behind anything the profile shows: values, sparklines and the
@@ -464,6 +466,28 @@ def quality_notes(
     return notes
 
 
+def reference_gap_note(figures: Sequence[KeyFigure], niveau: str, reasons: dict[str, str]) -> str:
+    """Why the Drenthe column (for a gemeente also '13 gemeenten') shows '–' next to a value, said once.
+
+    ``reasons``: indicator → the Drenthe total's status that year ('onvolledig': not all 12 gemeenten have a
+    figure; anything else: no total can be made, e.g. a class). '' when no such dash is shown.
+    """
+    cols = ("drenthe", "monitor") if niveau == "gemeente" else ("drenthe",)
+    gaps = [f for f in figures if f.has_value and any(getattr(f, c) is None for c in cols)]
+    if not gaps:
+        return ""
+    where = "Drenthe en 13 gemeenten" if niveau == "gemeente" else "Drenthe"
+    partial = [f for f in gaps if reasons.get(f.indicator, "onvolledig") == "onvolledig"]
+    other = [f.titel for f in gaps if f not in partial]
+    parts = []
+    if partial:
+        parts.append(f"'–' bij {where}: geen totaal, want in dat jaar heeft niet elke gemeente een cijfer "
+                     "(een som over een deel zou geen totaal zijn)")
+    if other:
+        parts.append(f"{', '.join(other)}: een klasse of score die niet op te tellen is, dus geen totaal")
+    return "; ".join(parts) + "."
+
+
 # -- sparkline (pure) --------------------------------------------------------------
 
 def sparkline_svg(points: Sequence[tuple[int, float, bool]], width: int = 96, height: int = 26,
@@ -681,6 +705,12 @@ def profile(code: str) -> Profile | None:
         highlights = deviation_highlights(figures, naam, gm_naam)
     highlights += change_highlights(figures, naam)
     notes = quality_notes(figures, niveau, len(leden), approximate_boundaries=niveau in ("buurt", "dorp"))
+    reasons = {}
+    for f in figures:
+        if f.has_value and f.drenthe is None and f.jaar is not None:
+            d = data.drenthe_trend(f.indicator)
+            st = d.loc[d["jaar"] == f.jaar, "status"]
+            reasons[f.indicator] = str(st.iloc[0]) if len(st) else ""
     gm_code = str(a.gemeente_code)
     gm_full = gm_naam or (naam if niveau == "gemeente" else None)
     return Profile(
@@ -688,4 +718,5 @@ def profile(code: str) -> Profile | None:
         figures=tuple(figures), highlights=tuple(highlights), notes=tuple(notes), leden=leden,
         gegevensstand=data.snapshot_date(), themes=tuple(THEMES), peers=peers(code),
         series=people_series(code, figures, gm_code, gm_full, naam),
+        reference_note=reference_gap_note(figures, niveau, reasons),
     )

@@ -517,6 +517,12 @@ def profile_pdf(profile: Profile, chart_png: bytes | None = None, map_png: bytes
         pdf.set_text_color(*_INK)
 
     heading("Alle cijfers", need=40)
+    if profile.reference_note:  # why Drenthe shows '–', once, above the table
+        pdf.set_font(f_, "I", 7)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(width, 3.3, T(profile.reference_note), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_text_color(*_INK)
+        pdf.ln(1)
     for theme, figs in profile.by_theme():
         if pdf.get_y() + 20 > bottom:
             pdf.add_page()

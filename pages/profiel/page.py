@@ -140,10 +140,13 @@ def profile_body(p: briefing.Profile) -> list:
         out.append(peers_section(p))
     is_gm = p.niveau == "gemeente"
     bench_heads = ["Drenthe", "13 gemeenten"] if is_gm else [f"Gemeente {p.gemeente_naam}", "Drenthe"]
+    gap_said = False
     for theme, figs in p.by_theme():
         rows = []
+        gap_here = False
         for f in figs:
             bench = [f.drenthe, f.monitor] if is_gm else [f.gemeente, f.drenthe]
+            gap_here = gap_here or (f.has_value and any(b is None for b in bench[-1 if not is_gm else 0:]))
             extra = briefing.status_text(f) if not f.has_value else f.note
             svg = briefing.sparkline_svg(f.trend)
             first_year = f.trend[0][0] if f.trend else None
@@ -167,7 +170,11 @@ def profile_body(p: briefing.Profile) -> list:
                                     el.Th("Trend", scope="col")])),
                 el.Tbody(rows),
             ], className="tabel profiel-tabel"), className="tabel-scroll"),
+            # Why Drenthe shows '–': said once, under the first table where it happens.
+            el.P(p.reference_note, className="noot", id="profiel-referentie-noot")
+            if gap_here and p.reference_note and not gap_said else None,
         ], className="paneel thema-vak"))
+        gap_said = gap_said or (gap_here and bool(p.reference_note))
     notes: list = [el.Li(n) for n in p.notes]
     if p.leden:
         notes.append(el.Li(["Buurten in dit dorp: ", *_joined(
