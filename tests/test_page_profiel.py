@@ -74,10 +74,10 @@ def test_deviation_highlights_rank_by_spread_and_skip_counts_and_small_differenc
 
 
 def test_change_highlights_use_points_after_last_break_and_procentpunt():
-    f = kf(trend=((2014, 10.0, False), (2018, 30.0, True), (2024, 33.0, False)))
+    f = kf(trend=((2014, 10.0, False), (2019, 30.0, True), (2024, 33.0, False)))
     out = change_highlights([f], "Annen")
-    assert out == ["Aandeel 65-plussers in Annen: sinds 2018 gestegen van 30,0% naar 33,0% (2024), +3,0 procentpunt "
-                   "(trendbreuk in 2018: eerdere jaren niet vergelijkbaar)."]
+    assert out == ["Aandeel 65-plussers in Annen: sinds 2019 gestegen van 30,0% naar 33,0% (2024), +3,0 procentpunt "
+                   "(trendbreuk in 2019: eerdere jaren niet vergelijkbaar)."]
     count = kf("misdrijven", titel="Geregistreerde misdrijven", eenheid="misdrijven", decimals=0, aggregatie="sum",
                trend=((2021, 52.0, False), (2025, 45.0, False)))
     # Police "2025" is the 12 months up to July 2026; 52 → 45 are small counts (issue 10).
@@ -374,3 +374,21 @@ def test_a_dash_for_drenthe_is_explained_once(app):
     assert p.figure("aandeel_corporatiewoningen").drenthe is None and p.reference_note
     body = "".join(_text(b) for b in profile_body(p))
     assert body.count("profiel-referentie-noot") == 1 and "niet elke gemeente een cijfer" in body
+
+
+def test_a_change_never_spans_a_long_gap(app):
+    """s17 review #21: 'Grijze druk van 25,0 (1999) naar 49,2 (2024), +97%' compared across 15 missing years
+    (and from 80860ned to the KWB). A change starts after a gap of more than LONG_GAP years, and says so."""
+    from pages.profiel import briefing
+
+    grijs = kf("grijze_druk", titel="Grijze druk", eenheid="per 100", decimals=1,
+               trend=((1999, 25.0, False), (2009, 29.0, False), (2024, 49.2, False)))
+    assert change_highlights([grijs], "Aa en Hunze") == []  # after the gap only 2024 is left
+    later = kf(trend=((2005, 10.0, False), (2019, 30.0, False), (2024, 33.0, False)))
+    assert change_highlights([later], "Annen") == [
+        "Aandeel 65-plussers in Annen: sinds 2019 gestegen van 30,0% naar 33,0% (2024), +3,0 procentpunt (het cijfer "
+        "daarvoor is van 2005, te lang geleden om mee te vergelijken)."]
+    health = kf(trend=((2012, 70.0, False), (2016, 72.0, False), (2020, 75.0, False), (2024, 80.0, False)))
+    assert "van 70,0% (2012) naar 80,0% (2024)" in change_highlights([health], "Annen")[0]  # 4-year steps are fine
+    p = briefing.profile("GM1680")
+    assert not any("(1999)" in h and "(2024)" in h for h in p.highlights), p.highlights

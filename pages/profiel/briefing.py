@@ -351,6 +351,21 @@ def series_summary(s: TrendSeries) -> str:
     return text
 
 
+#: Two points further apart than this many years are not compared in a 'change since' (Aa en Hunze's grijze druk:
+#: 1999–2009 from the gemeente tables, then nothing until 2024's KWB; the health monitor's 4-year steps still are).
+LONG_GAP = 5
+
+
+def change_stretch(trend: Sequence[tuple[int, float, bool]]) -> list[tuple[int, float, bool]]:
+    """The points a 'change since' may compare: after the last series break and after the last gap of more than
+    :data:`LONG_GAP` years, so a change never spans a break and never silently spans a long gap."""
+    pts = _segment(trend)
+    for i in range(len(pts) - 1, 0, -1):
+        if pts[i][0] - pts[i - 1][0] > LONG_GAP:
+            return pts[i:]
+    return pts
+
+
 def _change_score(f: KeyFigure, v0: float, v1: float) -> float | None:
     """Size of a change on a scale shared by all indicators.
 
@@ -383,7 +398,8 @@ def small_numbers(f: KeyFigure, figures: Sequence[KeyFigure], v0: float, v1: flo
 
 
 def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_score: float = 0.3) -> list[str]:
-    """The ``n`` strongest changes over time, each within one comparable series (after the last break).
+    """The ``n`` strongest changes over time, each within one comparable stretch (:func:`change_stretch`: after
+    the last break and the last long gap).
 
     A change between small counts (Wachtum: 8 → 14 misdrijven, "+75%") keeps
     its place but carries :data:`SMALL_NUMBERS_CAVEAT`; the police's partial
@@ -394,11 +410,14 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
     for f in figures:
         if f.indicator in _NO_HIGHLIGHT:
             continue
-        pts = _segment(f.trend)
+        pts = change_stretch(f.trend)
         if len(pts) < 2:
             continue
         (y0, v0, _), (y1, v1, _) = pts[0], pts[-1]
-        after_break = len(pts) < len(f.trend)
+        # Where the comparison starts if not at the first point: after a break, or after a long gap (the year
+        # before the gap is then named).
+        before = [p[0] for p in f.trend if p[0] < y0]
+        after_break = "" if not before else ("breuk" if pts[0][2] else str(before[-1]))
         score = _change_score(f, v0, v1)
         if y1 > y0 and score is not None and score >= min_score and fmt_value(v0, f) != fmt_value(v1, f):
             scored.append((score, f, y0, v0, y1, v1, after_break))
@@ -415,10 +434,12 @@ def change_highlights(figures: Sequence[KeyFigure], naam: str, n: int = 2, min_s
         else:
             delta = f"{sign}{fmt_number(abs(v1 - v0) / abs(v0) * 100, 0)}%"
         if after_break:
-            # The years before y0 are not comparable (re-division, other source): say where the comparison starts.
+            # The years before y0 are not comparable (re-division, other source) or lie across a long gap: say
+            # where the comparison starts, and why.
+            why = ("trendbreuk in {y0}: eerdere jaren niet vergelijkbaar" if after_break == "breuk" else
+                   f"het cijfer daarvoor is van {after_break}, te lang geleden om mee te vergelijken").format(y0=y0)
             text = (f"{f.titel} in {naam}: sinds {period_label(f.indicator, y0)} {word} van {fmt_value(v0, f)} "
-                    f"naar {fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta} (trendbreuk in {y0}: "
-                    "eerdere jaren niet vergelijkbaar).")
+                    f"naar {fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta} ({why}).")
         else:
             text = (f"{f.titel} in {naam}: {word} van {fmt_value(v0, f)} ({period_label(f.indicator, y0)}) naar "
                     f"{fmt_value(v1, f)} ({period_label(f.indicator, y1)}), {delta}.")
