@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -145,3 +146,8 @@ def test_profile_police_partial_year_breaks_the_series(app):
     assert not any("12 maanden tot juli 2026" in h and "(2021)" in h for h in p.highlights)
     svg = briefing.sparkline_svg(f.trend)
     assert svg.count("<line") == len(f.trend) - 2  # 2021–2024 joined, 2025 on its own
+    # Named as the period it is, not as a 'gewijzigde grenzen of bron' break; the page's year cell says '2025*'.
+    assert not any(n.startswith("Trendbreuk") and "Geregistreerde misdrijven" in n for n in p.notes)
+    from pages.profiel.page import profile_body
+
+    assert '"2025*"' in "".join(json.dumps(b.to_plotly_json(), default=str) for b in profile_body(p))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from dashboard import data
 from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float, years_text
-from dashboard.series import connects, partial_period_note, period_label, with_period_breaks
+from dashboard.series import connects, partial_period_note, period_break_reason, period_label, with_period_breaks
 from dashboard.similar import level_matrix, level_scores, nearest
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
@@ -470,7 +470,8 @@ def quality_notes(
         if partial:
             notes.append("Niet voor alle buurten bekend, dus berekend op een deel van het dorp: "
                          + "; ".join(partial) + ".")
-    breaks = [f.titel for f in figures if any(b for _, _, b in f.trend[1:])]
+    # A break that is only the police's partial period is named by its own note (below), not as a boundary/source one.
+    breaks = [f.titel for f in figures if any(b and not period_break_reason(f.indicator, j) for j, _, b in f.trend[1:])]
     if breaks:
         notes.append(f"Trendbreuk (gewijzigde grenzen of bron) in: {', '.join(breaks)}. "
                      "Vergelijk de jaren voor en na de breuk niet zonder meer.")
@@ -544,7 +545,7 @@ def sparkline_svg(points: Sequence[tuple[int, float, bool]], width: int = 96, he
         elif i < len(pts) - 1:
             # A stretch starts here (first point, or after a missing year or a break): a dot, no line into it,
             # as in the PDF sparkline and the Trends chart.
-            parts.append(f'<circle cx="{px(xs[i]):.1f}" cy="{py(ys[i]):.1f}" r="1.4" fill="{color}"/>')
+            parts.append(f'<circle cx="{px(xs[i]):.1f}" cy="{py(ys[i]):.1f}" r="1.8" fill="{color}"/>')
     parts.append(f'<circle cx="{px(xs[-1]):.1f}" cy="{py(ys[-1]):.1f}" r="2.4" fill="{color}"/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')

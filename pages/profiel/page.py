@@ -156,7 +156,7 @@ def profile_body(p: briefing.Profile) -> list:
                 el.Td(fmt_short(f.waarde, f) if f.has_value else "–", className="getal waarde"),
                 *(el.Td(fmt_short(b, f), className="getal") for b in bench),
                 el.Td(unit_label(f), className="eenheid"),
-                el.Td(str(f.jaar or ""), className="getal jaar"),
+                el.Td(f.jaar_kort, className="getal jaar"),  # '2025*' for the police's partial period
                 el.Td(el.Img(src=briefing.svg_data_uri(svg), alt=f"Trend {f.titel} {first_year}–{f.jaar}",
                                  title=f"{first_year}–{f.jaar}", className="sparkline") if svg else "",
                         className="trend-cel"),

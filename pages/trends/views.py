@@ -161,7 +161,12 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
                             "aantallen.", className="noot"))
         if base_note := base_years_note(tr, bench):
             notes.append(html.P(base_note, className="noot"))
-        if lone := " ".join(n for n in (lone_years_note(counts[0], tr), lone_years_note(counts[1], bench)) if n):
+        # The partial period is named once below, not as a lone year per line.
+        def regular(f: pd.DataFrame) -> pd.DataFrame:
+            return f[~f["jaar"].astype(int).isin(period)] if len(f) else f
+
+        if lone := " ".join(n for n in (lone_years_note(regular(counts[0]), tr),
+                                        lone_years_note(regular(counts[1]), bench)) if n):
             notes.append(html.P(lone, className="noot"))
     fig_dict = trend_figure_dict(tr, meta, bench)
     fig = fig_dict if raw else go.Figure(fig_dict)
@@ -183,8 +188,12 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
         notes.append(html.P(f"Trendbreuk bij {r['naam']} in {int(r['jaar'])} ({r.get('breuk_reden') or 'bron'}).",
                             className="noot"))
     if period:
-        notes.append(html.P(partial_period_note(state.indicator, period) + " Daarom loopt geen lijn van "
-                            f"{min(period) - 1} naar {min(period)}.", className="noot"))
+        y = min(period)
+        also = (f" en staat {y} niet in de index (één jaar vergelijkt niets; de CSV bevat het aantal)"
+                if counts is not None and not plotted(pd.concat([tr, bench]))["jaar"].astype(int).isin(period).any()
+                else "")
+        notes.append(html.P(partial_period_note(state.indicator, period) + f" Daarom loopt geen lijn van {y - 1} "
+                            f"naar {y}{also}.", className="noot"))
     if len(bench) and "drenthe" in set(bench.get("soort", ())):
         part = bench[(bench["soort"] == "drenthe") & bench["status"].eq("onvolledig")]
         if len(part):
