@@ -198,11 +198,10 @@ class Profile:
         people-over-time charts (reference lines included), so the source list names every plotted point."""
         out: dict[str, set[int]] = {}
         pairs = [*(p for f in self.figures for p in f.bron_jaren), *(p for s in self.series for p in s.bron_jaren)]
-        for f in self.figures:  # a figure without a year list still names its table
-            for t in _split_tables(f.bron):
-                out.setdefault(t, set())
-                if f.jaar is not None and f.has_value:
-                    out[t].add(int(f.jaar))
+        for f in self.figures:  # the shown value's table and year (a '–' shows no table's figure)
+            if f.has_value and f.jaar is not None:
+                for t in _split_tables(f.bron):
+                    out.setdefault(t, set()).add(int(f.jaar))
         for t, y in pairs:
             out.setdefault(t, set()).add(int(y))
         return {t: tuple(sorted(out[t])) for t in sorted(out, key=str.lower)}
