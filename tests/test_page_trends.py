@@ -153,7 +153,7 @@ def test_an_indicator_without_any_data_says_so_instead_of_empty_axes(app):
     fig, notes = views.trend_view(parse_trends({"indicator": "wmo_per_1000", "codes": "GM0106"}, data.catalog()))
     assert not fig.data and fig.layout.xaxis.visible is False
     assert "Geen gegevens" in fig.layout.annotations[0].text
-    assert "Geen gegevens" in _notes_text(notes)
+    assert "Voor 'Wmo-cliënten per 1.000 inwoners' zijn op geen enkel niveau gegevens." in _notes_text(notes)
     opts = {o["value"]: o for o in indicator_options(None, mark_empty=True)}
     assert opts["wmo_per_1000"]["label"].endswith("(geen gegevens)") and opts["wmo_per_1000"]["disabled"]
     assert not opts["inwoners"].get("disabled")

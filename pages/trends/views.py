@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard import data
 from dashboard.downloads import areas_stem, csv_text
-from dashboard.formatting import level_word, years_text
+from dashboard.formatting import hover_escape, level_word, years_text
 from dashboard.series import partial_period_note, period_break_reason
 from dorpenmonitor.lazy import lazy_module
 from pages.trends.figures import trend_figure_dict
@@ -142,7 +142,7 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
         return ({"data": [], "layout": {}} if raw else go.Figure()), [html.P("Geen indicator beschikbaar.")]
     meta = data.indicator(state.indicator)
     if not data.levels_with_data(state.indicator):
-        return no_data_view(meta.title, raw)
+        return no_data_view(state.indicator, raw)
     tr, bench = trend_data(state)
     notes: list = []
     # The police's partial period breaks every line in the same year: one note for all (below), not one per line.
@@ -211,15 +211,17 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
     return fig, notes
 
 
-def no_data_view(title: str, raw: bool = False) -> tuple[go.Figure | dict, list]:
-    """An indicator without any figure at any level: a message in the chart's place, never bare axes."""
-    text = f"Geen gegevens: voor {title} is nog geen enkel cijfer geladen."
+def no_data_view(indicator: str, raw: bool = False) -> tuple[go.Figure | dict, list]:
+    """An indicator without any figure at any level: a message in the chart's place, never bare axes
+    (worded as the Kaart says it: :meth:`~dashboard.links.Catalog.no_data`)."""
+    catalog = data.catalog()
+    text = f"Voor {catalog.label(indicator)} zijn {catalog.no_data(indicator, '')}."
     fig = {"data": [], "layout": {
         "xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 220,
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "annotations": [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                         "font": {"size": 15}}]}}
+        "annotations": [{"text": f"<b>Geen gegevens</b><br>{hover_escape(text)}", "showarrow": False,
+                         "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": 15}}]}}
     return (fig if raw else go.Figure(fig)), [html.P(f"{text} Kies een andere indicator; in de keuzelijst staan "
                                                      "indicatoren zonder gegevens onderaan, met '(geen gegevens)'.",
                                                      className="noot", id="trends-geen-gegevens")]
