@@ -121,6 +121,7 @@ def test_police_partial_year_is_not_joined_to_the_calendar_years(app):
         xs = list(t.x)
         assert not (2024 in xs and 2025 in xs), (t.name, xs)
     assert any(2025 in list(t.x) for t in fig.data)  # still shown, as a point of its own
+    assert list(fig.layout.xaxis.ticktext)[-1] == "2025*"  # named as in the profile's tables
     text = _notes_text(notes)
     assert partial_period_note("misdrijven", [2025]) in text
     assert "Trendbreuk bij Assen in 2025" not in text  # one note for the period, not one per line

@@ -11,7 +11,7 @@ from dash import html
 from dashboard import data
 from dashboard.downloads import areas_stem, csv_text
 from dashboard.formatting import hover_escape, level_word, years_text
-from dashboard.series import partial_period_note, period_break_reason
+from dashboard.series import partial_period_note, period_break_reason, period_label
 from dorpenmonitor.lazy import lazy_module
 from pages.trends.figures import trend_figure_dict
 from pages.trends.state import TrendsState
@@ -56,6 +56,16 @@ def mark_period_breaks(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
     old = out["breuk_reden"].fillna("").astype(str)
     out.loc[hit, "breuk_reden"] = [f"{o}; {w}" if o else w for o, w in zip(old[hit], why[hit], strict=True)]
     return out
+
+
+def mark_partial_ticks(fig: dict, indicator: str) -> None:
+    """The x-axis names a partial period as the tables do ('2025*', explained by the period note)."""
+    years = sorted({int(v) for d in fig.get("data", ()) for v in d.get("x", ()) if v is not None})
+    xaxis = fig.get("layout", {}).get("xaxis", {})
+    if not years or not any(period_break_reason(indicator, y) for y in years) or "dtick" not in xaxis:
+        return
+    ticks = list(range(int(xaxis["tick0"]), years[-1] + 1, int(xaxis["dtick"])))
+    xaxis.update(tickmode="array", tickvals=ticks, ticktext=[period_label(indicator, y, short=True) for y in ticks])
 
 
 def plotted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,6 +179,7 @@ def trend_view(state: TrendsState, raw: bool = False) -> tuple[go.Figure | dict,
                                         lone_years_note(regular(counts[1]), bench)) if n):
             notes.append(html.P(lone, className="noot"))
     fig_dict = trend_figure_dict(tr, meta, bench)
+    mark_partial_ticks(fig_dict, state.indicator)
     fig = fig_dict if raw else go.Figure(fig_dict)
     if not state.codes:
         notes.append(html.P("Kies hierboven één of meer gebieden om hun ontwikkeling te zien.", className="klein"))
