@@ -12,13 +12,15 @@ Pure module (no data, no Dash; only core words). ``meta`` is anything with ``uni
   plotly hover template, so hover and tables cannot drift apart;
 * :func:`slug` — file-name-safe text (``dorpenmonitor.text.slug``, the village-code rule);
 * :func:`level_word` — 'buurt', 'buurten', 'Buurten'; :func:`status_word` — what a user reads for a status;
-* :func:`tables_label` — 'CBS 85984NED, 85318NED' for the tables a figure came from.
+* :func:`tables_label` — 'CBS 85984NED, 85318NED' for the tables a figure came from;
+* :func:`partial_basis` — the part of a cube note saying an aggregate rests on only some of its buurten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -145,6 +147,22 @@ def tables_label(tables: Sequence[str]) -> str:
     """'CBS 85984NED, 85318NED' for the CBS tables a figure actually came from ('CBS' when unknown)."""
     names = ", ".join(dict.fromkeys(str(t).split("@")[0] for t in tables if t))
     return f"CBS {names}" if names else "CBS"
+
+
+#: What a user reads above the list of figures that rest on only some of a village's buurten (the Profiel's
+#: wording; :func:`partial_basis` finds those figures).
+PARTIAL_TEXT = "Niet voor alle buurten bekend, dus berekend op een deel van het dorp"
+#: The parts of a cube note that ``indicators.aggregate`` writes when an aggregate misses members: the
+#: coverage ('op basis van 71% van de inwoners') and the count ('1 van 2 gebieden').
+_PARTIAL_PART = re.compile(r"op basis van \d+% van de (inwoners|gebieden)|\d+ van \d+ gebieden")
+
+
+def partial_basis(note: object) -> str:
+    """'op basis van 71% van de inwoners; 1 van 2 gebieden' when a cube note says the figure rests on only part
+    of its area's members, '' for a complete figure (other parts of the note are left out)."""
+    if not isinstance(note, str) or not note:
+        return ""
+    return "; ".join(p.strip() for p in note.split(";") if _PARTIAL_PART.fullmatch(p.strip()))
 
 
 def years_text(years: Iterable[object]) -> str:

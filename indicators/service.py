@@ -95,6 +95,8 @@ class CompareRow(NamedTuple):
     gemeente_waarde: float | None
     drenthe_waarde: float | None
     monitor_waarde: float | None
+    #: The CBS tables the value came from ('47022NED, 85984NED'), as the cube's ``bron`` column holds them.
+    bron: str = ""
 
 
 #: Levels ``dorpenmonitor export`` knows: the CBS levels and villages plus the two benchmark areas.

@@ -70,6 +70,30 @@ def test_vergelijken_panels_never_overlap(browser, live_app, width, columns):
         browser.set_window_size(1400, 1000)
 
 
+def test_vergelijken_fits_a_phone_and_marks_partial_bars(browser, live_app):
+    """Review #14: at 390 px the 'Lijkt op' table made the page 518 px wide (the whole page scrolled sideways);
+    it scrolls in its own box now. Review #10: Ter Aard's 0% (1 of its 2 buurten) is hatched and labelled."""
+    browser.set_window_size(390, 1000)
+    try:
+        open_page(browser, f"{live_app}/vergelijken?codes=DP1680_annen,DP0114_nieuw-amsterdam,DP1730_zuidlaren,"
+                  "DP1680_gieten", "#vergelijken-gebieden")
+        wait_for(lambda: browser.find_elements_by_css_selector("#vergelijken-lijkt-op-tabel tbody tr"), SLOW,
+                 "lookalike table")
+        wide = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+        assert wide[0] <= wide[1], wide
+        open_page(browser, f"{live_app}/vergelijken?codes=DP0106_ter-aard,DP0109_sleen"
+                  "&indicatoren=aandeel_corporatiewoningen,inwoners", "#vergelijken-gebieden")
+        wait_for(lambda: len(browser.find_elements_by_css_selector("#vergelijken-grafiek .barlayer .trace")) >= 2,
+                 SLOW, "two panels")
+        labels = [t.text for t in browser.find_elements_by_css_selector("#vergelijken-grafiek .bartext")]
+        assert "0% · deel" in labels, labels
+        assert "Bron: CBS 85984NED (2024)" in browser.find_element_by_id("vergelijken-grafiek").text
+        assert "niet alle 12 gemeenten" in browser.find_element_by_id("vergelijken-inhoud").text
+        assert console_errors(browser) == []
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
 def test_vergelijken_add_lookalike_updates_url(browser, live_app):
     open_page(browser, f"{live_app}/vergelijken?codes=DP1680_annen&indicatoren=aandeel_65plus,afstand_huisarts",
               "#vergelijken-gebieden")

@@ -380,3 +380,110 @@ def test_each_of_the_most_areas_gets_a_colour_of_its_own():
     from pages.vergelijken import compare
 
     assert len(set(LINE_COLORS)) >= compare.MAX_AREAS
+
+
+# -- s17 review: Vergelijken defects #1, #5, #6, #10 ----------------------------------------------------------
+
+MIXED = ["GM0106", "WK168000", "BU16800000", "DP1680_annen"]
+
+
+def test_areas_with_the_same_name_get_a_bar_row_each(app):
+    """Review #1: Annen (buurt) and Annen (dorp) shared the y category 'Annen (2024)', so their bars were drawn
+    on one row and overlapped (WOZ read about € 680.000). Every row label is unique: the kind is added where
+    names collide (only there: short labels on a phone)."""
+    from dashboard import data
+    from pages.vergelijken import compare
+
+    inds = ["woz_gemiddeld", "misdrijven_per_1000"]
+    tidy = compare.compare_rows(MIXED, inds)
+    for panel in compare.small_multiples(tidy, {i: data.indicator(i) for i in inds}):
+        bar = next(t for t in panel.figure["data"] if t["type"] == "bar")
+        assert len(bar["y"]) == len(set(bar["y"])) == len(MIXED), bar["y"]
+        assert "Assen (2024)" in bar["y"]  # a name without a twin stays short
+    woz = compare.small_multiples(tidy, {"woz_gemiddeld": data.indicator("woz_gemiddeld")})[0]
+    bar = woz.figure["data"][0]
+    assert {"Annen (buurt, 2024)", "Annen (dorp, 2024)"} <= set(bar["y"])
+    names = [r["Gebied"] for r in compare.wide_records(tidy)]
+    assert len(set(names)) == len(MIXED) and "Annen (dorp)" in names and "Assen" in names
+
+
+def test_area_labels_add_kind_then_gemeente_only_where_needed():
+    from pages.vergelijken.compare import area_labels
+
+    areas = [("BU1", "Centrum", "buurt", "Assen"), ("BU2", "Centrum", "buurt", "Emmen"),
+             ("DP1", "Centrum", "dorp", "Emmen"), ("DP2", "Rolde", "dorp", "Aa en Hunze")]
+    assert area_labels(areas) == {"BU1": ["buurt", "Assen"], "BU2": ["buurt", "Emmen"], "DP1": ["dorp"],
+                                  "DP2": []}
+
+
+def test_gemeente_reference_row_takes_the_value_an_area_brings(app):
+    """Review #6: 'Gemeente Aa en Hunze' showed '–' for misdrijven per 1.000 although 22,3 (2024) exists:
+    the reference row took the first area of that gemeente (Wijk 00 Annen, which has no police figures)."""
+    from pages.vergelijken import compare
+
+    refs = {r["Gebied"]: r for r in compare.benchmark_records(compare.compare_rows(MIXED, ["misdrijven_per_1000"]))}
+    assert refs["Gemeente Aa en Hunze"]["misdrijven_per_1000"] == "22,3 per 1.000 inwoners (2024)"
+    assert refs["Drenthe (12 gemeenten)"]["misdrijven_per_1000"] == "31,0 per 1.000 inwoners (2024)"
+    # The first area bringing nothing does not hide Drenthe either (pure rows).
+    rows = compare.compare_rows(["WK168000", "BU16800000"], ["misdrijven_per_1000"])
+    refs = {r["Gebied"]: r for r in compare.benchmark_records(rows)}
+    assert refs["Drenthe (12 gemeenten)"]["misdrijven_per_1000"] == "31,0 per 1.000 inwoners (2024)"
+
+
+PARTIAL = ["DP0106_ter-aard", "DP0109_sleen"]
+PARTIAL_INDS = ["aandeel_corporatiewoningen", "inwoners", "woz_gemiddeld"]
+
+
+def test_partial_village_figures_are_marked_in_table_and_bars(app):
+    """Review #10: Ter Aard '0% (2024)' rests on 1 of its 2 buurten (71% of the inwoners), Sleen's on 1 of 4,
+    yet they stood in the table and the bars like complete figures; the 0% bar had no label; Drenthe said
+    '– (2024)' without a reason (not all 12 gemeenten have a figure)."""
+    from dashboard import data
+    from pages.vergelijken import compare
+    from pages.vergelijken import page as vergelijken
+
+    tidy = compare.compare_rows(PARTIAL, PARTIAL_INDS)
+    wide = {r["Gebied"]: r for r in compare.wide_records(tidy)}
+    assert wide["Ter Aard"]["aandeel_corporatiewoningen"] == "0% (2024) · deel"
+    assert wide["Sleen"]["aandeel_corporatiewoningen"].endswith("(2024) · deel")
+    assert "deel" not in wide["Ter Aard"]["inwoners"]  # a complete count stays as it is
+    notes = compare.partial_notes(tidy)
+    assert any("Ter Aard" in n and "op basis van 71% van de inwoners" in n for n in notes), notes
+    refs = {r["Gebied"]: r for r in compare.benchmark_records(tidy)}
+    assert refs["Drenthe (12 gemeenten)"]["aandeel_corporatiewoningen"] == "geen totaal (2024)"
+    assert refs["Drenthe (12 gemeenten)"]["inwoners"].endswith("(2024)")  # a complete total keeps its value
+    text = "".join(_text(c) for c in vergelijken.update(PARTIAL, PARTIAL_INDS)[0])
+    assert "niet alle 12 gemeenten" in text and "op basis van 71% van de inwoners" in text
+    panel = compare.small_multiples(tidy, {"aandeel_corporatiewoningen": data.indicator("aandeel_corporatiewoningen")})
+    bar = panel[0].figure["data"][0]
+    ter_aard = bar["y"].index("Ter Aard (2024)")
+    assert bar["text"][ter_aard] == "0% · deel"
+    assert bar["textposition"][ter_aard] == "outside"  # a bar of length 0 cannot hold its label inside
+    assert bar["marker"]["pattern"]["shape"][ter_aard] == "/"  # hatched: not on one line with complete bars
+    full = compare.small_multiples(tidy, {"inwoners": data.indicator("inwoners")})[0].figure["data"][0]
+    assert set(full["marker"]["pattern"]["shape"]) == {""}
+
+
+def test_every_figure_names_its_table_and_the_csv_writes_whole_years_and_counts(app):
+    """Review #5: the page named no CBS table and the CSV had no source column and wrote '2024,0'."""
+    import base64
+
+    from dashboard import data
+    from pages.vergelijken import page as vergelijken
+
+    inds = ["inwoners", "misdrijven_per_1000", "woz_gemiddeld"]
+    content = vergelijken.update(MIXED, inds)[0]
+    text = "".join(_text(c) for c in content)
+    assert '"vergelijken-bron"' in text
+    assert "Bron: CBS 47022NED, 85984NED (2024)" in text  # police figures per 1.000 inwoners (KWB)
+    panels = text.count("veelvoud-bron")
+    assert panels == len(inds)  # each panel names its tables under the chart
+    state = parse_vergelijken({"codes": ",".join(MIXED), "indicatoren": ",".join(inds)}, data.catalog())
+    raw = base64.b64decode(vergelijken.build_download(state, excel=False)["content"]).decode("utf-8-sig")
+    df = pd.read_csv(io.StringIO(raw), sep=";", dtype=str, keep_default_na=False)
+    assert "Bron" in df.columns and set(df.loc[df["Waarde"] != "", "Bron"]) >= {"CBS 85984NED"}
+    assert ",0" not in "".join(df["Jaar"]) and "2024" in set(df["Jaar"])
+    inwoners = df[(df["Indicator-id"] == "inwoners") & (df["Code"] == "GM0106")].iloc[0]
+    assert inwoners["Waarde"].isdigit() and inwoners["Waarde Drenthe"].isdigit()
+    misdrijven = df[(df["Indicator-id"] == "misdrijven_per_1000") & (df["Code"] == "BU16800000")].iloc[0]
+    assert misdrijven["Waarde"] == "16,2" and misdrijven["Waarde eigen gemeente"] == "22,3"

@@ -17,11 +17,22 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from dashboard import data, links
 from dashboard.data import CompareRow
 from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
-from dashboard.formatting import fmt_number, fmt_value, is_missing, level_word, status_word, to_float, unit_affixes
+from dashboard.formatting import (
+    fmt_number,
+    fmt_value,
+    is_missing,
+    level_word,
+    partial_basis,
+    status_word,
+    tables_label,
+    to_float,
+    unit_affixes,
+)
 from dashboard.links import Catalog, first, parse_codes, resolve_code, split_list
 from dashboard.similar import TOP_SIMILAR, similar_areas, similar_rows, similar_to  # noqa: F401 - re-exported
 from dashboard.theme import FONT, GRID, LINE_COLORS, MUTED
 from dashboard.validate import clip, too_many
+from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
 from dorpenmonitor.lazy import lazy_module
 from dorpenmonitor.settings import GEMEENTEN
 
@@ -123,9 +134,21 @@ class TidyRow(NamedTuple):
     gemeente_waarde: float | None
     drenthe_waarde: float | None
     monitor_waarde: float | None
+    #: 'CBS 47022NED, 85984NED': the tables of the value and of its references ('' without a figure).
+    bron: str
+    #: 'op basis van 71% van de inwoners; 1 van 2 gebieden' for a village figure over only some of its buurten
+    #: (:func:`dashboard.formatting.partial_basis`), '' for a complete one.
+    deel: str
+    #: The status of that year's Drenthe and monitor totals: 'onvolledig' says why a reference value is missing.
+    drenthe_status: str
+    monitor_status: str
 
 
 TIDY_COLUMNS = list(TidyRow._fields)
+#: The cube rows read beside the chosen areas (same query): the totals' status says why a reference is missing.
+REFERENCE_CODES: tuple[str, str] = (DRENTHE_CODE, MONITOR_CODE)
+DRENTHE_LABEL = "Drenthe (12 gemeenten)"
+MONITOR_LABEL = "Monitor (13 gemeenten)"
 
 
 def pick_latest(rows: Sequence[CompareRow], years: Sequence[int]) -> CompareRow | None:
@@ -152,11 +175,14 @@ def compare_rows(codes: Sequence[str], indicatoren: Sequence[str]) -> list[TidyR
     """The comparison as plain rows: one per (area, indicator), with the year used and that year's benchmarks.
 
     One indexed query for all areas and indicators (:func:`dashboard.data.compare_rows`); the benchmarks are
-    the cube row's own columns (the area's gemeente, Drenthe, the monitor total of the same year).
+    the cube row's own columns (the area's gemeente, Drenthe, the monitor total of the same year). The same
+    query reads the Drenthe and monitor rows, whose status says why a total is missing ('onvolledig').
     """
     info = data.area_info()
     known = [c for c in codes if c in info]
-    cube = data.compare_rows(tuple(known), tuple(indicatoren))
+    cube = data.compare_rows((*known, *REFERENCE_CODES), tuple(indicatoren))
+    totals = {(code, r.indicator, int(r.jaar)): str(r.status)
+              for code in REFERENCE_CODES for ind in indicatoren for r in cube.get((code, ind), ())}
     out: list[TidyRow] = []
     for code in known:
         area = info[code]
@@ -165,13 +191,21 @@ def compare_rows(codes: Sequence[str], indicatoren: Sequence[str]) -> list[TidyR
             r = pick_latest(cube.get((code, ind_id), ()), data.years(ind_id, area.niveau))
             if r is None:
                 out.append(TidyRow(code, area.naam, area.niveau, area.gemeente_naam, ind_id, meta.title, meta.unit,
-                                   None, None, "ontbreekt", "", None, None, None))
+                                   None, None, "ontbreekt", "", None, None, None, "", "", "", ""))
                 continue
+            jaar = int(r.jaar)
+            waarde = to_float(r.waarde)
+            refs = (None if area.niveau == "gemeente" else to_float(r.gemeente_waarde),
+                    to_float(r.drenthe_waarde), to_float(r.monitor_waarde))
+            # The references are gemeente figures (or their totals) of that year: their tables count as well.
+            tables = [*(r.bron or "").split(", "),
+                      *(data.source_tables(ind_id, "gemeente", jaar) if any(v is not None for v in refs) else ())]
             out.append(TidyRow(
-                code, area.naam, area.niveau, area.gemeente_naam, ind_id, meta.title, meta.unit, int(r.jaar),
-                to_float(r.waarde), str(r.status), str(r.note or ""),
-                None if area.niveau == "gemeente" else to_float(r.gemeente_waarde),
-                to_float(r.drenthe_waarde), to_float(r.monitor_waarde),
+                code, area.naam, area.niveau, area.gemeente_naam, ind_id, meta.title, meta.unit, jaar,
+                waarde, str(r.status), str(r.note or ""), *refs,
+                tables_label(tables) if any(tables) else "",
+                partial_basis(r.note) if waarde is not None else "",
+                totals.get((DRENTHE_CODE, ind_id, jaar), ""), totals.get((MONITOR_CODE, ind_id, jaar), ""),
             ))
     return out
 
@@ -191,19 +225,83 @@ def _year_text(text: str, jaar: Any) -> str:
     return f"{text} ({int(jaar)})" if not is_missing(jaar) and jaar else text
 
 
+#: What a figure over only some of a village's buurten carries in the table and on its bar ('0% (2024) · deel').
+PARTIAL_MARK = " · deel"
+
+
+def area_labels(areas: Sequence[tuple[str, str, str, str | None]]) -> dict[str, list[str]]:
+    """code → what its name needs to tell it apart from the other chosen areas (pure).
+
+    ``areas``: (code, naam, niveau, gemeente). Nothing for a name that occurs once (short labels on a phone);
+    the kind where names repeat ('Annen' buurt and dorp); also the gemeente where name and kind repeat; the code
+    as a last resort. A bar chart draws one row per distinct label: two areas sharing a label shared a row,
+    their bars drawn over each other.
+    """
+    def count(key: Any) -> dict[Any, int]:
+        n: dict[Any, int] = {}
+        for a in areas:
+            n[key(a)] = n.get(key(a), 0) + 1
+        return n
+
+    by_name = count(lambda a: a[1])
+    by_kind = count(lambda a: (a[1], a[2]))
+    by_gemeente = count(lambda a: (a[1], a[2], a[3]))
+    out: dict[str, list[str]] = {}
+    for code, naam, niveau, gemeente in areas:
+        quals: list[str] = []
+        if by_name[naam] > 1:
+            quals.append(level_word(niveau))
+            if by_kind[(naam, niveau)] > 1:
+                quals.append(gemeente or code)
+                if gemeente and by_gemeente[(naam, niveau, gemeente)] > 1:
+                    quals.append(code)
+        out[code] = quals
+    return out
+
+
+def _area_quals(rows: Sequence[Any]) -> dict[str, list[str]]:
+    """:func:`area_labels` of the areas in ``rows`` (one entry per area, in order)."""
+    areas = {r.code: (r.code, r.naam, r.niveau, None if is_missing(r.gemeente) else r.gemeente) for r in rows}
+    return area_labels(list(areas.values()))
+
+
+def _label(naam: str, quals: Sequence[str], jaar: Any = None) -> str:
+    """'Annen', 'Annen (dorp)', 'Annen (dorp, 2024)', 'Assen (2024)'."""
+    parts = [*quals, *([str(int(jaar))] if not is_missing(jaar) and jaar else [])]
+    return f"{naam} ({', '.join(parts)})" if parts else naam
+
+
 def wide_records(tidy: pd.DataFrame | Sequence[TidyRow]) -> list[dict[str, str]]:
-    """Areas as rows, indicators as columns ('28,3% (2024)', '1,2 km (2024)'): the on-screen table's records."""
+    """Areas as rows, indicators as columns ('28,3% (2024)', '1,2 km (2024)'): the on-screen table's records.
+
+    A figure over only some of a village's buurten ends in ' · deel' (:data:`PARTIAL_MARK`; the note under the
+    table says on what it rests: :func:`partial_notes`).
+    """
+    rows = _rows(tidy)
+    quals = _area_quals(rows)
     out: dict[str, dict[str, str]] = {}
-    for r in _rows(tidy):
+    for r in rows:
         meta = data.indicator(r.indicator)
-        row = out.setdefault(r.code, {"Gebied": r.naam, "Soort": level_word(r.niveau),
+        row = out.setdefault(r.code, {"Gebied": _label(r.naam, quals[r.code]), "Soort": level_word(r.niveau),
                                       "Gemeente": r.gemeente or ""})
         if is_missing(r.waarde):
             text = status_word(r.status, short=True) if r.status in ("geheim", "ontbreekt", "onbetrouwbaar") else "–"
         else:
             text = fmt_value(r.waarde, meta) + (" *" if r.status == "onbetrouwbaar" else "")
-        row[r.indicator] = _year_text(text, r.jaar)
+        row[r.indicator] = _year_text(text, r.jaar) + (PARTIAL_MARK if r.deel else "")
     return list(out.values())
+
+
+def partial_notes(tidy: pd.DataFrame | Sequence[TidyRow]) -> list[str]:
+    """Per area, the figures marked ' · deel' and what they rest on, in the Profiel's form
+    ('Ter Aard: Aandeel corporatiewoningen (op basis van 71% van de inwoners; 1 van 2 gebieden)')."""
+    rows = _rows(tidy)
+    quals = _area_quals(rows)
+    per_area: dict[str, list[str]] = {}
+    for r in rows:
+        if r.deel:
+            per_area.setdefault(_label(r.naam, quals[r.code]), []).append(f"{r.titel} ({r.deel})")
+    return [f"{area}: {'; '.join(items)}" for area, items in per_area.items()]
 
 
 def wide_table(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
@@ -214,20 +312,111 @@ def wide_table(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
     return pd.DataFrame(wide_records(rows), index=list(dict.fromkeys(r.code for r in rows)))
 
 
+#: A reference cell whose total covers only some of its gemeenten (status 'onvolledig').
+NO_TOTAL = "geen totaal"
+
+
+class _RefCell(NamedTuple):
+    jaar: int | None
+    waarde: float | None
+    status: str
+
+
+def _reference_cells(rows: Sequence[Any]) -> dict[str, dict[str, _RefCell]]:
+    """reference label → indicator → the cell it shows: each chosen area's gemeente, Drenthe and the 13.
+
+    Several areas bring the same reference, perhaps in different years or not at all (an area without a figure
+    brings no reference): a value beats none, then the newest year, then the first area. Taking the first
+    area's cell showed '–' for a gemeente whose first area (a wijk) had no police figures.
+    """
+    cells: dict[str, dict[str, _RefCell]] = {}
+    for r in rows:
+        jaar = None if is_missing(r.jaar) or not r.jaar else int(r.jaar)
+        refs = [(DRENTHE_LABEL, r.drenthe_waarde, r.drenthe_status),
+                (MONITOR_LABEL, r.monitor_waarde, r.monitor_status)]
+        if r.niveau != "gemeente" and not is_missing(r.gemeente) and r.gemeente:
+            refs.insert(0, (f"Gemeente {r.gemeente}", r.gemeente_waarde, ""))
+        for label, v, status in refs:
+            new = _RefCell(jaar, None if is_missing(v) else float(v), "" if is_missing(status) else str(status))
+            row = cells.setdefault(label, {})
+            old = row.get(r.indicator)
+            if old is None or _rank(new) > _rank(old):
+                row[r.indicator] = new
+    return cells
+
+
+def _rank(cell: _RefCell) -> tuple[bool, int]:
+    return cell.waarde is not None, cell.jaar or 0
+
+
 def benchmark_records(tidy: pd.DataFrame | Sequence[TidyRow]) -> list[dict[str, str]]:
-    """Reference rows for the table: each chosen area's gemeente, Drenthe and the 13 gemeenten."""
-    rows: dict[str, dict[str, str]] = {}
+    """Reference rows for the table: each chosen area's gemeente, Drenthe and the 13 gemeenten.
+
+    A total over only some of its gemeenten is no total ('geen totaal (2024)'; :func:`reference_notes` says
+    why), not a bare '–'.
+    """
+    cells = _reference_cells(_rows(tidy))
+    out: dict[str, dict[str, str]] = {}
+    for label, by_ind in cells.items():
+        row = out.setdefault(label, {"Gebied": label, "Soort": "referentie", "Gemeente": ""})
+        for ind, c in by_ind.items():
+            text = NO_TOTAL if c.waarde is None and c.status == "onvolledig" else fmt_value(c.waarde,
+                                                                                          data.indicator(ind))
+            row[ind] = _year_text(text, c.jaar)
+    order = sorted(out, key=lambda k: (not k.startswith("Gemeente"), k))
+    return [out[k] for k in order]
+
+
+def reference_notes(tidy: pd.DataFrame | Sequence[TidyRow]) -> list[str]:
+    """Why a reference row says 'geen totaal': not every gemeente has a figure (a sum over part is no total)."""
+    cells = _reference_cells(_rows(tidy))
+    out = []
+    for label, n in ((DRENTHE_LABEL, 12), (MONITOR_LABEL, 13)):
+        gaps = [f"{data.indicator(ind).title} ({c.jaar})" for ind, c in cells.get(label, {}).items()
+                if c.waarde is None and c.status == "onvolledig"]
+        if gaps:
+            out.append(f"{label}: {NO_TOTAL} voor {_joined(gaps)}: niet alle {n} gemeenten hebben een cijfer, "
+                       "en een som over een deel is geen totaal.")
+    return out
+
+
+def _joined(items: Sequence[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    return f"{', '.join(items[:-1])} en {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def source_texts(tidy: pd.DataFrame | Sequence[TidyRow]) -> dict[str, str]:
+    """indicator → 'CBS 47022NED, 85984NED (2024)': the tables of its figures and references, with their years
+    (a table used in several years: 'CBS 85318NED (2022, 2024)'). From the cube's ``bron`` per row."""
+    years: dict[str, dict[str, set[int]]] = {}
     for r in _rows(tidy):
-        meta = data.indicator(r.indicator)
-        refs = [("Drenthe (12 gemeenten)", r.drenthe_waarde), ("Monitor (13 gemeenten)", r.monitor_waarde)]
-        if r.niveau != "gemeente" and r.gemeente:
-            refs.insert(0, (f"Gemeente {r.gemeente}", r.gemeente_waarde))
-        for label, v in refs:
-            row = rows.setdefault(label, {"Gebied": label, "Soort": "referentie", "Gemeente": ""})
-            # Several areas may bring the same reference in different years: show the first.
-            row.setdefault(r.indicator, _year_text(fmt_value(v, meta), r.jaar))
-    order = sorted(rows, key=lambda k: (not k.startswith("Gemeente"), k))
-    return [rows[k] for k in order]
+        if not r.bron or is_missing(r.jaar):
+            continue
+        per_table = years.setdefault(r.indicator, {})
+        for t in str(r.bron).removeprefix("CBS ").split(", "):
+            per_table.setdefault(t, set()).add(int(r.jaar))
+    out: dict[str, str] = {}
+    for ind, per_table in years.items():
+        groups: dict[tuple[int, ...], list[str]] = {}
+        for t, ys in per_table.items():
+            groups.setdefault(tuple(sorted(ys)), []).append(t)
+        out[ind] = ", ".join(f"CBS {', '.join(sorted(ts))} ({', '.join(map(str, ys))})"
+                             for ys, ts in sorted(groups.items()))
+    return out
+
+
+def source_line(tidy: pd.DataFrame | Sequence[TidyRow]) -> str:
+    """'Bron: CBS 85984NED (2024) voor Inwoners en WOZ; CBS 47022NED, 85984NED (2024) voor Misdrijven …': the
+    line under the table, every figure's table and year (indicators with the same sources grouped)."""
+    texts = source_texts(tidy)
+    if not texts:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for ind, text in texts.items():
+        groups.setdefault(text, []).append(data.indicator(ind).title)
+    if len(groups) == 1:
+        return f"Bron: {next(iter(groups))}."
+    return "Bron: " + "; ".join(f"{text} voor {_joined(titles)}" for text, titles in groups.items()) + "."
 
 
 def benchmark_rows(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
@@ -241,13 +430,15 @@ def benchmark_rows(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Panel:
-    """One small multiple: the panel's title (with unit), its bar figure (a plain plotly dict) and the kinds of
-    reference it draws ('gemeente', 'drenthe', 'monitor': what the shared legend above the panels lists)."""
+    """One small multiple: the panel's title (with unit), its bar figure (a plain plotly dict), the kinds of
+    reference it draws ('gemeente', 'drenthe', 'monitor': what the shared legend above the panels lists) and the
+    line naming its CBS tables and years ('Bron: CBS 85984NED (2024)')."""
 
     indicator: str
     title: str
     figure: dict[str, Any]
     refs: tuple[str, ...] = ()
+    bron: str = ""
 
 
 #: Height of one area's bar and of a panel's axes and margins (px). Every panel of a comparison has the same
@@ -280,17 +471,19 @@ def small_multiples(tidy: pd.DataFrame | Sequence[TidyRow], metas: Mapping[str, 
     for r in rows:
         colors.setdefault(r.code, LINE_COLORS[len(colors) % len(LINE_COLORS)])
         by_ind.setdefault(r.indicator, []).append(r)
+    quals = _area_quals(rows)
+    sources = source_texts(rows)
     panels: list[Panel] = []
     for ind, sub in by_ind.items():
         if ind not in metas:
             continue
         meta = metas[ind]
         is_count = getattr(meta, "aggregation", "") == "sum"
-        fig, refs = _panel(sub[::-1], meta, colors, is_count)  # first chosen area on top
+        fig, refs = _panel(sub[::-1], meta, colors, is_count, quals)  # first chosen area on top
         unit = THOUSAND_EUROS if fig["layout"]["xaxis"].get("ticktext") else meta.unit
         title = ((f"{meta.title} ({unit})" if unit not in ("", "aantal") else meta.title)
                  + (" · referenties in de tabel" if is_count else ""))
-        panels.append(Panel(ind, title, fig, refs))
+        panels.append(Panel(ind, title, fig, refs, f"Bron: {sources[ind]}." if ind in sources else ""))
     return panels
 
 
@@ -299,18 +492,31 @@ def _num(v: Any) -> float | None:
     return None if is_missing(v) else float(v)
 
 
-def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: bool
-           ) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """The bar figure of one indicator (``sub``: its rows, last chosen area first) and the references it draws."""
+def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: bool,
+           quals: Mapping[str, Sequence[str]] | None = None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The bar figure of one indicator (``sub``: its rows, last chosen area first) and the references it draws.
+
+    ``quals``: what each area's label needs to be unique (:func:`area_labels`). A figure over only some of a
+    village's buurten is hatched and says ' · deel' (the table's note says on what it rests): it is not shown
+    like the complete bars beside it.
+    """
+    quals = quals or {}
     vals = [_num(r.waarde) for r in sub]
-    labels = [_year_text(r.naam, r.jaar) for r in sub]
+    labels = [_label(r.naam, quals.get(r.code, ()), r.jaar) for r in sub]
+    partial = [bool(r.deel) and v is not None for r, v in zip(sub, vals, strict=True)]
     traces: list[dict[str, Any]] = [{
         "type": "bar", "x": vals, "y": labels, "orientation": "h",
-        "marker": {"color": [colors[r.code] for r in sub], "line": {"color": "#E5ECF6", "width": 0.5}},
-        "text": [fmt_value(v, meta) if v is not None else "geen gegevens" for v in vals], "textposition": "auto",
+        "marker": {"color": [colors[r.code] for r in sub], "line": {"color": "#E5ECF6", "width": 0.5},
+                   "pattern": {"shape": ["/" if p else "" for p in partial], "solidity": 0.45}},
+        "text": [(fmt_value(v, meta) + (PARTIAL_MARK if p else "")) if v is not None else "geen gegevens"
+                 for v, p in zip(vals, partial, strict=True)],
+        # A bar of length 0 has no inside for its label ('0%' vanished, which read as a missing value).
+        "textposition": ["outside" if v == 0 else "auto" for v in vals],
         # At the bar's base: at its end the value ran into the black tick of the area's gemeente.
         "insidetextanchor": "start",
-        "hovertemplate": "<b>%{y}</b><br>%{text}<extra></extra>", "showlegend": False, "cliponaxis": False,
+        "customdata": [f"<br>{r.deel}" if p else "" for r, p in zip(sub, partial, strict=True)],
+        "hovertemplate": "<b>%{y}</b><br>%{text}%{customdata}<extra></extra>", "showlegend": False,
+        "cliponaxis": False,
     }]
     # A bar without a value has no length to carry its text: say why at the axis ('geheim (CBS)', 'geen gegevens'),
     # or the area's row would just stay empty.
@@ -391,14 +597,39 @@ def _nice_step(raw: float) -> float:
 
 # -- exports --------------------------------------------------------------------------
 
+#: The export's Dutch column names.
+EXPORT_NAMES: dict[str, str] = {
+    "code": "Code", "naam": "Gebied", "niveau": "Soort", "gemeente": "Gemeente", "indicator": "Indicator-id",
+    "titel": "Indicator", "eenheid": "Eenheid", "jaar": "Jaar", "waarde": "Waarde", "status": "Status",
+    "opmerking": "Opmerking", "gemeente_waarde": "Waarde eigen gemeente", "drenthe_waarde": "Waarde Drenthe",
+    "monitor_waarde": "Waarde 13 gemeenten", "bron": "Bron", "deel": "Berekend op deel",
+    "drenthe_status": "Status Drenthe", "monitor_status": "Status 13 gemeenten",
+}
+#: The columns holding an indicator's values (the row's own and its references).
+VALUE_COLUMNS: tuple[str, ...] = ("waarde", "gemeente_waarde", "drenthe_waarde", "monitor_waarde")
+
+
 def export_frame(tidy: pd.DataFrame) -> pd.DataFrame:
-    """The tidy comparison with Dutch column names (CSV and the Excel sheet 'Gegevens')."""
-    return tidy.rename(columns={
-        "code": "Code", "naam": "Gebied", "niveau": "Soort", "gemeente": "Gemeente", "indicator": "Indicator-id",
-        "titel": "Indicator", "eenheid": "Eenheid", "jaar": "Jaar", "waarde": "Waarde", "status": "Status",
-        "opmerking": "Opmerking", "gemeente_waarde": "Waarde eigen gemeente", "drenthe_waarde": "Waarde Drenthe",
-        "monitor_waarde": "Waarde 13 gemeenten",
-    })
+    """The tidy comparison with Dutch column names (CSV and the Excel sheet 'Waarden'); years as whole numbers
+    (a comparison with one missing year held them all as floats: '2024,0')."""
+    return tidy.assign(jaar=tidy["jaar"].astype("Int64")).rename(columns=EXPORT_NAMES)
+
+
+def csv_values(tidy: pd.DataFrame) -> pd.DataFrame:
+    """``tidy`` with its values as the CSV writes them: each indicator's decimals, decimal comma ('16,2', '105',
+    '345000'). One column holds counts and shares; as floats the counts read '105,0'."""
+    decimals = {i: data.indicator(i).decimals for i in set(tidy["indicator"])}
+    return tidy.assign(**{col: [_plain(v, decimals[i]) for v, i in zip(tidy[col], tidy["indicator"], strict=True)]
+                          for col in VALUE_COLUMNS})
+
+
+def _plain(value: Any, decimals: int) -> str:
+    """A number for a CSV cell: no thousands separator, decimal comma, '' when missing."""
+    if is_missing(value):
+        return ""
+    if decimals <= 0:
+        return str(int(round(float(value), decimals)))
+    return f"{float(value):.{decimals}f}".replace(".", ",")
 
 
 def indicator_sheet(indicatoren: Sequence[str]) -> pd.DataFrame:
@@ -415,12 +646,12 @@ def indicator_sheet(indicatoren: Sequence[str]) -> pd.DataFrame:
 def comparison_download(codes: Sequence[str], indicatoren: Sequence[str], excel: bool) -> Download:
     """The page's CSV (tidy) or Excel (tidy, overview with units, definitions, sources)."""
     frame = compare_frame(codes, indicatoren)  # once: the CSV and both Excel sheets come from it
-    tidy = export_frame(frame)
     index = data.area_index()
     names = [index.get(c, (c, ""))[0] for c in codes]
     stem = areas_stem("vergelijking", names)
     if not excel:
-        return csv_download(tidy, f"{stem}.csv")
+        return csv_download(export_frame(csv_values(frame)), f"{stem}.csv")
+    tidy = export_frame(frame)
     wide = wide_table(frame).rename(columns={i: data.indicator(i).title for i in indicatoren})
     payload = excel_bytes(
         {"Waarden": tidy, "Overzicht": wide, "Indicatoren": indicator_sheet(indicatoren)},

@@ -13,7 +13,7 @@ import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html
 
 from dashboard import data
-from dashboard.formatting import fmt_number, level_word, status_word
+from dashboard.formatting import PARTIAL_TEXT, fmt_number, level_word, status_word
 from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown
 from dashboard.links import profile_href
 from dashboard.theme import ACCENT, FONT
@@ -112,6 +112,7 @@ def _content(state: compare.VergelijkState) -> list:
             html.P(f"Tussen haakjes het jaar van het cijfer. * = {status_word('onbetrouwbaar')}. "
                    "'geheim' = door CBS niet gepubliceerd om herleidbaarheid te voorkomen. Grijze rijen: "
                    "referenties (eigen gemeente, Drenthe zonder Hardenberg, alle 13 gemeenten).", className="noot"),
+            *_table_notes(tidy),
         ], className="paneel"),
         html.Section([
             html.H2("Per indicator", className="vak-titel"),
@@ -122,6 +123,21 @@ def _content(state: compare.VergelijkState) -> list:
         ], className="paneel"),
         _similar_section(state),
     ]
+
+
+def _table_notes(tidy: list[compare.TidyRow]) -> list[html.P]:
+    """Under the table: what the ' · deel' figures rest on (the Profiel's wording), why a total is missing, and
+    every figure's CBS table and year."""
+    notes = []
+    partial = compare.partial_notes(tidy)
+    if partial:
+        notes.append(html.P(f"{compare.PARTIAL_MARK.strip(' ·')} = {PARTIAL_TEXT}: {'; '.join(partial)}.",
+                            className="noot", id="vergelijken-deel"))
+    notes += [html.P(n, className="noot") for n in compare.reference_notes(tidy)]
+    bron = compare.source_line(tidy)
+    if bron:
+        notes.append(html.P(bron, className="noot", id="vergelijken-bron"))
+    return notes
 
 
 def _small_multiples(tidy: Any, metas: dict[str, Any]) -> html.Div:
@@ -137,6 +153,7 @@ def _grid(panels: list[compare.Panel]) -> html.Div:
             # A responsive graph takes its box's height: the box gets the panel's own (it grows with the areas).
             dcc.Graph(id={"type": "vergelijken-paneel", "indicator": p.indicator}, figure=p.figure,
                       config=GRAPH_CONFIG, style={"height": f"{p.figure['layout']['height']}px"}),
+            *([html.P(p.bron, className="noot veelvoud-bron")] if p.bron else []),
         ], className="veelvoud")
         for p in panels
     ], id="vergelijken-grafiek", className="veelvouden")
@@ -178,8 +195,9 @@ def _similar_section(state: compare.VergelijkState) -> html.Section:
                 html.Td(dcc.Link("+ vergelijk", href=href, className="klein-link")
                         if r.code not in state.codes else "al gekozen"),
             ]))
-        body = html.Table([html.Thead(head), html.Tbody(rows)], className="tabel lijkt-op-tabel",
-                          id="vergelijken-lijkt-op-tabel")
+        # In its own scroll box: at 390 px the table made the whole page 518 px wide.
+        body = html.Div(html.Table([html.Thead(head), html.Tbody(rows)], className="tabel lijkt-op-tabel",
+                                   id="vergelijken-lijkt-op-tabel"), className="tabel-scroll")
     return html.Section([
         html.H2(f"Lijkt op {naam}", className="vak-titel", id="vergelijken-lijkt-op-titel"),
         html.Div(control("Gebied", dropdown("vergelijken-basis", options=options, value=basis, clearable=False),
