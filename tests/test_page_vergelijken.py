@@ -487,3 +487,23 @@ def test_every_figure_names_its_table_and_the_csv_writes_whole_years_and_counts(
     assert inwoners["Waarde"].isdigit() and inwoners["Waarde Drenthe"].isdigit()
     misdrijven = df[(df["Indicator-id"] == "misdrijven_per_1000") & (df["Code"] == "BU16800000")].iloc[0]
     assert misdrijven["Waarde"] == "16,2" and misdrijven["Waarde eigen gemeente"] == "22,3"
+
+
+def test_hatched_bars_are_explained_in_the_legend_and_keep_a_readable_label(app):
+    """The legend above the panels says what a hatched bar is; its label is dark on the white between the
+    stripes (white text on stripes could not be read); a complete bar's label keeps its contrast."""
+    from dashboard import data
+    from pages.vergelijken import compare
+    from pages.vergelijken import page as vergelijken
+
+    tidy = compare.compare_rows(PARTIAL, PARTIAL_INDS)
+    panels = compare.small_multiples(tidy, {i: data.indicator(i) for i in PARTIAL_INDS})
+    assert [p.deel for p in panels] == [True, False, True]
+    assert [p.title for p in panels][1] == "Inwoners · referenties in de tabel"  # not 'Inwoners (inwoners)'
+    legend = [li.children[1] for li in vergelijken._legend(panels).children]
+    assert legend[-1].startswith("Gearceerd (deel)")
+    assert vergelijken._legend(panels[1:2]) is None  # a count panel without hatched bars: nothing to explain
+    bar = panels[0].figure["data"][0]
+    assert bar["insidetextfont"]["color"] == [compare.TEXT_COLOR, compare.TEXT_COLOR]
+    full = panels[1].figure["data"][0]
+    assert full["insidetextfont"]["color"] == ["#ffffff", "#ffffff"] and full["text"][0] == "2.355"

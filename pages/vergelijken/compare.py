@@ -19,6 +19,7 @@ from dashboard.data import CompareRow
 from dashboard.downloads import XLSX_TYPE, Download, areas_stem, csv_download, excel_bytes, sources
 from dashboard.formatting import (
     fmt_number,
+    fmt_short,
     fmt_value,
     is_missing,
     level_word,
@@ -432,13 +433,15 @@ def benchmark_rows(tidy: pd.DataFrame | Sequence[TidyRow]) -> pd.DataFrame:
 class Panel:
     """One small multiple: the panel's title (with unit), its bar figure (a plain plotly dict), the kinds of
     reference it draws ('gemeente', 'drenthe', 'monitor': what the shared legend above the panels lists) and the
-    line naming its CBS tables and years ('Bron: CBS 85984NED (2024)')."""
+    line naming its CBS tables and years ('Bron: CBS 85984NED (2024)'); ``deel``: it has a hatched bar (a
+    figure over only some of a village's buurten), which the shared legend then explains."""
 
     indicator: str
     title: str
     figure: dict[str, Any]
     refs: tuple[str, ...] = ()
     bron: str = ""
+    deel: bool = False
 
 
 #: Height of one area's bar and of a panel's axes and margins (px). Every panel of a comparison has the same
@@ -481,9 +484,12 @@ def small_multiples(tidy: pd.DataFrame | Sequence[TidyRow], metas: Mapping[str, 
         is_count = getattr(meta, "aggregation", "") == "sum"
         fig, refs = _panel(sub[::-1], meta, colors, is_count, quals)  # first chosen area on top
         unit = THOUSAND_EUROS if fig["layout"]["xaxis"].get("ticktext") else meta.unit
-        title = ((f"{meta.title} ({unit})" if unit not in ("", "aantal") else meta.title)
+        # No unit the title already says ('Inwoners (inwoners)', 'Misdrijven per 1.000 inwoners (per 1.000 …)').
+        title = ((f"{meta.title} ({unit})" if unit not in ("", "aantal") and unit.lower() not in meta.title.lower()
+                  else meta.title)
                  + (" · referenties in de tabel" if is_count else ""))
-        panels.append(Panel(ind, title, fig, refs, f"Bron: {sources[ind]}." if ind in sources else ""))
+        panels.append(Panel(ind, title, fig, refs, f"Bron: {sources[ind]}." if ind in sources else "",
+                            any(r.deel for r in sub)))
     return panels
 
 
@@ -504,14 +510,22 @@ def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: b
     vals = [_num(r.waarde) for r in sub]
     labels = [_label(r.naam, quals.get(r.code, ()), r.jaar) for r in sub]
     partial = [bool(r.deel) and v is not None for r, v in zip(sub, vals, strict=True)]
+    fills = [colors[r.code] for r in sub]
     traces: list[dict[str, Any]] = [{
         "type": "bar", "x": vals, "y": labels, "orientation": "h",
-        "marker": {"color": [colors[r.code] for r in sub], "line": {"color": "#E5ECF6", "width": 0.5},
-                   "pattern": {"shape": ["/" if p else "" for p in partial], "solidity": 0.45}},
-        "text": [(fmt_value(v, meta) + (PARTIAL_MARK if p else "")) if v is not None else "geen gegevens"
+        # Partial: thin stripes of the area's colour on white, outlined, so the dark label stays readable.
+        "marker": {"color": fills,
+                   "line": {"color": [c if p else "#E5ECF6" for c, p in zip(fills, partial, strict=True)],
+                            "width": [1.5 if p else 0.5 for p in partial]},
+                   "pattern": {"shape": ["/" if p else "" for p in partial], "bgcolor": "#ffffff",
+                               "fgcolor": fills, "solidity": 0.25}},
+        # The unit is in the panel's title: the bar carries only what stays with a number ('28%', '€ 345.000');
+        # '16,2 per 1.000 inwoners' ran out of a short bar over the gemeente's tick.
+        "text": [(fmt_short(v, meta) + (PARTIAL_MARK if p else "")) if v is not None else "geen gegevens"
                  for v, p in zip(vals, partial, strict=True)],
         # A bar of length 0 has no inside for its label ('0%' vanished, which read as a missing value).
         "textposition": ["outside" if v == 0 else "auto" for v in vals],
+        "insidetextfont": {"color": [TEXT_COLOR if p else _on(c) for c, p in zip(fills, partial, strict=True)]},
         # At the bar's base: at its end the value ran into the black tick of the area's gemeente.
         "insidetextanchor": "start",
         "customdata": [f"<br>{r.deel}" if p else "" for r, p in zip(sub, partial, strict=True)],
@@ -566,6 +580,12 @@ def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: b
         "yaxis": {"automargin": True, "showgrid": False, "ticklabelstandoff": 6},
     }
     return {"data": traces, "layout": layout}, tuple(refs)
+
+
+def _on(color: str) -> str:
+    """White or dark text on a bar of ``color`` ('#0072B2'), whichever reads better (relative luminance)."""
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return TEXT_COLOR if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
 
 
 #: The unit of a euro panel ticked in thousands (CBS writes '× 1.000 euro').

@@ -131,8 +131,8 @@ def _table_notes(tidy: list[compare.TidyRow]) -> list[html.P]:
     notes = []
     partial = compare.partial_notes(tidy)
     if partial:
-        notes.append(html.P(f"{compare.PARTIAL_MARK.strip(' ·')} = {PARTIAL_TEXT}: {'; '.join(partial)}.",
-                            className="noot", id="vergelijken-deel"))
+        notes.append(html.P(f"{compare.PARTIAL_MARK.strip(' ·')} = {PARTIAL_TEXT[0].lower()}{PARTIAL_TEXT[1:]}: "
+                            f"{'; '.join(partial)}.", className="noot", id="vergelijken-deel"))
     notes += [html.P(n, className="noot") for n in compare.reference_notes(tidy)]
     bron = compare.source_line(tidy)
     if bron:
@@ -161,11 +161,13 @@ def _grid(panels: list[compare.Panel]) -> html.Div:
 
 def _legend(panels: list[compare.Panel]) -> html.Ul | None:
     """One legend above all panels for the references they draw (in a panel it made that panel taller)."""
-    kinds = [k for k in compare.REF_LABELS if any(k in p.refs for p in panels)]
-    if not kinds:
+    labels = {k: v for k, v in compare.REF_LABELS.items() if any(k in p.refs for p in panels)}
+    if any(p.deel for p in panels):
+        labels["deel"] = f"Gearceerd ({compare.PARTIAL_MARK.strip(' ·')}): berekend op een deel van het dorp"
+    if not labels:
         return None
-    return html.Ul([html.Li([html.Span(className=f"legenda-teken legenda-{k}", **{"aria-hidden": "true"}),
-                             compare.REF_LABELS[k]]) for k in kinds],
+    return html.Ul([html.Li([html.Span(className=f"legenda-teken legenda-{k}", **{"aria-hidden": "true"}), text])
+                    for k, text in labels.items()],
                    id="vergelijken-legenda", className="veelvoud-legenda", **{"aria-label": "Legenda"})
 
 
