@@ -459,6 +459,8 @@ def test_partial_village_figures_are_marked_in_table_and_bars(app):
     ter_aard = bar["y"].index("Ter Aard (2024)")
     assert bar["text"][ter_aard] == "0% · deel"
     assert bar["textposition"][ter_aard] == "outside"  # a bar of length 0 cannot hold its label inside
+    # A partial bar's longer label stays inside (pushed out of a long bar on a phone it was cut off at the edge).
+    assert bar["textposition"][bar["y"].index("Sleen (2024)")] == "inside"
     assert bar["marker"]["pattern"]["shape"][ter_aard] == "/"  # hatched: not on one line with complete bars
     full = compare.small_multiples(tidy, {"inwoners": data.indicator("inwoners")})[0].figure["data"][0]
     assert set(full["marker"]["pattern"]["shape"]) == {""}

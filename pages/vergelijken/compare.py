@@ -523,8 +523,11 @@ def _panel(sub: Sequence[Any], meta: Any, colors: Mapping[str, str], is_count: b
         # '16,2 per 1.000 inwoners' ran out of a short bar over the gemeente's tick.
         "text": [(fmt_short(v, meta) + (PARTIAL_MARK if p else "")) if v is not None else "geen gegevens"
                  for v, p in zip(vals, partial, strict=True)],
-        # A bar of length 0 has no inside for its label ('0%' vanished, which read as a missing value).
-        "textposition": ["outside" if v == 0 else "auto" for v in vals],
+        # A bar of length 0 has no inside for its label ('0%' vanished, which read as a missing value). A partial
+        # bar's longer label stays inside, scaled down if need be: pushed out of a long bar on a phone it was cut
+        # off at the panel's edge ('€ 364.00').
+        "textposition": ["outside" if v == 0 else "inside" if p else "auto"
+                         for v, p in zip(vals, partial, strict=True)],
         "insidetextfont": {"color": [TEXT_COLOR if p else _on(c) for c, p in zip(fills, partial, strict=True)]},
         # At the bar's base: at its end the value ran into the black tick of the area's gemeente.
         "insidetextanchor": "start",
