@@ -21,7 +21,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dashboard import data
-from dashboard.formatting import BARE_UNITS, fmt_number, fmt_value, level_word, status_word, to_float, years_text
+from dashboard.formatting import (
+    BARE_UNITS,
+    PARTIAL_TEXT,
+    fmt_number,
+    fmt_value,
+    level_word,
+    partial_basis,
+    status_word,
+    to_float,
+    years_text,
+)
 from dashboard.series import connects, partial_period_note, period_break_reason, period_label, with_period_breaks
 from dashboard.similar import level_matrix, level_scores, nearest
 from dashboard.theme import ACCENT
@@ -465,10 +475,9 @@ def quality_notes(
             f"Dit dorp is samengesteld uit {n_leden} CBS-buurt{'en' if n_leden != 1 else ''}. CBS publiceert geen "
             "cijfers per dorp; de indeling volgt de namen van buurten en woonplaatsen (CBS 86097NED). "
             "Aantallen zijn opgeteld, gemiddelden en percentages gewogen.")
-        partial = [f"{f.titel} ({f.note})" for f in figures if f.has_value and "op basis van" in (f.note or "")]
+        partial = [f"{f.titel} ({f.note})" for f in figures if f.has_value and partial_basis(f.note)]
         if partial:
-            notes.append("Niet voor alle buurten bekend, dus berekend op een deel van het dorp: "
-                         + "; ".join(partial) + ".")
+            notes.append(f"{PARTIAL_TEXT}: " + "; ".join(partial) + ".")
     # A break that is only the police's partial period is named by its own note (below), not as a boundary/source one.
     breaks = [f.titel for f in figures if any(b and not period_break_reason(f.indicator, j) for j, _, b in f.trend[1:])]
     if breaks:
