@@ -79,14 +79,14 @@ def choice_group(legend: str, id_: str, options: list, value: Any, row: bool = F
 NO_DATA_LABEL = "geen gegevens"
 
 
-def indicator_options(thema: str | None, mark_empty: bool = False) -> list[dict[str, Any]]:
+def indicator_options(thema: str | None, mark_empty: bool = False, with_theme: bool = False) -> list[dict[str, Any]]:
     """The indicator dropdown's options (Dutch titles in display order), optionally of one theme.
 
     ``mark_empty``: indicators without data at any level go last, disabled and labelled '(geen gegevens)', as the
-    Kaart marks those without data at its level.
+    Kaart marks those without data at its level. ``with_theme``: 'Titel · thema' (a long list stays scannable).
     """
-    opts = [{"label": o["label"], "value": o["value"]} for o in data.indicator_options()
-            if not thema or o["theme"] == thema]
+    opts = [{"label": f"{o['label']} · {o['theme']}" if with_theme else o["label"], "value": o["value"]}
+            for o in data.indicator_options() if not thema or o["theme"] == thema]
     if not mark_empty:
         return opts
     empty = [o for o in opts if not data.levels_with_data(o["value"])]

@@ -509,3 +509,14 @@ def test_hatched_bars_are_explained_in_the_legend_and_keep_a_readable_label(app)
     assert bar["insidetextfont"]["color"] == [compare.TEXT_COLOR, compare.TEXT_COLOR]
     full = panels[1].figure["data"][0]
     assert full["insidetextfont"]["color"] == ["#ffffff", "#ffffff"] and full["text"][0] == "2.355"
+
+
+def test_indicators_without_any_data_are_offered_last_and_disabled(app):
+    """'Aandeel huishoudens met laag inkomen' has no figure at any level: its panel was empty axes."""
+    from pages.vergelijken import page
+
+    opts = page._indicator_options()
+    laag = next(o for o in opts if o["value"] == "aandeel_laag_inkomen")
+    assert laag["disabled"] and laag["label"].endswith("· sociaal domein (geen gegevens)")
+    assert not opts[0].get("disabled") and opts[-1].get("disabled")
+    assert next(o for o in opts if o["value"] == "woz_gemiddeld")["label"] == "Gemiddelde WOZ-waarde · wonen"

@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dash_table, dcc, html
 
 from dashboard import data
 from dashboard.formatting import PARTIAL_TEXT, fmt_number, level_word, status_word
-from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown
+from dashboard.layout import DROPDOWN_LABELS, alert, control, dropdown, indicator_options
 from dashboard.links import profile_href
 from dashboard.theme import ACCENT, FONT
 from dashboard.validate import as_list, as_str
@@ -69,9 +69,10 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-def _indicator_options() -> list[dict[str, str]]:
-    # Theme in the label so the long list stays scannable when searching.
-    return [{"label": f"{o['label']} · {o['theme']}", "value": o["value"]} for o in data.indicator_options()]
+def _indicator_options() -> list[dict[str, Any]]:
+    # Theme in the label so the long list stays scannable when searching; an indicator without any data is
+    # offered last and disabled (its panel was empty axes), as on Kaart and Trends.
+    return indicator_options(None, mark_empty=True, with_theme=True)
 
 
 def _content(state: compare.VergelijkState) -> list:
