@@ -11,7 +11,9 @@
  *   (nested-interactive, aria-input-field-name): the native radios and checkboxes in their <label>s are the
  *   accessible controls, so the wrapping roles go; the group is named by its fieldset's legend or field label.
  * - A table that scrolls sideways on a phone (.tabel-scroll) must be reachable by keyboard
- *   (scrollable-region-focusable).
+ *   (scrollable-region-focusable), and must say that it does: the class 'breed' (set while it is wider than its
+ *   box) shows 'Veeg opzij voor meer kolommen' above it (assets/pages_extra.css); the profile's Jaar and
+ *   reference columns sat off-screen without a hint.
  */
 (function() {
     'use strict';
@@ -47,6 +49,13 @@
         root.querySelectorAll('.dash-radioitems, .dash-checklist').forEach(fixOptions);
         // A table wider than a phone scrolls in its box: keyboard users must be able to focus it to scroll.
         root.querySelectorAll('.tabel-scroll:not([tabindex])').forEach(function(el) { el.setAttribute('tabindex', '0'); });
+        markWide(root);
+    }
+    function markWide(root) {
+        root.querySelectorAll('.tabel-scroll').forEach(function(el) {
+            var wide = el.scrollWidth > el.clientWidth + 1;
+            if (el.classList.contains('breed') !== wide) { el.classList.toggle('breed', wide); }
+        });
     }
     var pending = false;
     function schedule() {
@@ -57,6 +66,7 @@
     }
     function start() {
         fixAll(document);
+        window.addEventListener('resize', function() { markWide(document); });
         new MutationObserver(schedule).observe(document.body, {
             childList: true, subtree: true, attributes: true,
             attributeFilter: ['tabindex', 'role', 'aria-labelledby', 'aria-selected']

@@ -163,3 +163,20 @@ def test_profiel_pdf_download(browser, live_app, code, name):
     data = pdf.read_bytes()
     assert pdf.name.startswith(f"gebiedsprofiel-{name}") and data.startswith(b"%PDF") and len(data) > 5000
     assert console_errors(browser) == []
+
+
+def test_a_table_wider_than_a_phone_says_it_scrolls(browser, live_app):
+    """The profile's Jaar and reference columns sat off-screen at 390 px with no hint that there was more."""
+    browser.set_window_size(390, 900)
+    try:
+        open_page(browser, live_app + "/profiel?code=DP0114_nieuw-amsterdam", ".profiel-tabel")
+        wait_for(lambda: browser.find_elements_by_css_selector(".tabel-scroll.breed"), 30, "hint on a phone")
+        hint = browser.execute_script("return getComputedStyle(document.querySelector('.tabel-scroll.breed'), "
+                                      "'::before').content")
+        assert "Veeg opzij" in hint
+        browser.set_window_size(1400, 1000)
+        wait_for(lambda: not browser.find_elements_by_css_selector(".profiel-tabel"
+                                                                   ).pop().find_elements_by_xpath(
+            "ancestor::div[contains(@class, 'breed')]"), 30, "no hint when it fits")
+    finally:
+        browser.set_window_size(1400, 1000)
