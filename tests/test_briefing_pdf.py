@@ -61,6 +61,24 @@ def test_briefing_map_highlights_the_village_and_names_neighbours(app):
     assert "Nieuw-Amsterdam" not in names and len(names) >= 3
     fig = areamap.area_map_figure(m)
     assert len(fig.data) == 3 and not fig.layout.xaxis.visible
+    assert [a.text for a in fig.layout.annotations] == ["<b>Nieuw-Amsterdam</b>"]  # its own name, on a white box
+
+
+def test_briefing_map_names_never_overlap_nor_sit_on_the_area(app):
+    """The reviewer's PDFs: 'Noordenveld' ran into 'Tynaarlo', four gemeenten had no name, and a buurt's own
+    village name sat unreadable on the dark highlight."""
+    from pages.profiel import areamap
+
+    boxes = [(0, 0, 10, 2)]
+    placed = areamap.place_labels([("Aaaa", 5, 1), ("Bbbb", 5, 1.1), ("Cccc", 50, 50)], boxes, 1.0, 2)
+    assert [p[0] for p in placed][-1] == "Cccc"  # a name that fits nowhere near its dot is left out, not piled
+    buurt = areamap.area_map("BU16800000")  # buurt Annen, in village Annen
+    assert "Annen" not in {n for n, _, _ in buurt.labels} and buurt.naam == "Annen"
+    gm = areamap.area_map("GM1680")
+    fig = areamap.area_map_figure(gm)
+    names = list(fig.data[2].text)
+    assert {"Tynaarlo", "Noordenveld", "Borger-Odoorn", "Assen"} <= set(names)  # neighbours first
+    assert len(names) == len(set(names)) and len(names) >= 10
 
 
 def test_small_numbers_caveat_and_crime_period(app):
