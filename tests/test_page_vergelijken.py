@@ -520,3 +520,16 @@ def test_indicators_without_any_data_are_offered_last_and_disabled(app):
     assert laag["disabled"] and laag["label"].endswith("· sociaal domein (geen gegevens)")
     assert not opts[0].get("disabled") and opts[-1].get("disabled")
     assert next(o for o in opts if o["value"] == "woz_gemiddeld")["label"] == "Gemiddelde WOZ-waarde · wonen"
+
+
+def test_a_panel_without_any_value_draws_no_scale(app):
+    """Laag inkomen has no figures: its panel showed a meaningless axis 0 – 0,5 – 1 under four 'geen gegevens'."""
+    from dashboard import data
+    from pages.vergelijken import compare
+
+    inds = ["aandeel_laag_inkomen", "woz_gemiddeld"]
+    panels = {p.indicator: p.figure for p in compare.small_multiples(
+        compare.compare_frame(["GM0106", "DP1680_annen"], inds), {i: data.indicator(i) for i in inds})}
+    empty = panels["aandeel_laag_inkomen"]["layout"]["xaxis"]
+    assert empty["showticklabels"] is False and empty["showgrid"] is False
+    assert panels["woz_gemiddeld"]["layout"]["xaxis"].get("showticklabels", True) is True

@@ -602,6 +602,9 @@ def _value_ticks(vals: Sequence[float | None], meta: Any) -> dict[str, Any]:
     writes it): written out, '€ 200.000' did not fit three times under a phone's bars, and the SI '€ 200k' is
     not Dutch. The exact value ('€ 345.000') is on the bar.
     """
+    if all(v is None for v in vals):
+        # No area has a value: each row says why at the axis; a scale 0 – 0,5 – 1 would measure nothing.
+        return {"showticklabels": False, "showgrid": False, "range": [0, 1]}
     top = max((abs(v) for v in vals if v is not None), default=0.0)
     if unit_affixes(meta.unit)[0].startswith("€") and top >= 1000:
         step = _nice_step(top / 2)
