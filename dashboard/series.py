@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from dorpenmonitor.breaks import CRIME_PERIOD_END, PERIOD_CHANGES
+
 Point = tuple[int, float, bool]
 
 #: Police figures: the newest "year" is the 12 months up to the republication's reference month
 #: (etl/sources.py, source 47022NED@woonikveilig; tests/test_briefing_pdf.py checks the two agree).
 CRIME_INDICATORS: tuple[str, ...] = ("misdrijven", "misdrijven_per_1000")
-CRIME_PARTIAL_YEAR = 2025
-CRIME_PERIOD_END = "juli 2026"
+#: The fact itself lives with the other series breaks (the cube marks it too).
+CRIME_PARTIAL_YEAR = next(p.jaar for p in PERIOD_CHANGES if p.variable == "misdrijven")
 #: indicator → (the year that is not a calendar year, the end of the 12 months it covers).
 PARTIAL_PERIODS: dict[str, tuple[int, str]] = {i: (CRIME_PARTIAL_YEAR, CRIME_PERIOD_END) for i in CRIME_INDICATORS}
 

@@ -56,6 +56,17 @@ class SourceChange:
 
 
 @dataclass(frozen=True)
+class PeriodChange:
+    """A variable whose ``jaar`` is not a calendar year (``periode`` says what it covers): that value compares
+    with neither the year before nor the one after."""
+
+    variable: str
+    jaar: int
+    periode: str
+    toelichting: str
+
+
+@dataclass(frozen=True)
 class BuurtChange:
     """A current buurt whose area differs in an older division (from ``geodata.crosswalk``)."""
 
@@ -169,3 +180,12 @@ def breuk_reasons(code: str, prev: int | None, year: int, *, variables: tuple[st
     if crosses(prev, year, tuple(buurt_years)):
         out.append("buurtindeling gewijzigd")
     return list(dict.fromkeys(out))
+
+
+#: The police's newest figure (47022NED, republication 'woonikveilig', etl/sources.py) covers the 12 months up to
+#: its reference month, not calendar year 2025: no line or 'change since' may join it to 2024.
+CRIME_PERIOD_END = "juli 2026"
+PERIOD_CHANGES: tuple[PeriodChange, ...] = (
+    PeriodChange("misdrijven", 2025, f"12 maanden tot {CRIME_PERIOD_END}",
+                 "47022NED (herpublicatie woonikveilig): de laatste 12 maanden tot de peildatum, geen kalenderjaar."),
+)

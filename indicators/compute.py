@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dorpenmonitor.breaks import FIXED_DIVISION_TABLES, GEMEENTE_CHANGES, SOURCE_CHANGES
+from dorpenmonitor.breaks import FIXED_DIVISION_TABLES, GEMEENTE_CHANGES, PERIOD_CHANGES, SOURCE_CHANGES
 from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE, gemeente_of, level_of_code
 from dorpenmonitor.settings import DRENTHE, GEMEENTEN, get_settings
 from dorpenmonitor.store import Store
@@ -52,10 +52,11 @@ USABLE = ("ok", "onbetrouwbaar")
 ONVOLLEDIG = "onvolledig"
 #: Reasons a value is not comparable with the area's previous usable value (``breuk_reden``).
 REASON_HERINDELING = "gemeentelijke herindeling {jaar}"
-REASON_CBS = "indelingswijziging (CBS)"
+REASON_CBS = "indelingswijziging volgens CBS"
 REASON_SOURCE = "bronwissel {variable} {jaar}"
 REASON_WAY = "andere berekening"
 REASON_BUURT = "buurtindeling gewijzigd"
+REASON_PERIOD = "andere periode: {periode}"
 #: Levels with a series on the current buurt division (buurten converted by the crosswalk, villages from them).
 CONVERTIBLE = ("buurt", "dorp")
 
@@ -194,7 +195,8 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
     fallback and the other not (another measure), or (5) the area's buurten
     lie on another division (``redivided`` per code: years whose buurt
     division differs from the year before, from the crosswalk; published
-    series only). Returns (breuk, reasons
+    series only), or (6) the value covers another period than a calendar year, or follows one
+    (:data:`~dorpenmonitor.breaks.PERIOD_CHANGES`: police 2025). Returns (breuk, reasons
     joined by '; '), aligned with ``t``'s rows.
     """
     n = len(t)
@@ -268,6 +270,11 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
             reads = np.where(fb, alt, main)
             hit = has_prev & reads & (prev < sc.jaar) & (sc.jaar <= jaar)
             reasons.append((hit, REASON_SOURCE.format(variable=sc.variable, jaar=sc.jaar)))
+        for pc in PERIOD_CHANGES:
+            if pc.variable in ind.inputs:
+                # Neither the partial period nor the first value after it compares with the one before.
+                hit = has_prev & ((jaar == pc.jaar) | (prev == pc.jaar))
+                reasons.append((hit, REASON_PERIOD.format(periode=pc.periode)))
         if ind.fallback is not None:
             reasons.append((has_prev & (fb.astype(float) != prev_fb), REASON_WAY))
         any_hit = np.zeros(len(rows), dtype=bool)

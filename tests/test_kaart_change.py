@@ -100,6 +100,20 @@ def test_no_change_in_percent_for_a_score_or_class(app):
                    van=2017, maat="pct")["maat"] is kaart_page.no_update
 
 
+def test_no_change_spans_the_polices_partial_period(app):
+    """Police '2025' is the 12 months to July 2026: a change 2021 → 2025 compared a calendar year with another
+    period. The cube marks it a break (dorpenmonitor.breaks.PERIOD_CHANGES), so no difference is drawn."""
+    from dashboard import data
+
+    ch = data.change("misdrijven", "gemeente", 2021, 2025)
+    assert (ch["status"] == "breuk").all() and ch["verschil"].isna().all()
+    ok = data.change("misdrijven", "gemeente", 2021, 2024)
+    assert ok["verschil"].notna().all()
+    tr = data.trend("misdrijven", ("GM0106",))
+    row = tr[tr["jaar"] == 2025].iloc[0]
+    assert bool(row["breuk"]) and row["breuk_reden"] == "andere periode: 12 maanden tot juli 2026"
+
+
 def test_a_break_gives_no_difference_and_says_why(app):
     import pages.kaart.page as kaart
 

@@ -190,7 +190,7 @@ def test_series_breaks_rules_on_a_small_table():
     # A buurt: the previous *usable* value counts (2017 is 'geheim'), the reason is named.
     brk, why = series_breaks(t, "buurt", {"BU01600701": (2024,)}, None, {"BU01600701": (2017, 2018)})
     assert list(brk[5:]) == [False, True, True]
-    assert why[7] == "indelingswijziging (CBS); buurtindeling gewijzigd"
+    assert why[7] == "indelingswijziging volgens CBS; buurtindeling gewijzigd"
 
 
 def test_conversion_summary_counts_converted_and_identical(service):

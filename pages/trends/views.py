@@ -54,7 +54,9 @@ def mark_period_breaks(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
     out = frame.copy()
     out["breuk"] = out["breuk"].astype("boolean").fillna(False).astype(bool) | hit
     old = out["breuk_reden"].fillna("").astype(str)
-    out.loc[hit, "breuk_reden"] = [f"{o}; {w}" if o else w for o, w in zip(old[hit], why[hit], strict=True)]
+    # The cube marks it already (dorpenmonitor.breaks.PERIOD_CHANGES); a series from elsewhere may not.
+    out.loc[hit, "breuk_reden"] = [o if w in o else (f"{o}; {w}" if o else w)
+                                   for o, w in zip(old[hit], why[hit], strict=True)]
     return out
 
 
