@@ -111,7 +111,9 @@ def test_trend_years_sources_and_breaks(service):
     t = service.trend("misdrijven", ["GM1680", hb_buurt])
     g = t[t["code"] == "GM1680"]
     assert g["jaar"].tolist() == [2021, 2022, 2023, 2024, 2025]
-    assert (g["bron"] == "47022NED").all() and not g["breuk"].any()
+    # Only police 2025 breaks: the 12 months to July 2026, not a calendar year (dorpenmonitor.breaks).
+    assert (g["bron"] == "47022NED").all() and g["breuk"].tolist() == [False] * 4 + [True]
+    assert g["breuk_reden"].iloc[-1] == "andere periode: 12 maanden tot juli 2026"
     h = t[t["code"] == hb_buurt]
     # Every Hardenberg buurt has indelingswijziging 3 in 2024: the 2024 point starts a new series.
     assert h.set_index("jaar").loc[2024, "breuk"]
