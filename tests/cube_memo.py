@@ -52,7 +52,9 @@ def key(store: store_mod.Store, villages_config: str | Path | None) -> str:
     with store._connect() as conn:
         for table in input_tables():
             cols = [c for c in table.c if c.name not in NOT_INPUT_COLUMNS.get(table.name, ())]
-            df = pd.DataFrame(conn.execute(sa.select(*cols)).fetchall(), columns=[c.name for c in cols])
+            # Plain tuples: pandas probes each SQLAlchemy Row for attributes first (most of this function's time).
+            rows_ = list(map(tuple, conn.execute(sa.select(*cols)).fetchall()))
+            df = pd.DataFrame(rows_, columns=[c.name for c in cols])
             rows = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
             h.update(f"{table.name}:{len(df)}:".encode())
             h.update(np.sort(rows).tobytes())  # row order differs between databases; the set of rows does not

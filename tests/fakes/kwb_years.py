@@ -19,7 +19,7 @@ What is real and what is invented (every invented DataProperties entry carries
   real 2024 codes after; wijk and gemeente rows derived from them.
 - Values: synthetic and deterministic per (region, column stem), so a buurt's
   share of 0-14 year olds is the same whether a year publishes counts or %;
-  wijk and gemeente counts are sums of their buurten.
+  wijk and gemeente counts are sums of their buurten; the stedelijkheid is a class 1-5, as CBS codes it.
 """
 
 from __future__ import annotations
@@ -214,6 +214,10 @@ def _value(code: str, key: str, prop: dict, year: int, inw: dict[str, float]) ->
         return "1"
     if s == "MeestVoorkomendePostcode":
         return "94" + str(_h(code) % 100).zfill(2)
+    if s == "MateVanStedelijkheid":
+        # A class code 1-5 as CBS publishes it (DataProperties: 'klassenindeling 1: zeer sterk stedelijk … 5: niet
+        # stedelijk'), not a count: with hundreds of invented classes every area was its own comparison group.
+        return 1 + _h(code, s) % 5
     unit, dtype = prop.get("Unit", ""), prop.get("Datatype", "Long")
     share = 0.05 + (_h("share", code if level == "BU" else "GM" + code[2:6], s) % 25) / 100
     if s == "AantalInwoners":
