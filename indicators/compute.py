@@ -866,19 +866,31 @@ class Computation:
         b = self._benchmark_all()
         return b[b["jaar"].to_numpy() == int(jaar)].reset_index(drop=True)
 
+    def _latest(self, niveau: str, variable: str) -> dict[str, float]:
+        """Per code the value of ``variable`` in the latest year that has it (years with an 'ok' row, in order).
+
+        Straight from the level's wide frame: :meth:`inputs` per year built every year's status frame for this.
+        """
+        values = self._inputs_all(niveau)[0]
+        out: dict[str, float] = {}
+        if variable not in values.columns:
+            return out
+        codes, yrs = self._level_keys(niveau)
+        col = values[variable].to_numpy()
+        has = ~pd.isna(col)
+        for y in self.store.periods(variable, niveau):
+            m = has & (yrs == int(y))
+            out.update(zip(codes[m].tolist(), col[m].tolist(), strict=True))
+        return out
+
     @memoized
     def _klasse(self, niveau: str) -> dict[str, int]:
         """Stedelijkheid class per area (latest year with a class; villages: the class of most residents)."""
         base = "buurt" if niveau == "dorp" else niveau
-        out: dict[str, int] = {}
-        for y in self.store.periods("stedelijkheid", base):
-            v, _, _ = self.inputs(base, y)
-            out.update({c: int(k) for c, k in v["stedelijkheid"].dropna().items()})
+        out: dict[str, int] = {c: int(k) for c, k in self._latest(base, "stedelijkheid").items()}
         if niveau != "dorp":
             return out
-        inw = {}
-        for y in self.store.periods("inwoners", "buurt"):
-            inw.update(self.inputs("buurt", y)[0]["inwoners"].dropna().to_dict())
+        inw = self._latest("buurt", "inwoners")
         res = {}
         for v in self.villages():
             votes: dict[int, float] = {}
