@@ -210,11 +210,15 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
     st_all = t["status"].to_numpy()
     usable_all = (st_all == USABLE[0]) | (st_all == USABLE[1])
     notes_all = t["note"]
-    gm_all = np.array(["GM" + c[2:6] for c in codes_all], dtype=object)
     fixed_all = np.zeros(n, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
 
-    code_ids, code_names = pd.factorize(codes_all)
+    # Codes and their gemeenten as numbers, once: sorting and comparing per indicator then works on integers,
+    # not strings. Sorted ids keep the order of the codes themselves.
+    code_ids, code_names = pd.factorize(codes_all, sort=True)
     code_pos = {c: i for i, c in enumerate(code_names)}
+    gm_of_code, gm_names = pd.factorize(np.array(["GM" + c[2:6] for c in code_names], dtype=object))
+    gm_id_all = gm_of_code[code_ids]
+    gm_pos = {g: i for i, g in enumerate(gm_names)}
 
     def marks(per_code: dict[str, tuple[int, ...]]) -> list[tuple[int, np.ndarray]]:
         # Per change year, which rows belong to a code that changed that year (all indicators at once; a
@@ -235,14 +239,15 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
     red = marks(redivided or {})
     for ind_id, idx in t.groupby("indicator", sort=False).indices.items():
         ind = REGISTRY[ind_id]
-        order = np.lexsort((jaar_all[idx], codes_all[idx]))
+        order = np.lexsort((jaar_all[idx], code_ids[idx]))
         rows = idx[order]
-        code = codes_all[rows]
+        code = code_ids[rows]
         first = np.r_[True, code[1:] != code[:-1]]
         start = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
         jaar = jaar_all[rows].astype(float)
         usable = usable_all[rows]
-        fb = _way_fallback(ind, notes_all.iloc[rows].reset_index(drop=True))
+        fb = (_way_fallback(ind, notes_all.iloc[rows].reset_index(drop=True)) if ind.fallback is not None
+              else np.zeros(len(rows), dtype=bool))
         fx = fixed_all[rows]
 
         prev = _prev_usable(jaar, usable, start)
@@ -250,9 +255,10 @@ def series_breaks(t: pd.DataFrame, niveau: str, changes: dict[str, tuple[int, ..
         prev_fx = _prev_usable(fx.astype(float), usable, start)
         has_prev = ~np.isnan(prev)
         reasons: list[tuple[np.ndarray, str | np.ndarray]] = []
-        gm = gm_all[rows]
+        gm = gm_id_all[rows]
         for c in GEMEENTE_CHANGES:
-            hit = has_prev & (gm == c.code) & (prev < c.jaar) & (c.jaar <= jaar) & ~(fx & (prev_fx == 1))
+            in_gm = gm == gm_pos.get(c.code, -1)
+            hit = has_prev & in_gm & (prev < c.jaar) & (c.jaar <= jaar) & ~(fx & (prev_fx == 1))
             reasons.append((hit, REASON_HERINDELING.format(jaar=c.jaar)))
         for marked, word in ((chg, REASON_CBS), (red, REASON_BUURT)):
             if marked:
