@@ -393,6 +393,16 @@ class Computation:
         return _wide(obs, self._source_tables())
 
     @memoized
+    def _full_inputs(self, niveau: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`_inputs_all` values and statuses with every variable an indicator reads (:func:`_full_columns`).
+
+        Shared by a level's table, its comparable areas and the benchmarks (callers only read them); the cube
+        drops it once the last level on it is done.
+        """
+        values, status, _ = self._inputs_all(niveau)
+        return _full_columns(values, status)
+
+    @memoized
     def _level_keys(self, niveau: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes and years of the rows of :meth:`_inputs_all` (the three frames share one index)."""
         return _split(self._inputs_all(niveau)[0].index)
@@ -476,8 +486,7 @@ class Computation:
     def _table_all(self, niveau: str) -> pd.DataFrame:
         """Every indicator for every year of one level, in one pass over 'code|year' rows."""
         base = "buurt" if niveau == "dorp" else niveau
-        values, status, _ = self._inputs_all(base)
-        values, status = _full_columns(values, status)
+        values, status = self._full_inputs(base)
         if niveau == "dorp":
             vgroups = vl.groups(self.villages())
             groups = {f"{v}{SEP}{y}": [f"{b}{SEP}{y}" for b in members]
@@ -847,8 +856,7 @@ class Computation:
     @memoized
     def _benchmark_all(self) -> pd.DataFrame:
         """Drenthe (12 gemeenten) and the monitor total (13) for every indicator and year, from gemeente rows."""
-        values, status, _ = self._inputs_all("gemeente")
-        values, status = _full_columns(values, status)
+        values, status = self._full_inputs("gemeente")
         if values.empty:
             return pd.DataFrame(columns=["code", "jaar", "indicator", "waarde", "status", "note", "dekking"])
         groups = {}

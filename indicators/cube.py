@@ -30,7 +30,7 @@ from dorpenmonitor.codes import DRENTHE_CODE, MONITOR_CODE
 from dorpenmonitor.store import CONVERSION_KEY, CONVERTED_SUFFIX, CUBE_META, Store, now
 from indicators import villages as vl
 from indicators.aggregate import aggregate, membership
-from indicators.compute import CONVERTIBLE, SEP, Computation, _full_columns, _split, map_codes, series_breaks
+from indicators.compute import CONVERTIBLE, SEP, Computation, _split, map_codes, series_breaks
 from indicators.registry import REGISTRY
 from indicators.results import MISSING, NIVEAUS
 from indicators.series import GEPUBLICEERD, IDENTIEK
@@ -229,8 +229,7 @@ def _comparables(comp: Computation, niveau: str, t: pd.DataFrame) -> pd.DataFram
     if not klasse:
         return pd.DataFrame()
     base = "buurt" if niveau == "dorp" else niveau
-    values, status, _ = comp._inputs_all(base)
-    values, status = _full_columns(values, status)
+    values, status = comp._full_inputs(base)
     _, yrs = comp._level_keys(base)
     has = values.notna().groupby(yrs).any()
     status = status.where(has.reindex(yrs).to_numpy(), MISSING)
@@ -354,6 +353,8 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
     for niveau in ("gemeente", "wijk", "buurt", "dorp"):
         t, c, y = _level(comp, niveau, gem, bench)
         gem = t if niveau == "gemeente" else gem
+        if niveau != "buurt":  # the villages still read the buurten's frames
+            comp._memo.pop(("_full_inputs", ("buurt" if niveau == "dorp" else niveau,)), None)
         values.append(t if niveau == "gemeente" else _compact(t))
         comparables.append(c)
         years.append(y)
