@@ -586,12 +586,18 @@ class Computation:
             f = f[f["gemeente_code"].to_numpy() == gemeente]
         return f.copy()
 
-    @memoized
     def _years(self, indicator_id: str, niveau: str) -> tuple[int, ...]:
         get(indicator_id)
+        return self._years_all(niveau).get(indicator_id, ())
+
+    @memoized
+    def _years_all(self, niveau: str) -> dict[str, tuple[int, ...]]:
+        """Per indicator the years with an 'ok' or 'onbetrouwbaar' value at ``niveau`` (one pass, not one per
+        indicator over the whole level)."""
         t = self._table_all(niveau)
-        hit = t[(t["indicator"].to_numpy() == indicator_id) & t["status"].isin(["ok", "onbetrouwbaar"]).to_numpy()]
-        return tuple(sorted(int(y) for y in hit["jaar"].unique()))
+        use = t["status"].isin(["ok", "onbetrouwbaar"]).to_numpy()
+        pairs = pd.DataFrame({"i": t["indicator"].to_numpy()[use], "j": t["jaar"].to_numpy()[use]}).drop_duplicates()
+        return {i: tuple(sorted(int(y) for y in g)) for i, g in pairs.groupby("i", sort=False)["j"]}
 
     def years(self, indicator_id: str, niveau: str) -> list[int]:
         """Years in which at least one area of ``niveau`` has a value for the indicator."""
@@ -784,6 +790,11 @@ class Computation:
             out[dec == d] = np.round(w[dec == d], int(d))
         return t.assign(waarde=out)
 
+    @memoized
+    def _view_rows(self, niveau: str, omgerekend: bool) -> dict[tuple[str, str], np.ndarray]:
+        """(indicator, code) → row positions in :meth:`_view` (ascending): a trend per area without a scan."""
+        return self._view(niveau, omgerekend).groupby(["indicator", "code"], sort=False).indices
+
     def trend(self, indicator_id: str, codes: list[str], omgerekend: bool = False) -> pd.DataFrame:
         """The indicator over all years with data, per area.
 
@@ -799,8 +810,9 @@ class Computation:
         for code in codes:
             niveau = level_of_code(code)
             members = self._members(code)
-            t = self._view(niveau, bool(omgerekend) and niveau in CONVERTIBLE)
-            sub = t[(t["indicator"].to_numpy() == ind.id) & (t["code"].to_numpy() == code)]
+            conv = bool(omgerekend) and niveau in CONVERTIBLE
+            t = self._view(niveau, conv)
+            sub = t.iloc[self._view_rows(niveau, conv).get((ind.id, code), [])]
             years = set(self.years(ind.id, niveau))
             for r in sub.sort_values("jaar").itertuples(index=False):
                 y = int(r.jaar)
