@@ -155,7 +155,7 @@ def _rank(frame: pd.DataFrame, niveau: str) -> pd.Series:
         group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
         value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
         out[rows[order]] = value_start - group_start + 1
-    return pd.Series(pd.array(np.where(out > 0, out, 0), dtype="Int64"), index=frame.index).where(out > 0)
+    return pd.Series(pd.arrays.IntegerArray(np.where(out > 0, out, 0), out <= 0), index=frame.index)  # Int64, NA: none
 
 
 def _way_fallback(ind: Indicator, notes: pd.Series) -> np.ndarray:
@@ -511,19 +511,20 @@ class Computation:
         """
         codes, yrs = _split(index)
         naam, gm = self._names(pd.Index(codes), niveau)
+        naam_np, gm_np = naam.to_numpy(), gm.to_numpy()
         for ind in REGISTRY.values():
             if niveau == "dorp":
                 res = aggregate(ind, values, status, groups, members, complete=True)
             else:
                 res = evaluate(ind, values, status)
                 res["dekking"] = np.nan
-            res = res.reindex(index)
-            res.insert(0, "indicator", ind.id)
-            res.insert(0, "gemeente_code", gm.to_numpy())
-            res.insert(0, "naam", naam.to_numpy())
-            res.insert(0, "code", codes)
-            res["jaar"] = yrs
-            yield ind, res
+            if not res.index.equals(index):
+                res = res.reindex(index)
+            # One frame from the columns (an insert per column copied the frame each time); same dtypes.
+            cols: dict[str, object] = {"code": codes, "naam": naam_np, "gemeente_code": gm_np, "indicator": ind.id}
+            cols.update({c: res[c] for c in res.columns})
+            cols["jaar"] = yrs
+            yield ind, pd.DataFrame(cols, index=index)
 
     @memoized
     def _table(self, niveau: str, jaar: int) -> pd.DataFrame:
