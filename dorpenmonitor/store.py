@@ -1002,6 +1002,9 @@ def _bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, chun
     cols = [col.name for col in table.c]
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+    # PostgreSQL through psycopg 3: COPY on the connection's own transaction, several times faster than an
+    # executemany of INSERTs (a load stages tens of thousands of rows, a cube writes hundreds of thousands).
+    copy = f"COPY {table.name} ({', '.join(cols)}) FROM STDIN" if conn.dialect.driver == "psycopg" else None
     for i in range(0, len(frame), chunk):
         part = frame.iloc[i : i + chunk]
         data = []
@@ -1013,7 +1016,12 @@ def _bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, chun
             values = col.to_numpy(dtype=object, copy=True)  # Python scalars (float, int, bool, str) for the driver
             values[col.isna().to_numpy()] = None
             data.append(values)
-        conn.exec_driver_sql(sql, list(zip(*data, strict=True)))
+        if copy is None:
+            conn.exec_driver_sql(sql, list(zip(*data, strict=True)))
+            continue
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(copy) as cp:
+            for row in zip(*data, strict=True):
+                cp.write_row(row)
     return len(frame)
 
 
