@@ -209,8 +209,9 @@ def _level(comp: Computation, niveau: str, gemeente_rows: pd.DataFrame | None,
         t["vergelijkbaar_waarde"] = t["vergelijkbaar_mediaan"] = np.nan
 
     years_in_table = sorted(t["jaar"].unique().tolist())
-    usable = set(zip(t.loc[t["status"].isin(USABLE), "indicator"], t.loc[t["status"].isin(USABLE), "jaar"],
-                     strict=True))
+    use = t["status"].isin(USABLE).to_numpy()
+    pairs = pd.DataFrame({"i": t["indicator"].to_numpy()[use], "j": t["jaar"].to_numpy()[use]}).drop_duplicates()
+    usable = set(zip(pairs["i"].tolist(), pairs["j"].tolist(), strict=True))  # distinct pairs, not every row
     yrows = pd.DataFrame([
         {"indicator": i, "niveau": niveau, "jaar": int(y), "heeft_waarde": (i, y) in usable,
          "bronnen": per_year.get((i, int(y)), "")}
