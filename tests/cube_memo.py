@@ -46,15 +46,31 @@ def input_tables() -> list[sa.Table]:
             if name not in NOT_INPUTS and not name.startswith(NOT_INPUT_PREFIXES)]
 
 
+def _rows(conn: sa.Connection, cols: list[sa.Column]) -> list[tuple]:
+    """The rows of ``cols`` as the driver returns them (plain tuples, no Row object per row), then each column
+    through its SQLAlchemy result processor as a normal query would (SQLite's 0/1 → a boolean), so the same data
+    reads the same on SQLite and PostgreSQL. On the connection itself: uncommitted rows count."""
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(str(sa.select(*cols).compile(dialect=conn.dialect)))
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    procs = [(j, p) for j, c in enumerate(cols) if (p := c.type.result_processor(conn.dialect, None)) is not None]
+    if procs and rows:
+        rows = [tuple(p(v) for v in col) if (p := dict(procs).get(j)) else col
+                for j, col in enumerate(zip(*rows, strict=True))]
+        rows = list(zip(*rows, strict=True))
+    return rows
+
+
 def key(store: store_mod.Store, villages_config: str | Path | None) -> str:
     """Fingerprint of the cube's inputs as ``store`` sees them (through a bound connection: uncommitted rows)."""
     h = hashlib.sha256()
     with store._connect() as conn:
         for table in input_tables():
             cols = [c for c in table.c if c.name not in NOT_INPUT_COLUMNS.get(table.name, ())]
-            # Plain tuples: pandas probes each SQLAlchemy Row for attributes first (most of this function's time).
-            rows_ = list(map(tuple, conn.execute(sa.select(*cols)).fetchall()))
-            df = pd.DataFrame(rows_, columns=[c.name for c in cols])
+            df = pd.DataFrame(_rows(conn, cols), columns=[c.name for c in cols])
             rows = pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy()
             h.update(f"{table.name}:{len(df)}:".encode())
             h.update(np.sort(rows).tobytes())  # row order differs between databases; the set of rows does not
