@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from indicators.aggregate import WEIGHTS, kind
+from indicators.aggregate import WEIGHTS, group_sums, kind
 
 IDENTIEK = "identiek"
 OMGEREKEND = "omgerekend"
@@ -80,6 +80,11 @@ def convert_year(values: pd.DataFrame, status: pd.DataFrame, crosswalk: pd.DataF
         n_par = pd.Series(grp).map(pd.Series(grp).value_counts()).to_numpy()
         v = values.reindex(moved["code_oud"].to_numpy())
         s = status.reindex(index=moved["code_oud"].to_numpy(), columns=cols).fillna("ontbreekt")
+        # Every column has the same groups (the current codes, sorted as groupby sorts them): the sums of all
+        # columns in one pass (group_sums: bit for bit pandas' groupby sum), the flags by counting.
+        labels, uniq = pd.factorize(grp, sort=True)
+        ng = len(uniq)
+        per, to_sum = [], []
         for col in cols:
             vals = v[col].to_numpy(dtype=float)
             st = s[col].to_numpy(dtype=object)
@@ -94,22 +99,31 @@ def convert_year(values: pd.DataFrame, status: pd.DataFrame, crosswalk: pd.DataF
                 w = np.where(n_par == 1, 1.0, w)
                 usable &= ~np.isnan(w)
                 contrib = vals * w
+                to_sum.append(np.where(usable, w, np.nan))
             else:  # codes (stedelijkheid, indelingswijziging): the largest contributor's code
                 contrib = vals
-            frame = pd.DataFrame({"g": grp, "c": contrib, "u": usable, "sh": share,
-                                  "geheim": st == "geheim"})
-            agg = frame.groupby("g").agg(c=("c", "sum"), all_u=("u", "all"), any_s=("geheim", "any"))
+            to_sum.append(contrib)
+            per.append((col, k, contrib, usable, st == "geheim"))
+        sums, nobs = group_sums(labels, ng, to_sum)
+        j = 0
+        for col, k, contrib, usable, secret in per:
             if k == "mean":
-                wsum = pd.Series(np.where(usable, w, np.nan)).groupby(grp).sum(min_count=1)
-                res = agg["c"] / wsum.reindex(agg.index).replace(0, np.nan)
+                wsum = np.where(nobs[:, j] > 0, sums[:, j], np.nan)  # sum(min_count=1)
+                j += 1
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    res = sums[:, j] / np.where(wsum == 0, np.nan, wsum)
             elif k == "count":
-                res = agg["c"]
+                res = sums[:, j]
             else:
+                frame = pd.DataFrame({"g": grp, "c": contrib, "sh": share})
                 top = frame.sort_values("sh", ascending=False).drop_duplicates("g").set_index("g")["c"]
-                res = top.reindex(agg.index)
-            ok = agg["all_u"] & res.notna()
-            out_v.loc[agg.index, col] = res.where(ok).to_numpy()
-            out_s.loc[agg.index, col] = np.where(ok, "ok", np.where(agg["any_s"], "geheim", "ontbreekt"))
+                res = top.reindex(uniq).to_numpy(dtype=float)
+            j += 1
+            all_u = np.bincount(labels, weights=~usable, minlength=ng) == 0
+            any_s = np.bincount(labels, weights=secret, minlength=ng) > 0
+            ok = all_u & ~np.isnan(res)
+            out_v.loc[uniq, col] = np.where(ok, res, np.nan)
+            out_s.loc[uniq, col] = np.where(ok, "ok", np.where(any_s, "geheim", "ontbreekt"))
     omrekening = pd.Series(np.where(targets.isin(same["code"]), IDENTIEK, OMGEREKEND), index=targets)
     return out_v, out_s, omrekening
 
