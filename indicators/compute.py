@@ -758,12 +758,15 @@ class Computation:
             groups, members, index = None, None, values.index
             om_rows = om
         _, yrs = _split(index)
+        year_list, year_of_row = np.unique(yrs, return_inverse=True)
+        omrekening = om_rows.reindex(index).to_numpy()
         parts = []
         for ind, res in self._per_indicator(niveau, values, status, index, groups, members):
             res["rank_in_gemeente"] = pd.NA
-            res["omrekening"] = om_rows.reindex(index).to_numpy()
+            res["omrekening"] = omrekening
             # The tables behind a converted value: those its inputs came from in that year (all buurten).
-            res["bron"] = [", ".join(self._source_tables_for(ind.id, "buurt", int(y))) for y in yrs]
+            words = [", ".join(self._source_tables_for(ind.id, "buurt", int(y))) for y in year_list]
+            res["bron"] = np.array(words, dtype=object)[year_of_row].tolist()
             parts.append(res.reset_index(drop=True))
         return pd.concat(parts, ignore_index=True)[cols]
 

@@ -415,7 +415,10 @@ def _converted_rows(comp: Computation, niveau: str) -> pd.DataFrame:
     pub = t.loc[~t["jaar"].isin(conv).to_numpy(), cols]
     narrow = pd.concat([pub, c[cols]], ignore_index=True)
     src = np.r_[np.full(len(pub), -1), np.arange(len(c))]
-    order = narrow.sort_values(["indicator", "code", "jaar"], kind="stable").index.to_numpy()
+    # As sort_values(["indicator", "code", "jaar"], kind="stable") (which sorts on sorted factor codes too).
+    ind_ids = pd.factorize(narrow["indicator"].to_numpy(), sort=True)[0]
+    code_ids = pd.factorize(narrow["code"].to_numpy(), sort=True)[0]
+    order = np.lexsort((narrow["jaar"].to_numpy(), code_ids, ind_ids))
     narrow = narrow.iloc[order].reset_index(drop=True)
     src = src[order]
     brk, why = series_breaks(narrow, niveau, comp._changes(niveau))
