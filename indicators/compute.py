@@ -967,6 +967,19 @@ class Computation:
             comparable=self._comparable(ind, niveau, jaar, code),
         )
 
+    @memoized
+    def _peer_groups(self, niveau: str, jaar: int, k: int) -> tuple[list[str], dict[str, list[str]], pd.DataFrame]:
+        """The areas of class ``k``, their one group and its membership in the year's frames: the same objects
+        for every indicator, so the aggregation gathers the members once (see aggregate._gathered)."""
+        peers = [c for c, kk in self._klasse(niveau).items() if kk == k]
+        if niveau == "dorp":
+            vmap = vl.groups(self.villages())
+            members = [b for c in peers for b in vmap.get(c, [])]
+        else:
+            members = peers
+        groups = {"VERGELIJK": members}
+        return peers, groups, membership(groups, self.level_frames(niveau, jaar)[0].index)
+
     def _comparable(self, ind: Indicator, niveau: str, jaar: int, code: str) -> Comparable:
         """Areas of the same level with the same stedelijkheid class: their aggregate and median."""
         klasse = self._klasse(niveau)
@@ -975,15 +988,10 @@ class Computation:
         f = self._by_indicator(niveau, jaar).get(ind.id)
         if k is None or f is None:
             return empty
-        peers = [c for c, kk in klasse.items() if kk == k]
+        peers, groups, members = self._peer_groups(niveau, jaar, k)
         pf = f[f["code"].isin(peers) & f["status"].eq("ok")]
         values, status = self.level_frames(niveau, jaar)
-        if niveau == "dorp":
-            vmap = vl.groups(self.villages())
-            members = [b for c in peers for b in vmap.get(c, [])]
-        else:
-            members = peers
-        agg = aggregate(ind, values, status, {"VERGELIJK": members}).iloc[0]
+        agg = aggregate(ind, values, status, groups, members).iloc[0]
         return Comparable(
             niveau=niveau, stedelijkheid=k, label=STEDELIJKHEID_LABELS.get(k), aantal=int(len(pf)),
             waarde=None if pd.isna(agg["waarde"]) else round(float(agg["waarde"]), ind.decimals),
