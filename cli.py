@@ -76,6 +76,12 @@ def cmd_load_snapshot(args: argparse.Namespace) -> int:
                 rows = cube.recompute(store)
                 print(f"Database is bij met de snapshot; indicatoren berekend: {rows} rijen.")
                 return 0
+            if current.get(cube.RULES_KEY) != cube.rules_fingerprint():
+                # Same data, other rules (a code update or an edited villages file): the cube is recomputed.
+                rows = cube.recompute(store)
+                print(f"Database is bij met de snapshot; rekenregels gewijzigd, indicatoren opnieuw berekend: "
+                      f"{rows} rijen.")
+                return 0
             print("Database is bij met de snapshot.")
             return 0
     from geodata.snapshot import snapshot_boundaries

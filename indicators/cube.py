@@ -18,6 +18,7 @@ villages ('dorp'), Drenthe ('drenthe', code PV22) and the monitor total
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -378,9 +379,32 @@ def build(store: Store, villages_config: str | Path | None = None) -> dict[str, 
         if any(len(c) for c in comparables) else pd.DataFrame(),
         "indicator_years": pd.concat([y for y in years if len(y)], ignore_index=True),
         "indicator_areas": _areas(comp),
-        CUBE_META: pd.DataFrame({"key": [CONVERSION_KEY],
-                                 "value": [json.dumps(comp.conversion_summary(), ensure_ascii=False)]}),
+        CUBE_META: pd.DataFrame({"key": [CONVERSION_KEY, RULES_KEY],
+                                 "value": [json.dumps(comp.conversion_summary(), ensure_ascii=False),
+                                           rules_fingerprint(villages_config)]}),
     }
+
+
+#: Meta key: the fingerprint of the rules a cube was computed with (:func:`rules_fingerprint`). A cube from other
+#: rules is recomputed by ``load-snapshot --if-needed`` (``make run``): after a code update the screen must not
+#: keep yesterday's breaks or aggregates just because the data itself did not change.
+RULES_KEY = "indicators_rules"
+#: Besides this package: the core modules whose facts the cube computes with.
+_CORE_RULES = ("breaks.py", "catalogue.py", "codes.py")
+
+
+def rules_fingerprint(villages_config: str | Path | None = None) -> str:
+    """A short hash of everything that decides the cube's content besides the data: the indicator package's
+    code, the core break/variable/code tables, and the villages file in use."""
+    here = Path(__file__).resolve().parent
+    core = here.parent / "dorpenmonitor"
+    h = hashlib.sha256()
+    for f in [*sorted(here.glob("*.py")), *(core / name for name in _CORE_RULES)]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    config = Path(villages_config) if villages_config else vl.config_path()
+    h.update(config.read_bytes() if config.is_file() else b"")
+    return h.hexdigest()[:16]
 
 
 #: Text columns of the cube with few distinct values per level (areas, indicators, words).

@@ -211,11 +211,14 @@ def apply_config(defaults: Sequence[Village], config: Mapping, known_buurten: Ma
     return sorted(villages.values(), key=lambda v: v.code)
 
 
+def config_path() -> Path:
+    """The villages file in use (setting ``dorpen_config``)."""
+    return Path(get_settings().dorpen_config)
+
+
 def read_config(path: Path | str | None = None) -> dict:
     """Parse the TOML file; a missing file means 'no overrides'."""
-    if path is None:
-        path = get_settings().dorpen_config
-    p = Path(path)
+    p = Path(path) if path is not None else config_path()
     if not p.exists():
         return {}
     try:

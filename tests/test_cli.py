@@ -41,6 +41,22 @@ def test_load_snapshot_if_empty_is_idempotent(tmp_path, small_snapshot, capsys, 
     assert cli.main(load) == 0
     assert "niet opnieuw" in capsys.readouterr().out
     assert len(Store(f"sqlite:///{tmp_path}/db.sqlite").load_runs(5)) == len(runs) == 1  # no second load run
+    # --if-needed (make run): same data and rules, nothing to do; other rules (a code update, an edited villages
+    # file) recompute the cube, so yesterday's breaks or aggregates never stay on screen.
+    from indicators import cube
+
+    needed = ["etl", "load-snapshot", "--if-needed", "--snapshot", str(small_snapshot)]
+    assert cli.main(needed) == 0
+    assert capsys.readouterr().out.strip() == "Database is bij met de snapshot."
+    store = Store(f"sqlite:///{tmp_path}/db.sqlite")
+    with store.engine.begin() as c:
+        c.execute(meta.update().where(meta.c.key == cube.RULES_KEY).values(value="oude regels"))
+    assert cli.main(needed) == 0
+    assert "rekenregels gewijzigd, indicatoren opnieuw berekend" in capsys.readouterr().out
+    assert store.meta()[cube.RULES_KEY] == cube.rules_fingerprint()
+    edited = tmp_path / "dorpen.toml"
+    edited.write_text('[[dorp]]\nnaam = "Proef"\ngemeente = "GM1680"\nbuurten = ["BU16800000"]\n')
+    assert cube.rules_fingerprint(edited) != cube.rules_fingerprint()
 
 
 def test_missing_snapshot_is_a_clear_error(tmp_path, capsys, monkeypatch):
