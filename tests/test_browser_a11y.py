@@ -25,7 +25,7 @@ SLOW = 120
 #: (path, css that shows the page has rendered its content)
 PAGES = {
     "kaart": ("/?niveau=buurt&indicator=aandeel_65plus&jaar=2024&gemeente=GM0114", "#kaart-graph .choroplethlocation"),
-    "kaart-verandering": ("/?niveau=buurt&indicator=misdrijven&jaar=2025&weergave=verandering&van=2021",
+    "kaart-verandering": ("/?niveau=buurt&indicator=misdrijven&jaar=2024&weergave=verandering&van=2021",
                           "#kaart-graph .choroplethlocation"),
     # Three areas: the multi-select's values wrap instead of being cut off (label-content-name-mismatch).
     "trends": ("/trends?indicator=inwoners&codes=DP1680_annen,DP0114_nieuw-amsterdam,DP1730_zuidlaren",

@@ -175,7 +175,7 @@ def test_ranked_table_after_a_switch_shows_what_the_server_would(browser, live_a
 
 
 def test_ranked_table_of_a_change_shows_van_tot(browser, live_app):
-    open_page(browser, live_app + "/?niveau=buurt&indicator=misdrijven&jaar=2025&weergave=verandering&van=2021",
+    open_page(browser, live_app + "/?niveau=buurt&indicator=misdrijven&jaar=2024&weergave=verandering&van=2021",
               "#kaart-graph")
     rows = wait_for(lambda: browser.execute_script(TABLE_JS), 60, "ranked rows")
     assert len(rows) == 50 and all("→" in r[3] for r in rows) and rows[0][3].startswith("+")
