@@ -81,11 +81,6 @@ def period_break_reason(indicator: str, jaar: int) -> str:
     return ""
 
 
-def with_period_breaks(indicator: str, points: Iterable[Point]) -> tuple[Point, ...]:
-    """``points`` with the partial period marked as a break (a line never joins it to a calendar year)."""
-    return tuple((j, v, b or bool(period_break_reason(indicator, j))) for j, v, b in points)
-
-
 def partial_period_note(indicator: str, years: Iterable[int]) -> str:
     """'* Politiecijfers 2025: de 12 maanden tot juli 2026 …' when ``years`` hold ``indicator``'s partial
     period; '' otherwise. The one text Profiel and Trends show."""

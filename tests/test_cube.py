@@ -220,14 +220,12 @@ def test_a_profile_from_one_query_equals_the_profile_from_the_per_call_loaders(s
         def r(v):
             return briefing.round_to_input(ind.id, to_float(v))
 
-        # The police's partial period is a break in the profile's trend (dashboard.series), as in every chart.
-        trend = with_period_breaks(ind.id, ((j, float(r(w)), b) for j, w, b in trend))
+        trend = tuple((j, float(r(w)), b) for j, w, b in trend)
         return (int(chosen), r(row["waarde"]), str(row["status"]), str(row.get("note") or ""),
                 r(bench.gemeente.waarde), r(bench.drenthe.waarde), r(bench.monitor.waarde),
                 float(ok.std()) if len(ok) > 2 else None, trend, bron or ind.sources[0], bench.rank_in_gemeente,
                 bench.count_in_gemeente)
 
-    from dashboard.series import with_period_breaks
     from indicators import REGISTRY
 
     data.configure(store)

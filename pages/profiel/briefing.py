@@ -32,7 +32,7 @@ from dashboard.formatting import (
     to_float,
     years_text,
 )
-from dashboard.series import connects, partial_period_note, period_break_reason, period_label, with_period_breaks
+from dashboard.series import connects, partial_period_note, period_break_reason, period_label
 from dashboard.similar import level_matrix, level_scores, nearest
 from dashboard.theme import ACCENT
 from dorpenmonitor.codes import HARDENBERG
@@ -617,9 +617,9 @@ def _figure(ind, code: str, niveau: str, rows: Sequence | None = None) -> KeyFig
         in_years = set(yrs)
         usable = [x for y, x in sorted(by_year.items())
                   if y in in_years and x.status in ("ok", "onbetrouwbaar") and to_float(x.waarde) is not None]
-        # A year that covers another period (police 2025) breaks the series like another source would.
-        trend = with_period_breaks(ind.id, ((int(x.jaar), float(round_to_input(ind.id, float(x.waarde))),  # type: ignore[arg-type]
-                                             bool(x.breuk)) for x in usable))
+        # A year that covers another period (police 2025) is a break in the data itself (dorpenmonitor.breaks).
+        trend = tuple((int(x.jaar), float(round_to_input(ind.id, float(x.waarde))),  # type: ignore[arg-type]
+                       bool(x.breuk)) for x in usable)
         bron = next((str(x.bron) for x in usable if int(x.jaar) == chosen), "")
         bron_jaren = _pairs([(x.bron, x.jaar) for x in usable])
     if not bron:
@@ -698,8 +698,8 @@ def comparable_series(indicator: str, code: str) -> tuple[tuple[tuple[int, float
     """
     t = data.trend(indicator, (code,))
     t = t[t["status"].isin(["ok", "onbetrouwbaar"]) & pd.to_numeric(t["waarde"], errors="coerce").notna()]
-    pts = tuple(_segment(with_period_breaks(indicator, ((int(j), float(w), bool(b)) for j, w, b in
-                                                         zip(t["jaar"], t["waarde"], t["breuk"], strict=True)))))
+    pts = tuple(_segment(tuple((int(j), float(w), bool(b)) for j, w, b in
+                               zip(t["jaar"], t["waarde"], t["breuk"], strict=True))))
     shown = {p[0] for p in pts}
     return pts, _pairs([(b, j) for b, j in zip(t["bron"], t["jaar"], strict=True) if int(j) in shown])
 

@@ -39,25 +39,7 @@ def trend_data(state: TrendsState) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "drenthe" in state.vergelijk:
         parts.append(data.drenthe_trend(state.indicator))
     bench = pd.concat(parts, ignore_index=True) if parts else empty
-    return mark_period_breaks(tr, state.indicator), mark_period_breaks(bench, state.indicator)
-
-
-def mark_period_breaks(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """``frame`` with a year that covers another period (police 2025: 12 months to July 2026) marked as a
-    break, its reason in ``breuk_reden``: the line stops there and no index or change spans it."""
-    if not len(frame):
-        return frame
-    why = frame["jaar"].map(lambda j: period_break_reason(indicator, int(j)))
-    hit = why.ne("")
-    if not hit.any():
-        return frame
-    out = frame.copy()
-    out["breuk"] = out["breuk"].astype("boolean").fillna(False).astype(bool) | hit
-    old = out["breuk_reden"].fillna("").astype(str)
-    # The cube marks it already (dorpenmonitor.breaks.PERIOD_CHANGES); a series from elsewhere may not.
-    out.loc[hit, "breuk_reden"] = [o if w in o else (f"{o}; {w}" if o else w)
-                                   for o, w in zip(old[hit], why[hit], strict=True)]
-    return out
+    return tr, bench
 
 
 def mark_partial_ticks(fig: dict, indicator: str) -> None:
