@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from dorpenmonitor.breaks import PERIOD_CHANGES
 from dorpenmonitor.lazy import lazy_module
 from indicators.aggregate import WEIGHTS, kind
 from indicators.registry import Fallback, Indicator, register, safe_ratio
@@ -28,6 +29,10 @@ KWB = "85984NED"
 KWB22 = "85318NED"
 GEM_SERIES = ("81880NED", "80860ned", "60039fvw", "85383NED")
 POLITIE = "47022NED"
+#: The police's newest 'year' in words, from the one record of that fact (dorpenmonitor.breaks).
+_POLICE = next(p for p in PERIOD_CHANGES if p.variable == "misdrijven")
+_POLICE_PERIOD = (f"{_POLICE.jaar} = de {_POLICE.periode} (peildatum van de herpublicatie), geen kalenderjaar: "
+                  f"geen lijn of verandering van {_POLICE.jaar - 1} naar {_POLICE.jaar}.")
 RIVM = "50150NED"
 SES = "86092NED"
 ENERGIE17 = "84314NED"
@@ -660,7 +665,7 @@ INDICATORS: tuple[Indicator, ...] = (
         sources=(POLITIE,),
         direction=SLECHTER,
         decimals=0,
-        caveat="2025 = laatste 12 maanden tot de peildatum van de herpublicatie.",
+        caveat=_POLICE_PERIOD,
         compute=_col("misdrijven"),
     ),
 
@@ -678,7 +683,8 @@ INDICATORS: tuple[Indicator, ...] = (
         decimals=1,
         min_denominator=200,
         caveat="Pleegplaats, niet woonplaats: winkelcentra en bedrijventerreinen scoren hoog bij weinig inwoners, "
-            "daarom pas vanaf 200 inwoners betrouwbaar. Alleen jaren met inwonertal van hetzelfde jaar.",
+            "daarom pas vanaf 200 inwoners betrouwbaar. Alleen jaren met inwonertal van hetzelfde jaar. "
+            + _POLICE_PERIOD,
         compute=lambda df: safe_ratio(df["misdrijven"], df["inwoners"], 1000),
     ),
 
