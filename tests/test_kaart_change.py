@@ -114,6 +114,21 @@ def test_no_change_spans_the_polices_partial_period(app):
     assert bool(row["breuk"]) and row["breuk_reden"] == "andere periode: 12 maanden tot juli 2026"
 
 
+def test_switching_to_a_change_on_the_police_period_runs_to_the_last_calendar_year(app):
+    """On misdrijven 2025 (12 months to July 2026) every change is a break: the switch moves the end year to 2024
+    and says why; a link that asks for 2025 explicitly still gets it (grey, explained)."""
+    from dash import no_update
+
+    from tests.test_page_kaart import _update
+
+    out = _update("kaart-weergave", niveau="gemeente", indicator="misdrijven", jaar=2025, weergave="verandering")
+    assert out["jaar"] == 2024 and "jaar=2024" in out["search"] and "weergave=verandering" in out["search"]
+    assert "2025 is voor 'Geregistreerde misdrijven' een andere periode (12 maanden tot juli 2026)" in str(
+        out["melding"])
+    same = _update("kaart-weergave", niveau="gemeente", indicator="inwoners", jaar=2024, weergave="verandering")
+    assert same["jaar"] is no_update and "jaar=2024" in same["search"]  # a calendar year stays
+
+
 def test_a_break_gives_no_difference_and_says_why(app):
     import pages.kaart.page as kaart
 

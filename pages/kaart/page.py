@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 
 from dashboard import data, links
 from dashboard.layout import alert, choice_group, control, dropdown
+from dashboard.series import period_break_reason, period_label
 from dashboard.validate import as_choice, as_dict, as_list, as_str, as_year, dig
 from indicators import THEMES
 from pages.kaart import views
@@ -368,6 +369,16 @@ def update_map(thema, niveau, indicator, jaar, klassen, gemeente, achtergrond, c
         keep = code if code and data.area_index().get(code, ("", ""))[1] == niveau else None
         if keep != code:
             code = out_code = keep
+    if trigger == "kaart-weergave" and weergave == "verandering" and indicator and jaar is not None \
+            and period_break_reason(indicator, jaar):
+        # Switching to a change while the map shows the police's partial period: every change to it is a break
+        # (grey map); the change runs to the last calendar year instead, and says so.
+        calendar = [y for y in catalog.years(indicator, niveau) if y < jaar]
+        if calendar:
+            messages.append(f"{jaar} is voor {catalog.label(indicator)} een andere periode "
+                            f"({period_label(indicator, jaar)}); een verandering daarheen vergelijkt ongelijke "
+                            f"perioden, dus we tonen de verandering tot {calendar[-1]}.")
+            jaar = out_year = calendar[-1]
     # The start year of a change follows the indicator and end year: an earlier year with data, else none.
     state = _state(niveau, indicator, jaar, klassen, gemeente, code, weergave, van, maat)
     change_triggers = ("kaart-weergave", "kaart-van", "kaart-maat")
