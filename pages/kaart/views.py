@@ -24,6 +24,7 @@ from dashboard.formatting import (
     tables_label,
     unit_affixes,
 )
+from dashboard.layout import NO_DATA_LABEL
 from dorpenmonitor.codes import gemeente_of
 from dorpenmonitor.lazy import lazy_module
 from indicators.service import Reference
@@ -678,8 +679,8 @@ def indicator_options(thema: str | None, niveau: str, across: bool = False) -> l
         if data.years(o["value"], niveau):
             usable.append({"label": label, "value": o["value"]})
         else:
-            anywhere = any(data.years(o["value"], n) for n in NIVEAUS)
-            without.append({"label": f"{label} (geen gegevens{f' op {word}niveau' if anywhere else ''})",
+            anywhere = bool(data.levels_with_data(o["value"]))
+            without.append({"label": f"{label} ({NO_DATA_LABEL}{f' op {word}niveau' if anywhere else ''})",
                             "value": o["value"], "disabled": True})
     return usable + without
 
